@@ -1,0 +1,18 @@
+"""Template context every desk page needs: the user's projects and roles."""
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from .roles import Role, user_roles
+from .scoping import projects_for
+
+
+def desk(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    return {
+        "desk_projects": projects_for(user),
+        "desk_roles": [Role(r).label for r in sorted(user_roles(user)) if r in Role.values],
+    }

@@ -1,0 +1,87 @@
+"""Roles of the desk (DOMAIN.md, "Who uses it"), kept as Django groups.
+
+The role table is code: `sync_role_groups` runs after every migrate and gives
+each group exactly the permissions listed here, so a deployment never drifts.
+Permissions are named by string so that this module imports no app.
+"""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(TextChoices):
+    DESK = "desk", _("Front-desk receptionist")
+    BUTLER = "butler", _("Butler")
+    ENGINEERING = "engineering", _("Engineering")
+    CLEANING = "cleaning", _("Cleaning")
+    GREENING = "greening", _("Greening")
+    SECURITY = "security", _("Security")
+    SUPERVISOR = "supervisor", _("Customer-service supervisor")
+    MANAGER = "manager", _("Service-center manager")
+    CASHIER = "cashier", _("Cashier")
+
+
+_HOUSEHOLD_EDIT = [
+    "residents.add_household",
+    "residents.change_household",
+    "residents.add_person",
+    "residents.change_person",
+    "residents.add_vehicle",
+    "residents.change_vehicle",
+    "residents.add_card",
+    "residents.change_card",
+    "residents.add_movein",
+    "residents.change_movein",
+    "residents.add_decoration",
+    "residents.change_decoration",
+    "residents.add_attachment",
+    "residents.add_note",
+]
+_HOUSEHOLD_VIEW = ["residents.view_household", "residents.view_person"]
+
+# Which roles may do what. "view_phone" shows full phone numbers; without it a
+# phone shows as 138****5678. "view_id_number" shows full ID numbers.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.DESK: [*_HOUSEHOLD_VIEW, *_HOUSEHOLD_EDIT, "residents.view_phone",
+                "residents.add_unit", "residents.change_unit"],
+    Role.BUTLER: [*_HOUSEHOLD_VIEW, *_HOUSEHOLD_EDIT, "residents.view_phone"],
+    Role.SUPERVISOR: [*_HOUSEHOLD_VIEW, *_HOUSEHOLD_EDIT, "residents.view_phone",
+                      "residents.view_id_number", "residents.add_unit",
+                      "residents.change_unit", "residents.add_building",
+                      "residents.change_building"],
+    Role.MANAGER: [*_HOUSEHOLD_VIEW, "residents.view_phone", "residents.view_id_number"],
+    Role.CASHIER: [*_HOUSEHOLD_VIEW, "residents.view_phone"],
+    Role.ENGINEERING: [*_HOUSEHOLD_VIEW],
+    Role.CLEANING: [*_HOUSEHOLD_VIEW],
+    Role.GREENING: [*_HOUSEHOLD_VIEW],
+    Role.SECURITY: [*_HOUSEHOLD_VIEW],
+}
+
+
+def user_roles(user: AbstractBaseUser | AnonymousUser) -> set[str]:
+    """The role codes of a user (cached on the user object for the request)."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_desk_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
+        user._desk_roles = cached  # type: ignore[union-attr]
+    return cached
+
+
+def has_role(user: AbstractBaseUser | AnonymousUser, *roles: str) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or bool(user_roles(user) & set(roles))
+
+
+def sync_role_groups(**kwargs: Any) -> None:
+    """Create one group per role and set its permissions to the table above."""
+    perms = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.select_related("content_type")
+    }
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=str(role))
+        group.permissions.set([perms[n] for n in names if n in perms])

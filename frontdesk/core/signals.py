@@ -1,0 +1,21 @@
+"""Copy a user's saved language into the session when they log in."""
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+
+from .middleware import SESSION_KEY
+from .models import StaffProfile
+
+
+@receiver(user_logged_in, dispatch_uid="core.language_on_login")
+def language_on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    language = (
+        StaffProfile.objects.filter(user=user).values_list("language", flat=True).first()
+    )
+    if request is not None and hasattr(request, "session"):
+        if language:
+            request.session[SESSION_KEY] = language
+        else:
+            request.session.pop(SESSION_KEY, None)

@@ -1,0 +1,10 @@
+"""The desk's pages that span apps: the home page and the household file."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/home.html")

@@ -1,0 +1,88 @@
+"""Reads of household files, always narrowed to the user's projects."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from frontdesk.core.scoping import scope
+
+from .models import ChangeRecord, Decoration, Household, Person
+from .validators import normalize_phone
+
+_UNIT_CODE = re.compile(r"^\s*([0-9A-Za-z]+)\s*[-－—#栋幢号]\s*([0-9A-Za-z]+)\s*室?\s*$")
+_FILE_NUMBER = re.compile(r"^\d{8}-\d{1,4}$")
+
+
+def household_search_q(q: str) -> Q:
+    """The one search box: a unit ("3-1502"), a file number, a name or any part of a phone.
+
+    Each branch is an indexed lookup (the unit code and file number are
+    b-tree prefixes; names and phones use trigram indexes on PostgreSQL).
+    """
+    q = q.strip()
+    if not q:
+        return Q()
+    match = _UNIT_CODE.match(q)
+    if match:
+        code = f"{match.group(1)}-{match.group(2)}".upper()
+        return Q(unit__code=code) | Q(unit__code__startswith=code)
+    if _FILE_NUMBER.match(q):
+        return Q(file_number__startswith=q)
+    digits = normalize_phone(q)
+    if digits.isdigit():
+        if len(digits) < 3:
+            return Q(unit__number=digits)
+        people = Person.objects.filter(phone__contains=digits).values("household_id")
+        return Q(id__in=people) | Q(unit__number=digits)
+    people = Person.objects.filter(name__contains=q).values("household_id")
+    return Q(id__in=people)
+
+
+def household_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Household]:
+    """Households the user may see, with what a list row shows, in one query."""
+    qs = scope(Household.objects.all(), user).select_related("unit", "unit__building", "project")
+    return qs.filter(**(filters or {}))
+
+
+def household_search(*, user: Any, q: str, limit: int = 20) -> list[Household]:
+    """Households matching the search box, current ones first, with their main contact."""
+    qs = (
+        household_list(user=user)
+        .filter(household_search_q(q))
+        .order_by("moved_out_on", "unit__code", "-id")
+        .prefetch_related(Prefetch("persons", queryset=Person.objects.filter(is_active=True)))
+    )
+    return list(qs[:limit]) if q.strip() else []
+
+
+def household_file(*, user: Any, household_id: int) -> Household:
+    """One household with everything its file page shows (a fixed number of queries).
+
+    Raises Household.DoesNotExist for a household of another project.
+    """
+    return (
+        household_list(user=user)
+        .select_related("unit__building__butler", "move_in", "move_in__handled_by")
+        .prefetch_related(
+            "persons",
+            "vehicles",
+            "cards__holder",
+            "cards__vehicle",
+            Prefetch(
+                "decorations",
+                queryset=Decoration.objects.prefetch_related("worker_passes", "inspections__inspector"),
+            ),
+            "attachments__uploaded_by",
+            "household_notes__author",
+            Prefetch("changes", queryset=ChangeRecord.objects.select_related("actor")[:200]),
+        )
+        .get(pk=household_id)
+    )
+
+
+def unit_history(*, user: Any, unit_id: int) -> QuerySet[Household]:
+    """Every household that has lived in a unit, the current one first."""
+    return household_list(user=user).filter(unit_id=unit_id).order_by("moved_out_on", "-moved_in_on")
