@@ -11,11 +11,13 @@ from frontdesk.core.api.views import TokenView
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("", include("residents.api.urls")),
+    path("", include("tickets.api.urls")),
 ]
 
 urlpatterns = [
     path("", include("frontdesk.pages.urls")),
     path("residents/", include("residents.urls")),
+    path("tickets/", include("tickets.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
