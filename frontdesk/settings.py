@@ -199,7 +199,9 @@ SPECTACULAR_SETTINGS = {
 # --- Celery -------------------------------------------------------------------
 # Default broker: kombu's filesystem transport under var/, which needs no server.
 _broker_dir = VAR_DIR / "broker"
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or "filesystem://"
+CELERY_BROKER_URL = (
+    os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or "filesystem://"
+)
 if CELERY_BROKER_URL == "filesystem://":
     for sub in ("out", "processed"):
         (_broker_dir / sub).mkdir(parents=True, exist_ok=True)

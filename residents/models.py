@@ -42,7 +42,9 @@ class Building(models.Model):
     project = models.ForeignKey(
         Project, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("project")
     )
-    number = models.CharField(_("number"), max_length=20, help_text=_("As written on the building, e.g. 3 or A."))
+    number = models.CharField(
+        _("number"), max_length=20, help_text=_("As written on the building, e.g. 3 or A.")
+    )
     name = models.CharField(_("name"), max_length=50, blank=True)
     floors = models.PositiveSmallIntegerField(_("floors"), default=1)
     butler = models.ForeignKey(
@@ -59,7 +61,9 @@ class Building(models.Model):
         verbose_name = _("building")
         verbose_name_plural = _("buildings")
         constraints = [
-            models.UniqueConstraint(fields=["project", "number"], name="residents_building_number_unique")
+            models.UniqueConstraint(
+                fields=["project", "number"], name="residents_building_number_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -69,25 +73,40 @@ class Building(models.Model):
 class Unit(models.Model):
     """A unit (房屋) of a building. A unit has many households over time, one current."""
 
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="units", verbose_name=_("project"))
-    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="units", verbose_name=_("building"))
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="units", verbose_name=_("project")
+    )
+    building = models.ForeignKey(
+        Building, on_delete=models.PROTECT, related_name="units", verbose_name=_("building")
+    )
     number = models.CharField(_("unit number"), max_length=20)
     code = models.CharField(
-        _("unit code"), max_length=48, editable=False, help_text=_("Building and unit number, e.g. 3-1502.")
+        _("unit code"),
+        max_length=48,
+        editable=False,
+        help_text=_("Building and unit number, e.g. 3-1502."),
     )
     floor = models.SmallIntegerField(_("floor"))
     floor_area = models.DecimalField(_("floor area (m²)"), max_digits=8, decimal_places=2)
-    unit_type = models.CharField(_("type"), max_length=16, choices=UnitType.choices, default=UnitType.APARTMENT)
-    status = models.CharField(_("status"), max_length=16, choices=UnitStatus.choices, default=UnitStatus.VACANT)
+    unit_type = models.CharField(
+        _("type"), max_length=16, choices=UnitType.choices, default=UnitType.APARTMENT
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=UnitStatus.choices, default=UnitStatus.VACANT
+    )
 
     class Meta:
         ordering = ["building__number", "number"]
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         constraints = [
-            models.UniqueConstraint(fields=["building", "number"], name="residents_unit_number_unique"),
+            models.UniqueConstraint(
+                fields=["building", "number"], name="residents_unit_number_unique"
+            ),
             models.UniqueConstraint(fields=["project", "code"], name="residents_unit_code_unique"),
-            models.CheckConstraint(condition=Q(floor_area__gt=0), name="residents_unit_area_positive"),
+            models.CheckConstraint(
+                condition=Q(floor_area__gt=0), name="residents_unit_area_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -110,8 +129,12 @@ class Household(models.Model):
     then gets a new household.
     """
 
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="households", verbose_name=_("project"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="households", verbose_name=_("unit"))
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="households", verbose_name=_("project")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="households", verbose_name=_("unit")
+    )
     file_number = models.CharField(_("file number"), max_length=20, editable=False)
     moved_in_on = models.DateField(_("moved in on"))
     moved_out_on = models.DateField(_("moved out on"), null=True, blank=True)
@@ -128,18 +151,23 @@ class Household(models.Model):
             ("view_id_number", _("Can see full ID numbers")),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["project", "file_number"], name="residents_household_file_unique"),
+            models.UniqueConstraint(
+                fields=["project", "file_number"], name="residents_household_file_unique"
+            ),
             models.UniqueConstraint(
                 fields=["unit"],
                 condition=Q(moved_out_on__isnull=True),
                 name="residents_household_one_current_per_unit",
             ),
             models.CheckConstraint(
-                condition=Q(moved_out_on__isnull=True) | Q(moved_out_on__gte=models.F("moved_in_on")),
+                condition=Q(moved_out_on__isnull=True)
+                | Q(moved_out_on__gte=models.F("moved_in_on")),
                 name="residents_household_out_after_in",
             ),
         ]
-        indexes = [models.Index(fields=["project", "moved_out_on"], name="residents_hh_project_current")]
+        indexes = [
+            models.Index(fields=["project", "moved_out_on"], name="residents_hh_project_current")
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit.code} ({self.file_number})"
@@ -156,14 +184,24 @@ class Person(models.Model):
     roles without `residents.view_id_number`.
     """
 
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+", verbose_name=_("project"))
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="persons", verbose_name=_("household"))
-    role = models.CharField(_("role"), max_length=16, choices=PersonRole.choices, default=PersonRole.OWNER)
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="persons", verbose_name=_("household")
+    )
+    role = models.CharField(
+        _("role"), max_length=16, choices=PersonRole.choices, default=PersonRole.OWNER
+    )
     name = models.CharField(_("name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
-    id_type = models.CharField(_("ID type"), max_length=16, choices=IdType.choices, default=IdType.RESIDENT_ID)
+    id_type = models.CharField(
+        _("ID type"), max_length=16, choices=IdType.choices, default=IdType.RESIDENT_ID
+    )
     id_number = models.CharField(_("ID number"), max_length=30, blank=True)
-    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True, default="")
+    gender = models.CharField(
+        _("gender"), max_length=8, choices=Gender.choices, blank=True, default=""
+    )
     is_primary = models.BooleanField(_("main contact"), default=False)
     notes = models.CharField(_("notes"), max_length=200, blank=True)
     is_active = models.BooleanField(_("still listed"), default=True)
@@ -192,8 +230,12 @@ class Person(models.Model):
 class Vehicle(models.Model):
     """A vehicle of a household and the parking space it uses."""
 
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+", verbose_name=_("project"))
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="vehicles", verbose_name=_("household"))
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="vehicles", verbose_name=_("household")
+    )
     plate = models.CharField(_("licence plate"), max_length=12, validators=[validate_plate])
     description = models.CharField(_("make and colour"), max_length=50, blank=True)
     parking_space = models.CharField(_("parking space"), max_length=20, blank=True)
@@ -205,7 +247,9 @@ class Vehicle(models.Model):
         verbose_name_plural = _("vehicles")
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "plate"], condition=Q(is_active=True), name="residents_vehicle_plate_unique"
+                fields=["project", "plate"],
+                condition=Q(is_active=True),
+                name="residents_vehicle_plate_unique",
             )
         ]
 
@@ -216,17 +260,33 @@ class Vehicle(models.Model):
 class Card(models.Model):
     """An access, IC or parking card issued to a household."""
 
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+", verbose_name=_("project"))
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="cards", verbose_name=_("household"))
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="cards", verbose_name=_("household")
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=CardKind.choices)
     number = models.CharField(_("card number"), max_length=30)
     holder = models.ForeignKey(
-        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="cards", verbose_name=_("holder")
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cards",
+        verbose_name=_("holder"),
     )
     vehicle = models.ForeignKey(
-        Vehicle, on_delete=models.SET_NULL, null=True, blank=True, related_name="cards", verbose_name=_("vehicle")
+        Vehicle,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cards",
+        verbose_name=_("vehicle"),
     )
-    status = models.CharField(_("status"), max_length=16, choices=CardStatus.choices, default=CardStatus.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=16, choices=CardStatus.choices, default=CardStatus.ACTIVE
+    )
     issued_on = models.DateField(_("issued on"))
     returned_on = models.DateField(_("returned on"), null=True, blank=True)
 
@@ -252,25 +312,46 @@ class MoveIn(models.Model):
     `checklist` is a list of ``{"item": "...", "condition": "good|defect|missing", "note": "..."}``.
     """
 
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+", verbose_name=_("project"))
-    household = models.OneToOneField(Household, on_delete=models.PROTECT, related_name="move_in", verbose_name=_("household"))
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
+    )
+    household = models.OneToOneField(
+        Household, on_delete=models.PROTECT, related_name="move_in", verbose_name=_("household")
+    )
     keys_handed = models.PositiveSmallIntegerField(_("keys handed over"), default=0)
     key_notes = models.CharField(_("keys"), max_length=200, blank=True)
-    water_reading = models.DecimalField(_("water meter base"), max_digits=10, decimal_places=2, null=True, blank=True)
-    electricity_reading = models.DecimalField(_("electricity meter base"), max_digits=10, decimal_places=2, null=True, blank=True)
-    gas_reading = models.DecimalField(_("gas meter base"), max_digits=10, decimal_places=2, null=True, blank=True)
+    water_reading = models.DecimalField(
+        _("water meter base"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    electricity_reading = models.DecimalField(
+        _("electricity meter base"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    gas_reading = models.DecimalField(
+        _("gas meter base"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
     checklist = models.JSONField(_("facilities handover checklist"), default=list, blank=True)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
-    handled_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("handled by"))
+    handled_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("handled by")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("move-in record")
         verbose_name_plural = _("move-in records")
         constraints = [
-            models.CheckConstraint(condition=Q(water_reading__gte=0) | Q(water_reading__isnull=True), name="residents_movein_water_nonneg"),
-            models.CheckConstraint(condition=Q(electricity_reading__gte=0) | Q(electricity_reading__isnull=True), name="residents_movein_elec_nonneg"),
-            models.CheckConstraint(condition=Q(gas_reading__gte=0) | Q(gas_reading__isnull=True), name="residents_movein_gas_nonneg"),
+            models.CheckConstraint(
+                condition=Q(water_reading__gte=0) | Q(water_reading__isnull=True),
+                name="residents_movein_water_nonneg",
+            ),
+            models.CheckConstraint(
+                condition=Q(electricity_reading__gte=0) | Q(electricity_reading__isnull=True),
+                name="residents_movein_elec_nonneg",
+            ),
+            models.CheckConstraint(
+                condition=Q(gas_reading__gte=0) | Q(gas_reading__isnull=True),
+                name="residents_movein_gas_nonneg",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -280,25 +361,43 @@ class MoveIn(models.Model):
 class Decoration(models.Model):
     """A decoration (装修) application, from application to final inspection."""
 
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+", verbose_name=_("project"))
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="decorations", verbose_name=_("household"))
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="decorations", verbose_name=_("household")
+    )
     applied_on = models.DateField(_("applied on"))
     description = models.TextField(_("scope of works"))
     contractor = models.CharField(_("contractor"), max_length=100, blank=True)
-    contractor_phone = models.CharField(_("contractor phone"), max_length=20, blank=True, validators=[validate_phone])
+    contractor_phone = models.CharField(
+        _("contractor phone"), max_length=20, blank=True, validators=[validate_phone]
+    )
     planned_start = models.DateField(_("planned start"))
     planned_end = models.DateField(_("planned end"))
     deposit = models.DecimalField(_("deposit"), max_digits=10, decimal_places=2, default=0)
-    status = models.CharField(_("status"), max_length=16, choices=DecorationStatus.choices, default=DecorationStatus.APPLIED)
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=DecorationStatus.choices,
+        default=DecorationStatus.APPLIED,
+    )
+    created_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by")
+    )
 
     class Meta:
         ordering = ["-applied_on", "-id"]
         verbose_name = _("decoration application")
         verbose_name_plural = _("decoration applications")
         constraints = [
-            models.CheckConstraint(condition=Q(planned_end__gte=models.F("planned_start")), name="residents_decoration_dates"),
-            models.CheckConstraint(condition=Q(deposit__gte=0), name="residents_decoration_deposit_nonneg"),
+            models.CheckConstraint(
+                condition=Q(planned_end__gte=models.F("planned_start")),
+                name="residents_decoration_dates",
+            ),
+            models.CheckConstraint(
+                condition=Q(deposit__gte=0), name="residents_decoration_deposit_nonneg"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -308,7 +407,12 @@ class Decoration(models.Model):
 class DecorationWorkerPass(models.Model):
     """A pass (装修出入证) for one worker of a decoration."""
 
-    decoration = models.ForeignKey(Decoration, on_delete=models.PROTECT, related_name="worker_passes", verbose_name=_("decoration"))
+    decoration = models.ForeignKey(
+        Decoration,
+        on_delete=models.PROTECT,
+        related_name="worker_passes",
+        verbose_name=_("decoration"),
+    )
     pass_number = models.CharField(_("pass number"), max_length=20)
     name = models.CharField(_("name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
@@ -321,7 +425,9 @@ class DecorationWorkerPass(models.Model):
         verbose_name = _("decoration worker pass")
         verbose_name_plural = _("decoration worker passes")
         constraints = [
-            models.UniqueConstraint(fields=["decoration", "pass_number"], name="residents_worker_pass_unique")
+            models.UniqueConstraint(
+                fields=["decoration", "pass_number"], name="residents_worker_pass_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -331,10 +437,17 @@ class DecorationWorkerPass(models.Model):
 class DecorationInspection(models.Model):
     """An inspection of a decoration: routine, concealed works or final."""
 
-    decoration = models.ForeignKey(Decoration, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("decoration"))
+    decoration = models.ForeignKey(
+        Decoration,
+        on_delete=models.PROTECT,
+        related_name="inspections",
+        verbose_name=_("decoration"),
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=InspectionKind.choices)
     inspected_on = models.DateField(_("inspected on"))
-    inspector = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("inspector"))
+    inspector = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("inspector")
+    )
     result = models.CharField(_("result"), max_length=16, choices=InspectionResult.choices)
     notes = models.TextField(_("findings"), blank=True)
 
@@ -350,12 +463,18 @@ class DecorationInspection(models.Model):
 class Attachment(models.Model):
     """A scanned document or photo kept in the household file."""
 
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+", verbose_name=_("project"))
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("household"))
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("household")
+    )
     file = models.FileField(_("file"), upload_to="households/%Y/%m/")
     title = models.CharField(_("title"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"), editable=False)
-    uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by"))
+    uploaded_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
@@ -370,9 +489,18 @@ class Attachment(models.Model):
 class Note(models.Model):
     """A free-text note on a household, by a staff member."""
 
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+", verbose_name=_("project"))
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="household_notes", verbose_name=_("household"))
-    author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("author"))
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        related_name="household_notes",
+        verbose_name=_("household"),
+    )
+    author = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
     text = models.TextField(_("text"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -391,9 +519,15 @@ class ChangeRecord(models.Model):
     `changes` maps a field name to ``[old, new]`` as displayed text.
     """
 
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+", verbose_name=_("project"))
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="changes", verbose_name=_("household"))
-    actor = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by"))
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="changes", verbose_name=_("household")
+    )
+    actor = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
     at = models.DateTimeField(_("at"), auto_now_add=True)
     action = models.CharField(_("action"), max_length=16, choices=ChangeAction.choices)
     subject = models.CharField(_("record"), max_length=50)

@@ -73,7 +73,9 @@ def household_file(*, user: Any, household_id: int) -> Household:
             "cards__vehicle",
             Prefetch(
                 "decorations",
-                queryset=Decoration.objects.prefetch_related("worker_passes", "inspections__inspector"),
+                queryset=Decoration.objects.prefetch_related(
+                    "worker_passes", "inspections__inspector"
+                ),
             ),
             "attachments__uploaded_by",
             "household_notes__author",
@@ -85,4 +87,6 @@ def household_file(*, user: Any, household_id: int) -> Household:
 
 def unit_history(*, user: Any, unit_id: int) -> QuerySet[Household]:
     """Every household that has lived in a unit, the current one first."""
-    return household_list(user=user).filter(unit_id=unit_id).order_by("moved_out_on", "-moved_in_on")
+    return (
+        household_list(user=user).filter(unit_id=unit_id).order_by("moved_out_on", "-moved_in_on")
+    )

@@ -95,12 +95,16 @@ def record_change(
     )
 
 
-def _update(instance: models.Model, data: Mapping[str, Any], *, allowed: Iterable[str]) -> dict[str, list[str]]:
+def _update(
+    instance: models.Model, data: Mapping[str, Any], *, allowed: Iterable[str]
+) -> dict[str, list[str]]:
     """Set the allowed fields of `data` on `instance`; return ``{field: [old, new]}``."""
     allowed = set(allowed)
     unknown = set(data) - allowed
     if unknown:
-        raise ApplicationError(fields={name: [_("This field cannot be changed here.")] for name in unknown})
+        raise ApplicationError(
+            fields={name: [_("This field cannot be changed here.")] for name in unknown}
+        )
     before = _snapshot(instance)
     for name, value in data.items():
         setattr(instance, name, value)
@@ -112,8 +116,12 @@ def _update(instance: models.Model, data: Mapping[str, Any], *, allowed: Iterabl
 
 
 @transaction.atomic
-def building_create(*, project: Project, number: str, name: str = "", floors: int = 1, butler: Any = None) -> Building:
-    building = Building(project=project, number=number.strip(), name=name, floors=floors, butler=butler)
+def building_create(
+    *, project: Project, number: str, name: str = "", floors: int = 1, butler: Any = None
+) -> Building:
+    building = Building(
+        project=project, number=number.strip(), name=name, floors=floors, butler=butler
+    )
     _full_clean(building)
     building.save()
     return building
@@ -175,10 +183,21 @@ def household_move_in(
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if Household.objects.filter(unit=unit, moved_out_on__isnull=True).exists():
         raise ApplicationError(
-            fields={"unit": [_("Unit %(unit)s already has a current household; record its move-out first.") % {"unit": unit.code}]}
+            fields={
+                "unit": [
+                    _("Unit %(unit)s already has a current household; record its move-out first.")
+                    % {"unit": unit.code}
+                ]
+            }
         )
     persons = list(persons)
-    household = Household(project_id=unit.project_id, unit=unit, moved_in_on=moved_in_on, notes=notes, file_number="pending")
+    household = Household(
+        project_id=unit.project_id,
+        unit=unit,
+        moved_in_on=moved_in_on,
+        notes=notes,
+        file_number="pending",
+    )
     _full_clean(household, exclude=["file_number"])
     people = [_person(household, p) for p in persons]
     errors: dict[str, list[str]] = {}
@@ -205,17 +224,26 @@ def household_move_in(
 def household_move_out(*, household: Household, moved_out_on: dt.date, by: Any) -> Household:
     household = Household.objects.select_for_update().get(pk=household.pk)
     if household.moved_out_on is not None:
-        raise ApplicationError(fields={"moved_out_on": [_("This household has already moved out.")]})
+        raise ApplicationError(
+            fields={"moved_out_on": [_("This household has already moved out.")]}
+        )
     if moved_out_on < household.moved_in_on:
-        raise ApplicationError(fields={"moved_out_on": [_("The move-out date is before the move-in date.")]})
+        raise ApplicationError(
+            fields={"moved_out_on": [_("The move-out date is before the move-in date.")]}
+        )
     household.moved_out_on = moved_out_on
     household.save(update_fields=["moved_out_on", "updated_at"])
     Unit.objects.filter(pk=household.unit_id).update(status=UnitStatus.VACANT)
     Card.objects.filter(household=household, status=CardStatus.ACTIVE).update(
         status=CardStatus.RETURNED, returned_on=moved_out_on
     )
-    record_change(household=household, actor=by, action=ChangeAction.MOVED_OUT, instance=household,
-                  changes={"moved_out_on": ["", str(moved_out_on)]})
+    record_change(
+        household=household,
+        actor=by,
+        action=ChangeAction.MOVED_OUT,
+        instance=household,
+        changes={"moved_out_on": ["", str(moved_out_on)]},
+    )
     return household
 
 
@@ -225,13 +253,29 @@ def household_update(*, household: Household, data: Mapping[str, Any], by: Any) 
     _full_clean(household)
     if changes:
         household.save()
-        record_change(household=household, actor=by, action=ChangeAction.UPDATED, instance=household, changes=changes)
+        record_change(
+            household=household,
+            actor=by,
+            action=ChangeAction.UPDATED,
+            instance=household,
+            changes=changes,
+        )
     return household
 
 
 # --- Persons, vehicles, cards -------------------------------------------------------
 
-PERSON_FIELDS = {"role", "name", "phone", "id_type", "id_number", "gender", "is_primary", "notes", "is_active"}
+PERSON_FIELDS = {
+    "role",
+    "name",
+    "phone",
+    "id_type",
+    "id_number",
+    "gender",
+    "is_primary",
+    "notes",
+    "is_active",
+}
 
 
 @transaction.atomic
@@ -258,12 +302,20 @@ def person_update(*, person: Person, data: Mapping[str, Any], by: Any) -> Person
         # The history never keeps a full ID number, whoever reads it later.
         if "id_number" in changes:
             changes["id_number"] = ["…", "…"]
-        record_change(household=person.household, actor=by, action=ChangeAction.UPDATED, instance=person, changes=changes)
+        record_change(
+            household=person.household,
+            actor=by,
+            action=ChangeAction.UPDATED,
+            instance=person,
+            changes=changes,
+        )
     return person
 
 
 @transaction.atomic
-def vehicle_add(*, household: Household, plate: str, description: str = "", parking_space: str = "", by: Any) -> Vehicle:
+def vehicle_add(
+    *, household: Household, plate: str, description: str = "", parking_space: str = "", by: Any
+) -> Vehicle:
     vehicle = Vehicle(
         household=household,
         project_id=household.project_id,
@@ -291,15 +343,26 @@ def card_issue(
     if holder is not None and holder.household_id != household.pk:
         raise ApplicationError(fields={"holder": [_("The holder must belong to this household.")]})
     if vehicle is not None and vehicle.household_id != household.pk:
-        raise ApplicationError(fields={"vehicle": [_("The vehicle must belong to this household.")]})
-    card = Card(household=household, project_id=household.project_id, kind=kind, number=number.strip(),
-                issued_on=issued_on, holder=holder, vehicle=vehicle)
+        raise ApplicationError(
+            fields={"vehicle": [_("The vehicle must belong to this household.")]}
+        )
+    card = Card(
+        household=household,
+        project_id=household.project_id,
+        kind=kind,
+        number=number.strip(),
+        issued_on=issued_on,
+        holder=holder,
+        vehicle=vehicle,
+    )
     _full_clean(card)
     try:
         with transaction.atomic():
             card.save()
     except IntegrityError as error:
-        raise ApplicationError(fields={"number": [_("A card with this number is already active.")]}) from error
+        raise ApplicationError(
+            fields={"number": [_("A card with this number is already active.")]}
+        ) from error
     record_change(household=household, actor=by, action=ChangeAction.ADDED, instance=card)
     return card
 
@@ -312,14 +375,27 @@ def card_set_status(*, card: Card, status: str, on: dt.date, by: Any) -> Card:
     card.status = status
     card.returned_on = on if status != CardStatus.ACTIVE else None
     card.save(update_fields=["status", "returned_on"])
-    record_change(household=card.household, actor=by, action=ChangeAction.UPDATED, instance=card,
-                  changes={"status": [str(old), str(card.get_status_display())]})
+    record_change(
+        household=card.household,
+        actor=by,
+        action=ChangeAction.UPDATED,
+        instance=card,
+        changes={"status": [str(old), str(card.get_status_display())]},
+    )
     return card
 
 
 # --- Move-in record ----------------------------------------------------------------
 
-MOVEIN_FIELDS = {"keys_handed", "key_notes", "water_reading", "electricity_reading", "gas_reading", "checklist", "signed_on"}
+MOVEIN_FIELDS = {
+    "keys_handed",
+    "key_notes",
+    "water_reading",
+    "electricity_reading",
+    "gas_reading",
+    "checklist",
+    "signed_on",
+}
 
 
 def _validate_checklist(checklist: Any) -> None:
@@ -329,9 +405,13 @@ def _validate_checklist(checklist: Any) -> None:
         raise ApplicationError(fields={"checklist": [_("The checklist must be a list of items.")]})
     for index, row in enumerate(checklist):
         if not isinstance(row, dict) or not str(row.get("item", "")).strip():
-            raise ApplicationError(fields={"checklist": [_("Item %(n)d has no name.") % {"n": index + 1}]})
+            raise ApplicationError(
+                fields={"checklist": [_("Item %(n)d has no name.") % {"n": index + 1}]}
+            )
         if row.get("condition") not in ChecklistCondition.values:
-            raise ApplicationError(fields={"checklist": [_("Item %(n)d has an unknown condition.") % {"n": index + 1}]})
+            raise ApplicationError(
+                fields={"checklist": [_("Item %(n)d has an unknown condition.") % {"n": index + 1}]}
+            )
 
 
 @transaction.atomic
@@ -353,7 +433,13 @@ def movein_record(*, household: Household, data: Mapping[str, Any], by: Any) -> 
     _full_clean(record)
     if changes:
         record.save()
-        record_change(household=household, actor=by, action=ChangeAction.UPDATED, instance=record, changes=changes)
+        record_change(
+            household=household,
+            actor=by,
+            action=ChangeAction.UPDATED,
+            instance=record,
+            changes=changes,
+        )
     return record
 
 
@@ -362,7 +448,9 @@ def movein_record(*, household: Household, data: Mapping[str, Any], by: Any) -> 
 
 @transaction.atomic
 def decoration_apply(*, household: Household, data: Mapping[str, Any], by: Any) -> Decoration:
-    decoration = Decoration(household=household, project_id=household.project_id, created_by=by, **data)
+    decoration = Decoration(
+        household=household, project_id=household.project_id, created_by=by, **data
+    )
     _full_clean(decoration)
     decoration.save()
     record_change(household=household, actor=by, action=ChangeAction.ADDED, instance=decoration)
@@ -381,8 +469,15 @@ def decoration_set_status(*, decoration: Decoration, status: str, by: Any) -> De
     allowed = _DECORATION_MOVES.get(DecorationStatus(decoration.status), set())
     if status not in allowed:
         raise ApplicationError(
-            fields={"status": [_("A decoration that is %(current)s cannot become %(new)s.") % {
-                "current": decoration.get_status_display(), "new": dict(DecorationStatus.choices).get(status, status)}]}
+            fields={
+                "status": [
+                    _("A decoration that is %(current)s cannot become %(new)s.")
+                    % {
+                        "current": decoration.get_status_display(),
+                        "new": dict(DecorationStatus.choices).get(status, status),
+                    }
+                ]
+            }
         )
     old = decoration.get_status_display()
     decoration.status = status
@@ -391,37 +486,70 @@ def decoration_set_status(*, decoration: Decoration, status: str, by: Any) -> De
         Unit.objects.filter(pk=decoration.household.unit_id).update(status=UnitStatus.DECORATING)
     if status == DecorationStatus.INSPECTED:
         Unit.objects.filter(pk=decoration.household.unit_id).update(status=UnitStatus.OCCUPIED)
-    record_change(household=decoration.household, actor=by, action=ChangeAction.UPDATED, instance=decoration,
-                  changes={"status": [str(old), str(decoration.get_status_display())]})
+    record_change(
+        household=decoration.household,
+        actor=by,
+        action=ChangeAction.UPDATED,
+        instance=decoration,
+        changes={"status": [str(old), str(decoration.get_status_display())]},
+    )
     return decoration
 
 
 @transaction.atomic
-def decoration_pass_issue(*, decoration: Decoration, name: str, phone: str = "", id_number: str = "",
-                          valid_until: dt.date, by: Any) -> DecorationWorkerPass:
+def decoration_pass_issue(
+    *,
+    decoration: Decoration,
+    name: str,
+    phone: str = "",
+    id_number: str = "",
+    valid_until: dt.date,
+    by: Any,
+) -> DecorationWorkerPass:
     if decoration.status not in {DecorationStatus.APPROVED, DecorationStatus.IN_PROGRESS}:
         raise ApplicationError(_("Worker passes are issued only for an approved decoration."))
     serial = get_next_value(f"decoration-pass:{decoration.pk}")
     worker_pass = DecorationWorkerPass(
-        decoration=decoration, pass_number=f"{decoration.pk}-{serial:02d}", name=name,
-        phone=normalize_phone(phone), id_number=id_number.strip().upper(), valid_until=valid_until,
+        decoration=decoration,
+        pass_number=f"{decoration.pk}-{serial:02d}",
+        name=name,
+        phone=normalize_phone(phone),
+        id_number=id_number.strip().upper(),
+        valid_until=valid_until,
     )
     _full_clean(worker_pass)
     worker_pass.save()
-    record_change(household=decoration.household, actor=by, action=ChangeAction.ADDED, instance=worker_pass)
+    record_change(
+        household=decoration.household, actor=by, action=ChangeAction.ADDED, instance=worker_pass
+    )
     return worker_pass
 
 
 @transaction.atomic
-def decoration_inspect(*, decoration: Decoration, kind: str, inspected_on: dt.date, result: str,
-                       notes: str = "", by: Any) -> DecorationInspection:
+def decoration_inspect(
+    *,
+    decoration: Decoration,
+    kind: str,
+    inspected_on: dt.date,
+    result: str,
+    notes: str = "",
+    by: Any,
+) -> DecorationInspection:
     if decoration.status not in {DecorationStatus.APPROVED, DecorationStatus.IN_PROGRESS}:
         raise ApplicationError(_("Only a decoration under way can be inspected."))
-    inspection = DecorationInspection(decoration=decoration, kind=kind, inspected_on=inspected_on,
-                                      inspector=by, result=result, notes=notes)
+    inspection = DecorationInspection(
+        decoration=decoration,
+        kind=kind,
+        inspected_on=inspected_on,
+        inspector=by,
+        result=result,
+        notes=notes,
+    )
     _full_clean(inspection)
     inspection.save()
-    record_change(household=decoration.household, actor=by, action=ChangeAction.ADDED, instance=inspection)
+    record_change(
+        household=decoration.household, actor=by, action=ChangeAction.ADDED, instance=inspection
+    )
     if kind == InspectionKind.FINAL and result == InspectionResult.PASSED:
         if decoration.status == DecorationStatus.APPROVED:
             decoration.status = DecorationStatus.IN_PROGRESS
@@ -435,10 +563,22 @@ def decoration_inspect(*, decoration: Decoration, kind: str, inspected_on: dt.da
 @transaction.atomic
 def attachment_add(*, household: Household, file: UploadedFile, title: str, by: Any) -> Attachment:
     if file.size is None or file.size > settings.MAX_UPLOAD_BYTES:
-        raise ApplicationError(fields={"file": [_("The file is larger than %(mb)d MB.") % {
-            "mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024)}]})
-    attachment = Attachment(household=household, project_id=household.project_id, file=file,
-                            title=title or file.name or "", size=file.size, uploaded_by=by)
+        raise ApplicationError(
+            fields={
+                "file": [
+                    _("The file is larger than %(mb)d MB.")
+                    % {"mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024)}
+                ]
+            }
+        )
+    attachment = Attachment(
+        household=household,
+        project_id=household.project_id,
+        file=file,
+        title=title or file.name or "",
+        size=file.size,
+        uploaded_by=by,
+    )
     _full_clean(attachment)
     attachment.save()
     record_change(household=household, actor=by, action=ChangeAction.ADDED, instance=attachment)

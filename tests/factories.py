@@ -61,7 +61,9 @@ class UnitFactory(factory.django.DjangoModelFactory):
 
     building = factory.SubFactory(BuildingFactory)
     project = factory.LazyAttribute(lambda o: o.building.project)
-    number = factory.Sequence(lambda n: f"{(n % 18) + 1}{(n // 18) % 4 + 1:02d}" + ("" if n < 72 else f"-{n}"))
+    number = factory.Sequence(
+        lambda n: f"{(n % 18) + 1}{(n // 18) % 4 + 1:02d}" + ("" if n < 72 else f"-{n}")
+    )
     floor = factory.LazyAttribute(lambda o: int(o.number[:-2].split("-")[0] or 1))
     floor_area = Decimal("89.50")
 

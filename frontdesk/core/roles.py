@@ -45,13 +45,24 @@ _HOUSEHOLD_VIEW = ["residents.view_household", "residents.view_person"]
 # Which roles may do what. "view_phone" shows full phone numbers; without it a
 # phone shows as 138****5678. "view_id_number" shows full ID numbers.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.DESK: [*_HOUSEHOLD_VIEW, *_HOUSEHOLD_EDIT, "residents.view_phone",
-                "residents.add_unit", "residents.change_unit"],
+    Role.DESK: [
+        *_HOUSEHOLD_VIEW,
+        *_HOUSEHOLD_EDIT,
+        "residents.view_phone",
+        "residents.add_unit",
+        "residents.change_unit",
+    ],
     Role.BUTLER: [*_HOUSEHOLD_VIEW, *_HOUSEHOLD_EDIT, "residents.view_phone"],
-    Role.SUPERVISOR: [*_HOUSEHOLD_VIEW, *_HOUSEHOLD_EDIT, "residents.view_phone",
-                      "residents.view_id_number", "residents.add_unit",
-                      "residents.change_unit", "residents.add_building",
-                      "residents.change_building"],
+    Role.SUPERVISOR: [
+        *_HOUSEHOLD_VIEW,
+        *_HOUSEHOLD_EDIT,
+        "residents.view_phone",
+        "residents.view_id_number",
+        "residents.add_unit",
+        "residents.change_unit",
+        "residents.add_building",
+        "residents.change_building",
+    ],
     Role.MANAGER: [*_HOUSEHOLD_VIEW, "residents.view_phone", "residents.view_id_number"],
     Role.CASHIER: [*_HOUSEHOLD_VIEW, "residents.view_phone"],
     Role.ENGINEERING: [*_HOUSEHOLD_VIEW],

@@ -4,14 +4,10 @@ A row of a project the user is not a member of does not exist for them: pages
 and the API answer 404, never 403, so that nothing about it leaks.
 """
 
-from typing import TypeVar
-
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Model, QuerySet
 
 from .models import Project
-
-M = TypeVar("M", bound=Model)
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -42,7 +38,7 @@ def projects_for(user: AnyUser) -> QuerySet[Project]:
     return Project.objects.filter(id__in=project_ids_for(user))
 
 
-def scope(queryset: QuerySet[M], user: AnyUser, path: str = "project") -> QuerySet[M]:
+def scope[M: Model](queryset: QuerySet[M], user: AnyUser, path: str = "project") -> QuerySet[M]:
     """Narrow `queryset` to rows whose `path` project the user belongs to."""
     return queryset.filter(**{f"{path}_id__in": project_ids_for(user)})
 

@@ -11,9 +11,7 @@ from .models import StaffProfile
 
 @receiver(user_logged_in, dispatch_uid="core.language_on_login")
 def language_on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    language = (
-        StaffProfile.objects.filter(user=user).values_list("language", flat=True).first()
-    )
+    language = StaffProfile.objects.filter(user=user).values_list("language", flat=True).first()
     if request is not None and hasattr(request, "session"):
         if language:
             request.session[SESSION_KEY] = language

@@ -14,8 +14,12 @@ pytestmark = pytest.mark.django_db
 
 def test_move_in_numbers_the_file_by_date_and_daily_serial(unit, desk_user):
     """Two households moving in on one day get consecutive file numbers of that day."""
-    first = household_move_in(unit=unit, moved_in_on=dt.date(2026, 11, 22), by=desk_user,
-                              persons=[{"name": "李雷", "phone": "13800000001"}])
+    first = household_move_in(
+        unit=unit,
+        moved_in_on=dt.date(2026, 11, 22),
+        by=desk_user,
+        persons=[{"name": "李雷", "phone": "13800000001"}],
+    )
     household_move_out(household=first, moved_out_on=dt.date(2026, 11, 22), by=desk_user)
     second = household_move_in(unit=unit, moved_in_on=dt.date(2026, 11, 22), by=desk_user)
     assert (first.file_number, second.file_number) == ("20261122-001", "20261122-002")
@@ -38,8 +42,12 @@ def test_second_current_household_is_refused_and_nothing_is_saved(household, des
 def test_bad_phone_of_a_person_is_a_field_error(unit, desk_user):
     """A malformed phone is reported against that person's field and nothing is saved."""
     with pytest.raises(ApplicationError) as refused:
-        household_move_in(unit=unit, moved_in_on=dt.date(2026, 11, 22), by=desk_user,
-                          persons=[{"name": "韩梅梅", "phone": "12345"}])
+        household_move_in(
+            unit=unit,
+            moved_in_on=dt.date(2026, 11, 22),
+            by=desk_user,
+            persons=[{"name": "韩梅梅", "phone": "12345"}],
+        )
     assert "persons[0].phone" in refused.value.fields
     assert not Household.objects.filter(unit=unit).exists()
 
