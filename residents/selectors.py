@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from frontdesk.core.scoping import scope
 
-from .models import ChangeRecord, Decoration, Household, Person
+from .models import ChangeRecord, Decoration, Household, Person, Unit
 from .validators import normalize_phone
 
 _UNIT_CODE = re.compile(r"^\s*([0-9A-Za-z]+)\s*[-－—#栋幢号]\s*([0-9A-Za-z]+)\s*室?\s*$")
@@ -90,3 +90,22 @@ def unit_history(*, user: Any, unit_id: int) -> QuerySet[Household]:
     return (
         household_list(user=user).filter(unit_id=unit_id).order_by("moved_out_on", "-moved_in_on")
     )
+
+
+def unit_code_normalize(text: str) -> str | None:
+    """The unit code written the one way: "3栋1502" and "3#1502室" become "3-1502".
+
+    None when the text is not a unit code.
+    """
+    match = _UNIT_CODE.match(text or "")
+    if not match:
+        return None
+    return f"{match.group(1)}-{match.group(2)}".upper()
+
+
+def units_by_code(*, user: Any, code: str) -> QuerySet[Unit]:
+    """The units of the user's projects with this code (one per project at most)."""
+    normalized = unit_code_normalize(code)
+    if normalized is None:
+        return Unit.objects.none()
+    return scope(Unit.objects.select_related("building", "project"), user).filter(code=normalized)
