@@ -1,0 +1,373 @@
+"""One filter definition per listable model, shared by the pages and the API.
+
+`?status=vacant&building=3&q=1502` means the same on a list page and in
+`/api/v1/...`. Pass the request (``FilterSet(request.GET, queryset=...,
+request=request)``): the small pickers (projects, buildings) list only the
+user's own projects, and the big tables (units, households, persons) are
+filtered by raw id, so no filter form ever draws a <select> of a big table.
+
+The queryset given to a FilterSet must already be scoped to the user's
+projects (views and selectors do that); a filter only narrows it further.
+An invalid value (unknown choice, malformed date or number, a building of
+another project) makes the form invalid: the API answers 400 with a message
+on that parameter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.forms import NumberInput
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from django_filters.widgets import BooleanWidget
+
+from frontdesk.core.models import Project
+from frontdesk.core.scoping import projects_for, scope
+
+from .choices import (
+    CardKind,
+    CardStatus,
+    ChangeAction,
+    DecorationStatus,
+    PersonRole,
+    UnitStatus,
+    UnitType,
+)
+from .models import (
+    Attachment,
+    Building,
+    Card,
+    ChangeRecord,
+    Decoration,
+    Household,
+    MoveIn,
+    Note,
+    Person,
+    Unit,
+    Vehicle,
+)
+from .selectors import household_search_q
+from .validators import normalize_phone
+
+# --- Strict yes/no ------------------------------------------------------------------
+
+
+class _YesNoWidget(BooleanWidget):
+    """Reads true/false/1/0 and passes anything else on, for the field to refuse."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        value = data.get(name)
+        if value is None or value == "":
+            return None
+        known = {"1": True, "0": False, "true": True, "false": False}
+        return known.get(str(value).lower(), value)
+
+
+class _YesNoField(forms.NullBooleanField):
+    widget = _YesNoWidget
+
+    def to_python(self, value: Any) -> bool | None:
+        if value is None or isinstance(value, bool):
+            return value
+        raise forms.ValidationError(_("Enter true or false."), code="invalid")
+
+    def validate(self, value: Any) -> None:
+        return None
+
+
+class YesNoFilter(filters.BooleanFilter):
+    """A yes/no filter that refuses a value other than true, false, 1 or 0 (no silent "any")."""
+
+    field_class = _YesNoField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", _YesNoWidget)
+        super().__init__(*args, **kwargs)
+
+
+# --- Scoped pickers ----------------------------------------------------------------
+
+
+def _user(request: Any) -> Any:
+    return getattr(request, "user", None)
+
+
+def user_projects(request: Any) -> QuerySet[Project]:
+    """The projects a picker offers: the requesting user's, none without a request."""
+    user = _user(request)
+    if user is None:
+        return Project.objects.none()
+    return projects_for(user)
+
+
+def user_buildings(request: Any) -> QuerySet[Building]:
+    """The buildings a picker offers: those of the requesting user's projects."""
+    user = _user(request)
+    if user is None:
+        return Building.objects.none()
+    return scope(Building.objects.all(), user).order_by("project_id", "number")
+
+
+def _project_filter(field_name: str = "project") -> filters.ModelChoiceFilter:
+    return filters.ModelChoiceFilter(
+        field_name=field_name, queryset=user_projects, label=_("Project")
+    )
+
+
+def _building_filter(field_name: str) -> filters.ModelChoiceFilter:
+    return filters.ModelChoiceFilter(
+        field_name=field_name, queryset=user_buildings, label=_("Building")
+    )
+
+
+def _id_filter(field_name: str, label: Any) -> filters.NumberFilter:
+    """A filter by the raw id of a row of a big table (a unit, a household, a person)."""
+    return filters.NumberFilter(
+        field_name=field_name,
+        label=label,
+        min_value=1,
+        max_value=2**63 - 1,
+        decimal_places=0,
+        widget=NumberInput(attrs={"min": 1, "step": 1}),
+    )
+
+
+# --- Projects and the estate ----------------------------------------------------------
+
+
+class ProjectFilterSet(filters.FilterSet):
+    q = filters.CharFilter(method="filter_q", label=_("Code or name"))
+    is_active = YesNoFilter(label=_("Active"))
+
+    class Meta:
+        model = Project
+        fields = ["q", "is_active"]
+
+    def filter_q(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(code__istartswith=value) | Q(name__contains=value))
+
+
+class BuildingFilterSet(filters.FilterSet):
+    project = _project_filter()
+    number = filters.CharFilter(field_name="number", lookup_expr="iexact", label=_("Number"))
+    butler = _id_filter("butler_id", _("Butler (user id)"))
+
+    class Meta:
+        model = Building
+        fields = ["project", "number", "butler"]
+
+
+class UnitFilterSet(filters.FilterSet):
+    project = _project_filter()
+    building = _building_filter("building")
+    code = filters.CharFilter(method="filter_code", label=_("Unit code starts with"))
+    status = filters.ChoiceFilter(choices=UnitStatus.choices, label=_("Status"))
+    unit_type = filters.ChoiceFilter(choices=UnitType.choices, label=_("Type"))
+    floor = filters.NumberFilter(field_name="floor", decimal_places=0, label=_("Floor"))
+
+    class Meta:
+        model = Unit
+        fields = ["project", "building", "code", "status", "unit_type", "floor"]
+
+    def filter_code(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
+        # Codes are stored as written on the building ("3-1502", "A-0101"); a
+        # prefix match keeps the b-tree index on the code usable.
+        value = value.strip().upper()
+        return queryset.filter(code__startswith=value) if value else queryset
+
+
+# --- Households --------------------------------------------------------------------------
+
+
+class HouseholdFilterSet(filters.FilterSet):
+    q = filters.CharFilter(
+        method="filter_q",
+        label=_("Search"),
+        help_text=_("Unit (3-1502), file number, name or part of a phone number."),
+    )
+    project = _project_filter()
+    building = _building_filter("unit__building")
+    unit = _id_filter("unit_id", _("Unit (id)"))
+    current = YesNoFilter(method="filter_current", label=_("Current household"))
+    moved_in_after = filters.DateFilter(
+        field_name="moved_in_on", lookup_expr="gte", label=_("Moved in on or after")
+    )
+    moved_in_before = filters.DateFilter(
+        field_name="moved_in_on", lookup_expr="lte", label=_("Moved in on or before")
+    )
+
+    class Meta:
+        model = Household
+        fields = [
+            "q",
+            "project",
+            "building",
+            "unit",
+            "current",
+            "moved_in_after",
+            "moved_in_before",
+        ]
+
+    def filter_q(self, queryset: QuerySet[Household], name: str, value: str) -> QuerySet[Household]:
+        return queryset.filter(household_search_q(value)) if value.strip() else queryset
+
+    def filter_current(
+        self, queryset: QuerySet[Household], name: str, value: bool | None
+    ) -> QuerySet[Household]:
+        if value is None:
+            return queryset
+        return queryset.filter(moved_out_on__isnull=value)
+
+
+class PersonFilterSet(filters.FilterSet):
+    project = _project_filter()
+    household = _id_filter("household_id", _("Household (id)"))
+    role = filters.ChoiceFilter(choices=PersonRole.choices, label=_("Role"))
+    name = filters.CharFilter(field_name="name", lookup_expr="contains", label=_("Name contains"))
+    phone = filters.CharFilter(method="filter_phone", label=_("Phone contains"))
+    is_primary = YesNoFilter(label=_("Main contact"))
+    is_active = YesNoFilter(label=_("Still listed"))
+
+    class Meta:
+        model = Person
+        fields = ["project", "household", "role", "name", "phone", "is_primary", "is_active"]
+
+    def filter_phone(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
+        digits = normalize_phone(value)
+        return queryset.filter(phone__contains=digits) if digits else queryset
+
+
+class VehicleFilterSet(filters.FilterSet):
+    project = _project_filter()
+    household = _id_filter("household_id", _("Household (id)"))
+    plate = filters.CharFilter(method="filter_plate", label=_("Licence plate contains"))
+    parking_space = filters.CharFilter(lookup_expr="iexact", label=_("Parking space"))
+    is_active = YesNoFilter(label=_("Still registered"))
+
+    class Meta:
+        model = Vehicle
+        fields = ["project", "household", "plate", "parking_space", "is_active"]
+
+    def filter_plate(self, queryset: QuerySet[Vehicle], name: str, value: str) -> QuerySet[Vehicle]:
+        plate = value.upper().replace(" ", "").replace("·", "")
+        return queryset.filter(plate__contains=plate) if plate else queryset
+
+
+class CardFilterSet(filters.FilterSet):
+    project = _project_filter()
+    household = _id_filter("household_id", _("Household (id)"))
+    holder = _id_filter("holder_id", _("Holder (person id)"))
+    kind = filters.ChoiceFilter(choices=CardKind.choices, label=_("Kind"))
+    status = filters.ChoiceFilter(choices=CardStatus.choices, label=_("Status"))
+    number = filters.CharFilter(field_name="number", lookup_expr="iexact", label=_("Card number"))
+    issued_after = filters.DateFilter(
+        field_name="issued_on", lookup_expr="gte", label=_("Issued on or after")
+    )
+    issued_before = filters.DateFilter(
+        field_name="issued_on", lookup_expr="lte", label=_("Issued on or before")
+    )
+
+    class Meta:
+        model = Card
+        fields = [
+            "project",
+            "household",
+            "holder",
+            "kind",
+            "status",
+            "number",
+            "issued_after",
+            "issued_before",
+        ]
+
+
+class MoveInFilterSet(filters.FilterSet):
+    project = _project_filter()
+    household = _id_filter("household_id", _("Household (id)"))
+    building = _building_filter("household__unit__building")
+    signed = YesNoFilter(
+        field_name="signed_on", lookup_expr="isnull", exclude=True, label=_("Signed")
+    )
+    signed_after = filters.DateFilter(
+        field_name="signed_on", lookup_expr="gte", label=_("Signed on or after")
+    )
+    signed_before = filters.DateFilter(
+        field_name="signed_on", lookup_expr="lte", label=_("Signed on or before")
+    )
+
+    class Meta:
+        model = MoveIn
+        fields = ["project", "household", "building", "signed", "signed_after", "signed_before"]
+
+
+class DecorationFilterSet(filters.FilterSet):
+    project = _project_filter()
+    household = _id_filter("household_id", _("Household (id)"))
+    building = _building_filter("household__unit__building")
+    status = filters.ChoiceFilter(choices=DecorationStatus.choices, label=_("Status"))
+    applied_after = filters.DateFilter(
+        field_name="applied_on", lookup_expr="gte", label=_("Applied on or after")
+    )
+    applied_before = filters.DateFilter(
+        field_name="applied_on", lookup_expr="lte", label=_("Applied on or before")
+    )
+    active_on = filters.DateFilter(method="filter_active_on", label=_("Works planned on"))
+
+    class Meta:
+        model = Decoration
+        fields = [
+            "project",
+            "household",
+            "building",
+            "status",
+            "applied_after",
+            "applied_before",
+            "active_on",
+        ]
+
+    def filter_active_on(
+        self, queryset: QuerySet[Decoration], name: str, value: Any
+    ) -> QuerySet[Decoration]:
+        if value is None:
+            return queryset
+        return queryset.filter(planned_start__lte=value, planned_end__gte=value)
+
+
+# --- What the file keeps ------------------------------------------------------------------
+
+
+class AttachmentFilterSet(filters.FilterSet):
+    project = _project_filter()
+    household = _id_filter("household_id", _("Household (id)"))
+
+    class Meta:
+        model = Attachment
+        fields = ["project", "household"]
+
+
+class NoteFilterSet(filters.FilterSet):
+    project = _project_filter()
+    household = _id_filter("household_id", _("Household (id)"))
+
+    class Meta:
+        model = Note
+        fields = ["project", "household"]
+
+
+class ChangeRecordFilterSet(filters.FilterSet):
+    project = _project_filter()
+    household = _id_filter("household_id", _("Household (id)"))
+    action = filters.ChoiceFilter(choices=ChangeAction.choices, label=_("Action"))
+    subject = filters.CharFilter(field_name="subject", label=_("Record type"))
+    after = filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte", label=_("From"))
+    before = filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt", label=_("Until"))
+
+    class Meta:
+        model = ChangeRecord
+        fields = ["project", "household", "action", "subject", "after", "before"]
