@@ -194,6 +194,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "status" or a "kind": name each choice set after its enum.
+    "ENUM_NAME_OVERRIDES": {
+        "UnitStatusEnum": "residents.choices.UnitStatus",
+        "CardKindEnum": "residents.choices.CardKind",
+        "CardStatusEnum": "residents.choices.CardStatus",
+        "DecorationStatusEnum": "residents.choices.DecorationStatus",
+        "InspectionKindEnum": "residents.choices.InspectionKind",
+    },
 }
 
 # --- Celery -------------------------------------------------------------------
@@ -218,6 +226,16 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# The deadline sweep: every minute (DEADLINE_SWEEP_SECONDS shortens it in the
+# worker integration test). A sweep older than its interval is dropped rather
+# than run late: the next one does the same work. One beat process only (see
+# frontdesk/core/tasks.py).
+DEADLINE_SWEEP_SECONDS = float(os.environ.get("DEADLINE_SWEEP_SECONDS", "60"))
+CELERY_BEAT_SCHEDULE["deadlines-sweep"] = {
+    "task": "frontdesk.core.tasks.sweep_deadlines",
+    "schedule": DEADLINE_SWEEP_SECONDS,
+    "options": {"expires": DEADLINE_SWEEP_SECONDS},
+}
 
 # --- Mail ---------------------------------------------------------------------
 # Console in development; SMTP (EMAIL_HOST, EMAIL_PORT, ...) when DEBUG is off.
@@ -256,5 +274,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
