@@ -22,7 +22,9 @@ class TicketFactory(factory.django.DjangoModelFactory):
     kind = TicketKind.REPAIR
     serial = factory.Sequence(lambda n: f"WX-2026-{n + 1:06d}")
     status = TicketStatus.REGISTERED
-    household = factory.SubFactory(HouseholdFactory, unit__building__project=factory.SelfAttribute("...project"))
+    household = factory.SubFactory(
+        HouseholdFactory, unit__building__project=factory.SelfAttribute("....project")
+    )
     building = factory.LazyAttribute(lambda o: o.household.unit.building if o.household else None)
     matter = factory.Sequence(lambda n: f"厨房水龙头漏水 {n}")
     department = "engineering"
@@ -33,8 +35,12 @@ class ComplaintDetailFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ComplaintDetail
 
-    ticket = factory.SubFactory(TicketFactory, kind=TicketKind.COMPLAINT, department="",
-                                serial=factory.Sequence(lambda n: f"TS-2026-{n + 1:06d}"))
+    ticket = factory.SubFactory(
+        TicketFactory,
+        kind=TicketKind.COMPLAINT,
+        department="",
+        serial=factory.Sequence(lambda n: f"TS-2026-{n + 1:06d}"),
+    )
     category = ComplaintCategory.CLEANING
     reason = ComplaintReason.SERVICE_QUALITY
 
@@ -51,4 +57,6 @@ class TicketEventFactory(factory.django.DjangoModelFactory):
 def register(*, household=None, by, kind=TicketKind.REPAIR, matter="厨房水龙头漏水", **kwargs):
     """Register an order through the service, as the desk does."""
     project = kwargs.pop("project", None) or household.project
-    return ticket_register(project=project, kind=kind, matter=matter, household=household, by=by, **kwargs)
+    return ticket_register(
+        project=project, kind=kind, matter=matter, household=household, by=by, **kwargs
+    )
