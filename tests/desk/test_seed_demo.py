@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count
+from django.utils import translation
 
 from frontdesk.core.models import Project
 from frontdesk.core.roles import Role
@@ -38,7 +39,8 @@ def test_demo_loads_quickly_and_only_once(seeded):
     assert seeded < 30
     households = Household.objects.count()
     out = StringIO()
-    call_command("seed_demo", "--if-empty", stdout=out)
+    with translation.override("en"):
+        call_command("seed_demo", "--if-empty", stdout=out)
     assert "not loaded" in out.getvalue()
     assert Household.objects.count() == households
     with pytest.raises(CommandError):
