@@ -1,0 +1,207 @@
+"""Reads of work orders, always narrowed to the user's projects.
+
+Each list selector returns a queryset that costs a fixed number of queries
+whatever its length: what a row shows is joined (`select_related`) and the
+timeline, when asked for, is one prefetch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from frontdesk.core.scoping import scope
+
+from .choices import OPEN_STATUSES, UNRETURNED_STATUSES, TicketKind, TicketStatus
+from .models import (
+    Callback,
+    ContractVisit,
+    LiaisonForm,
+    MonthlyContract,
+    Ticket,
+    TicketEvent,
+    WarrantyReport,
+)
+
+# What a row of a list shows, joined in the one query of the list.
+LIST_RELATED = (
+    "household__unit",
+    "building",
+    "assignee",
+    "created_by",
+    "complaint",
+)
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    """The start of a local day, as an aware datetime (keeps range filters on an index)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+def overdue_q(now: dt.datetime | None = None) -> Q:
+    """Orders not yet back at the desk (a complaint: not yet answered) past their due time."""
+    return Q(status__in=UNRETURNED_STATUSES, due_at__lt=now or timezone.now())
+
+
+def ticket_search_q(q: str) -> Q:
+    """The search box: a serial (whole, or its number part) or words of the matter."""
+    q = q.strip()
+    if not q:
+        return Q()
+    upper = q.upper()
+    if len(upper) > 3 and upper[:2].isalpha() and upper[2] == "-":
+        return Q(serial__startswith=upper)
+    if q.isdigit():
+        return Q(serial__endswith=q.zfill(6)) | Q(matter__contains=q)
+    return Q(matter__contains=q) | Q(reporter_name=q)
+
+
+def timeline_prefetch() -> Prefetch:
+    return Prefetch(
+        "events", queryset=TicketEvent.objects.select_related("actor").order_by("at", "id")
+    )
+
+
+def ticket_list(
+    *, user: Any, filters: dict[str, Any] | None = None, with_timeline: bool = False
+) -> QuerySet[Ticket]:
+    """Orders the user may see, with what a list row shows, newest first."""
+    qs = scope(Ticket.objects.all(), user).select_related(*LIST_RELATED)
+    if with_timeline:
+        qs = qs.prefetch_related(timeline_prefetch())
+    return qs.filter(**(filters or {})).order_by("-id")
+
+
+def ticket_detail(*, user: Any, ticket_id: int) -> Ticket:
+    """One order with everything its page shows (a fixed number of queries).
+
+    Raises Ticket.DoesNotExist for an order of another project.
+    """
+    return (
+        scope(Ticket.objects.all(), user)
+        .select_related(
+            *LIST_RELATED,
+            "project",
+            "household__unit__building",
+            "building__butler",
+            "voided_by",
+            "priced_by",
+            "priced_with",
+            "rework_of",
+            "complaint_from",
+            "complaint__butler",
+            "complaint__decided_by",
+            "complaint__marked_by",
+            "warranty__liaison",
+            "resident_rating",
+            "contract_visit__contract",
+        )
+        .prefetch_related(
+            timeline_prefetch(),
+            Prefetch(
+                "callbacks", queryset=Callback.objects.select_related("by", "follow_up_ticket")
+            ),
+            "promise_slips__by",
+            Prefetch("warranty__reports", queryset=WarrantyReport.objects.select_related("by")),
+            Prefetch(
+                "reworks", queryset=Ticket.objects.only("id", "serial", "status", "rework_of")
+            ),
+            Prefetch("liaison_forms", queryset=LiaisonForm.objects.order_by("id")),
+        )
+        .get(pk=ticket_id)
+    )
+
+
+def household_tickets(*, user: Any, household_id: int, limit: int = 100) -> list[Ticket]:
+    """A household's orders for its file, newest first, with their timelines."""
+    return list(
+        ticket_list(user=user, filters={"household_id": household_id}, with_timeline=True)[:limit]
+    )
+
+
+def open_tickets_of_day(*, user: Any, project_id: int, day: dt.date) -> QuerySet[Ticket]:
+    """The orders still open that were registered on or before `day` (the day's print run)."""
+    end = local_midnight(day + dt.timedelta(days=1))
+    return ticket_list(
+        user=user,
+        filters={
+            "project_id": project_id,
+            "status__in": UNRETURNED_STATUSES,
+            "created_at__lt": end,
+        },
+    ).order_by("id")
+
+
+def callbacks_due(*, user: Any, project_id: int | None = None) -> QuerySet[Ticket]:
+    """Orders returned to the desk and waiting for their callback, oldest return first."""
+    qs = ticket_list(user=user, filters={"status": TicketStatus.RETURNED})
+    if project_id is not None:
+        qs = qs.filter(project_id=project_id)
+    return qs.order_by("returned_at", "id")
+
+
+def month_register(
+    *, user: Any, project_id: int, year: int, month: int, paid_only: bool = False
+) -> QuerySet[Ticket]:
+    """The month's dispatch and paid-service orders, sorted by customer (月末核对、整理、存档)."""
+    start = local_midnight(dt.date(year, month, 1))
+    end = local_midnight(dt.date(year + month // 12, month % 12 + 1, 1))
+    qs = ticket_list(
+        user=user,
+        filters={"project_id": project_id, "created_at__gte": start, "created_at__lt": end},
+    ).exclude(kind=TicketKind.COMPLAINT)
+    if paid_only:
+        qs = qs.filter(paid=True)
+    return qs.order_by("household__unit__code", "place", "id")
+
+
+# --- Liaison forms and contracts -------------------------------------------------------------
+
+
+def liaison_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[LiaisonForm]:
+    return (
+        scope(LiaisonForm.objects.all(), user)
+        .select_related("ticket", "created_by", "replied_by")
+        .filter(**(filters or {}))
+        .order_by("-id")
+    )
+
+
+def contract_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[MonthlyContract]:
+    return (
+        scope(MonthlyContract.objects.all(), user)
+        .select_related("household__unit", "created_by")
+        .filter(**(filters or {}))
+        .order_by("-id")
+    )
+
+
+def contract_register(*, contract: MonthlyContract, year: int, month: int) -> list[dict[str, Any]]:
+    """The monthly register of a contract: each due visit with the order opened for it."""
+    visits = {
+        v.date: v
+        for v in ContractVisit.objects.filter(
+            contract=contract, date__year=year, date__month=month
+        ).select_related("ticket")
+    }
+    due = set(contract.due_dates(year, month))
+    rows = []
+    for day in sorted(due | set(visits)):
+        visit = visits.get(day)
+        ticket = visit.ticket if visit else None
+        rows.append(
+            {
+                "date": day,
+                "due": day in due,
+                "ticket": ticket,
+                "status": ticket.status if ticket else "",
+            }
+        )
+    return rows
+
+
+def is_open(ticket: Ticket) -> bool:
+    return ticket.status in OPEN_STATUSES
