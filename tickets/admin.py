@@ -1,0 +1,94 @@
+"""The admin shows work orders read-only (they change only through the services);
+the per-project settings of the process are edited here."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import (
+    Callback,
+    ComplaintDetail,
+    LiaisonForm,
+    MonthlyContract,
+    Ticket,
+    TicketEvent,
+    TicketSettings,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Look, never touch: an order's history must match its events."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class EventInline(admin.TabularInline):
+    model = TicketEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "actor", "action", "from_status", "to_status", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Ticket)
+class TicketAdmin(ReadOnlyAdmin):
+    list_display = ["serial", "kind", "status", "matter", "department", "created_at"]
+    list_filter = ["kind", "status", "department", "priority"]
+    search_fields = ["=serial"]
+    list_select_related = ["project"]
+    show_full_result_count = False
+    raw_id_fields = [
+        "household",
+        "building",
+        "assignee",
+        "created_by",
+        "rework_of",
+        "complaint_from",
+    ]
+    inlines = [EventInline]
+
+
+@admin.register(ComplaintDetail)
+class ComplaintDetailAdmin(ReadOnlyAdmin):
+    list_display = ["ticket", "category", "reason", "temper", "valid"]
+    list_filter = ["category", "reason", "valid"]
+    list_select_related = ["ticket"]
+    show_full_result_count = False
+
+
+@admin.register(Callback)
+class CallbackAdmin(ReadOnlyAdmin):
+    list_display = ["ticket", "at", "reached", "satisfaction", "improper_charge"]
+    list_filter = ["satisfaction", "improper_charge"]
+    list_select_related = ["ticket"]
+    show_full_result_count = False
+
+
+@admin.register(LiaisonForm)
+class LiaisonFormAdmin(ReadOnlyAdmin):
+    list_display = ["number", "from_department", "to_department", "status", "created_at"]
+    list_filter = ["status", "to_department"]
+    search_fields = ["=number"]
+
+
+@admin.register(MonthlyContract)
+class MonthlyContractAdmin(ReadOnlyAdmin):
+    list_display = ["household", "kind", "schedule_type", "price", "starts_on", "ends_on"]
+    list_filter = ["kind"]
+    list_select_related = ["household__unit"]
+
+
+@admin.register(TicketSettings)
+class TicketSettingsAdmin(admin.ModelAdmin):
+    list_display = ["project", "workday_end", "butler_reply_hours", "complaint_answer_days"]
