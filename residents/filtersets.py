@@ -15,6 +15,7 @@ on that parameter.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -23,6 +24,8 @@ from django.forms import NumberInput
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from django_filters.widgets import BooleanWidget
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from frontdesk.core.models import Project
 from frontdesk.core.scoping import projects_for, scope
@@ -123,9 +126,14 @@ def _building_filter(field_name: str) -> filters.ModelChoiceFilter:
     )
 
 
-def _id_filter(field_name: str, label: Any) -> filters.NumberFilter:
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(filters.NumberFilter):
+    """A whole number, such as the id of a row (documented as an integer in the schema)."""
+
+
+def _id_filter(field_name: str, label: Any) -> IdFilter:
     """A filter by the raw id of a row of a big table (a unit, a household, a person)."""
-    return filters.NumberFilter(
+    return IdFilter(
         field_name=field_name,
         label=label,
         min_value=1,
@@ -169,7 +177,7 @@ class UnitFilterSet(filters.FilterSet):
     code = filters.CharFilter(method="filter_code", label=_("Unit code starts with"))
     status = filters.ChoiceFilter(choices=UnitStatus.choices, label=_("Status"))
     unit_type = filters.ChoiceFilter(choices=UnitType.choices, label=_("Type"))
-    floor = filters.NumberFilter(field_name="floor", decimal_places=0, label=_("Floor"))
+    floor = IdFilter(field_name="floor", decimal_places=0, label=_("Floor"))
 
     class Meta:
         model = Unit
@@ -218,7 +226,7 @@ class HouseholdFilterSet(filters.FilterSet):
         return queryset.filter(household_search_q(value)) if value.strip() else queryset
 
     def filter_current(
-        self, queryset: QuerySet[Household], name: str, value: bool | None
+        self, queryset: QuerySet[Household], name: str, value: bool
     ) -> QuerySet[Household]:
         if value is None:
             return queryset
@@ -332,7 +340,7 @@ class DecorationFilterSet(filters.FilterSet):
         ]
 
     def filter_active_on(
-        self, queryset: QuerySet[Decoration], name: str, value: Any
+        self, queryset: QuerySet[Decoration], name: str, value: dt.date
     ) -> QuerySet[Decoration]:
         if value is None:
             return queryset

@@ -329,6 +329,26 @@ def vehicle_add(
     return vehicle
 
 
+VEHICLE_FIELDS = {"description", "parking_space", "is_active"}
+
+
+@transaction.atomic
+def vehicle_update(*, vehicle: Vehicle, data: Mapping[str, Any], by: Any) -> Vehicle:
+    """Correct a vehicle, or take it off the register (`is_active=False`); it is never deleted."""
+    changes = _update(vehicle, data, allowed=VEHICLE_FIELDS)
+    _full_clean(vehicle)
+    if changes:
+        vehicle.save()
+        record_change(
+            household=vehicle.household,
+            actor=by,
+            action=ChangeAction.UPDATED,
+            instance=vehicle,
+            changes=changes,
+        )
+    return vehicle
+
+
 @transaction.atomic
 def card_issue(
     *,

@@ -37,8 +37,9 @@ def test_search_box_finds_a_household_by_unit_name_and_phone(household, desk_use
 def test_current_and_moved_in_dates_narrow_the_households(household, desk_user):
     """`current` separates current households from moved-out ones; dates bound the move-in."""
     old_unit = UnitFactory(building=household.unit.building, number="0202", floor=2)
-    gone = HouseholdFactory(unit=old_unit, moved_in_on=dt.date(2020, 5, 1),
-                            moved_out_on=dt.date(2024, 1, 1))
+    gone = HouseholdFactory(
+        unit=old_unit, moved_in_on=dt.date(2020, 5, 1), moved_out_on=dt.date(2024, 1, 1)
+    )
     assert list(_households(desk_user, "current=true")[1]) == [household]
     assert list(_households(desk_user, "current=false")[1]) == [gone]
     assert list(_households(desk_user, "moved_in_before=2021-01-01")[1]) == [gone]

@@ -1,0 +1,544 @@
+"""The household file's REST API: reads, writes through the services, refusals."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+
+from frontdesk.core.models import Membership
+from residents import services
+from residents.choices import CardStatus, DecorationStatus, UnitStatus
+from residents.models import Attachment, Card, ChangeRecord, Household, Person, Unit
+from tests.factories import (
+    BuildingFactory,
+    HouseholdFactory,
+    PersonFactory,
+    ProjectFactory,
+    UnitFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1"
+
+
+def _decoration(household, user, **extra):
+    data = {
+        "applied_on": dt.date(2026, 11, 20),
+        "description": "厨房改造",
+        "contractor": "美家装饰",
+        "contractor_phone": "13700000000",
+        "planned_start": dt.date(2026, 12, 1),
+        "planned_end": dt.date(2026, 12, 31),
+        **extra,
+    }
+    return services.decoration_apply(household=household, data=data, by=user)
+
+
+# --- Households ----------------------------------------------------------------
+
+
+def test_move_in_through_the_api_opens_a_numbered_file(desk_api, building):
+    """POST /households/ moves a household in: file number, people, unit occupied, history."""
+    unit = UnitFactory(building=building, number="0801", floor=8)
+    response = desk_api.post(
+        f"{API}/households/",
+        {
+            "unit": unit.pk,
+            "moved_in_on": "2026-11-22",
+            "persons": [{"name": "李雷", "phone": "+86 138 0000 0001", "is_primary": True}],
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["file_number"] == "20261122-001"
+    assert body["unit_code"] == "3-0801"
+    assert [p["phone"] for p in body["persons"]] == ["13800000001"]
+    assert body["main_contact"]["name"] == "李雷"
+    unit.refresh_from_db()
+    assert unit.status == UnitStatus.OCCUPIED
+    assert ChangeRecord.objects.filter(household_id=body["id"], action="moved_in").exists()
+
+
+def test_move_in_into_an_occupied_unit_is_refused_on_the_unit(desk_api, household):
+    """A unit that still has a current household refuses a second one, on the `unit` field."""
+    response = desk_api.post(
+        f"{API}/households/",
+        {"unit": household.unit_id, "moved_in_on": "2026-11-22"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "unit" in response.json()
+    assert Household.objects.count() == 1
+
+
+def test_move_out_closes_the_file_and_frees_the_unit(desk_api, household):
+    """POST /households/{id}/move-out/ records the date; the unit becomes vacant."""
+    response = desk_api.post(
+        f"{API}/households/{household.pk}/move-out/",
+        {"moved_out_on": "2026-11-23"},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["is_current"] is False
+    household.unit.refresh_from_db()
+    assert household.unit.status == UnitStatus.VACANT
+    again = desk_api.post(
+        f"{API}/households/{household.pk}/move-out/",
+        {"moved_out_on": "2026-11-24"},
+        format="json",
+    )
+    assert again.status_code == 400
+    assert "moved_out_on" in again.json()
+
+
+def test_household_notes_are_corrected_with_patch_and_recorded(desk_api, household):
+    """PATCH changes the household's notes and the change shows in its history."""
+    response = desk_api.patch(
+        f"{API}/households/{household.pk}/", {"notes": "业主常住深圳"}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["notes"] == "业主常住深圳"
+    history = desk_api.get(f"{API}/changes/?household={household.pk}").json()["results"]
+    assert history[0]["changes"]["notes"] == ["", "业主常住深圳"]
+
+
+def test_nothing_is_ever_deleted(desk_api, household):
+    """DELETE is refused on households and persons; the rows stay."""
+    person = household.persons.get()
+    assert desk_api.delete(f"{API}/households/{household.pk}/").status_code == 405
+    assert desk_api.delete(f"{API}/persons/{person.pk}/").status_code == 405
+    assert Household.objects.filter(pk=household.pk).exists()
+    assert Person.objects.filter(pk=person.pk).exists()
+
+
+def test_a_role_without_the_permission_cannot_move_a_household_in(api_client, engineer, unit):
+    """Engineering may read household files but not open one."""
+    api_client.force_authenticate(engineer)
+    assert api_client.get(f"{API}/households/").status_code == 200
+    response = api_client.post(
+        f"{API}/households/", {"unit": unit.pk, "moved_in_on": "2026-11-22"}, format="json"
+    )
+    assert response.status_code == 403
+    assert not Household.objects.exists()
+
+
+# --- Bad input -----------------------------------------------------------------
+
+
+def test_duplicate_unit_number_is_refused_on_the_number(desk_api, unit):
+    """A second unit 1502 in building 3 is a 400 on `number`, and no unit is added."""
+    response = desk_api.post(
+        f"{API}/units/",
+        {"building": unit.building_id, "number": "1502", "floor": 15, "floor_area": "89.5"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "number" in response.json()
+    assert Unit.objects.count() == 1
+
+
+def test_malformed_phone_is_refused_on_the_phone(desk_api, household):
+    """A 5-digit phone is a 400 on `phone`, and no person is added."""
+    response = desk_api.post(
+        f"{API}/persons/",
+        {"household": household.pk, "name": "韩梅梅", "phone": "12345"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "phone" in response.json()
+    assert household.persons.count() == 1
+
+
+def test_bad_id_check_digit_is_refused_on_the_id_number(desk_api, household):
+    """A resident ID whose check digit is wrong is a 400 on `id_number`, nothing saved."""
+    response = desk_api.post(
+        f"{API}/persons/",
+        {"household": household.pk, "name": "韩梅梅", "id_number": "110105194912310021"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "id_number" in response.json()
+    assert household.persons.count() == 1
+
+
+def test_bad_person_in_a_move_in_is_refused_and_no_file_is_opened(desk_api, building):
+    """A bad ID number of one person refuses the whole move-in: no household, no file number."""
+    unit = UnitFactory(building=building, number="0802", floor=8)
+    response = desk_api.post(
+        f"{API}/households/",
+        {
+            "unit": unit.pk,
+            "moved_in_on": "2026-11-22",
+            "persons": [{"name": "李雷", "id_number": "110105194912310021"}],
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "id_number" in str(response.json()["persons"])
+    assert not Household.objects.filter(unit=unit).exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/units/?status=demolished", "status"),
+        ("/households/?moved_in_after=2026-02-30", "moved_in_after"),
+        ("/households/?unit=twelve", "unit"),
+        ("/households/?current=perhaps", "current"),
+        ("/cards/?kind=golden", "kind"),
+        ("/decorations/?status=finished", "status"),
+    ],
+)
+def test_invalid_filter_values_are_a_400_on_the_parameter(desk_api, url, field):
+    """An unknown choice or a malformed date, number or yes/no answers 400 naming the filter."""
+    response = desk_api.get(f"{API}{url}")
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_oversized_upload_is_refused_on_the_file(desk_api, household, settings):
+    """A file over the upload limit is a 400 on `file`; a small one is kept in the file."""
+    settings.MAX_UPLOAD_BYTES = 1024
+    big = SimpleUploadedFile("scan.pdf", b"%PDF" + b"x" * 2048, content_type="application/pdf")
+    response = desk_api.post(
+        f"{API}/attachments/",
+        {"household": household.pk, "title": "购房合同", "file": big},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert "file" in response.json()
+    assert not Attachment.objects.exists()
+    small = SimpleUploadedFile("id.jpg", b"\xff\xd8" + b"x" * 100, content_type="image/jpeg")
+    response = desk_api.post(
+        f"{API}/attachments/",
+        {"household": household.pk, "title": "身份证", "file": small},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["size"] == 102
+    assert response.json()["title"] == "身份证"
+
+
+# --- Persons, vehicles, cards ----------------------------------------------------
+
+
+def test_person_is_added_corrected_and_taken_off_the_file(desk_api, household):
+    """A person is added, their phone corrected, and finally marked inactive (never deleted)."""
+    response = desk_api.post(
+        f"{API}/persons/",
+        {"household": household.pk, "name": "王小明", "role": "member", "phone": "13900000001"},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    person_id = response.json()["id"]
+    response = desk_api.patch(
+        f"{API}/persons/{person_id}/", {"phone": "13900000002"}, format="json"
+    )
+    assert response.json()["phone"] == "13900000002"
+    response = desk_api.patch(f"{API}/persons/{person_id}/", {"is_active": False}, format="json")
+    assert response.json()["is_active"] is False
+    listed = desk_api.get(f"{API}/persons/?household={household.pk}&is_active=true").json()
+    assert [p["name"] for p in listed["results"]] == ["王建国"]
+
+
+def test_vehicle_and_parking_card_lifecycle(desk_api, household):
+    """A vehicle gets a parking card; its number is reissued only once the card is lost."""
+    response = desk_api.post(
+        f"{API}/vehicles/", {"household": household.pk, "plate": "粤b 12345"}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    vehicle = response.json()
+    assert vehicle["plate"] == "粤B12345"
+    duplicate = desk_api.post(
+        f"{API}/vehicles/", {"household": household.pk, "plate": "粤B12345"}, format="json"
+    )
+    assert duplicate.status_code == 400
+    assert "plate" in duplicate.json()
+    card = {
+        "household": household.pk,
+        "kind": "parking",
+        "number": "P-0001",
+        "vehicle": vehicle["id"],
+        "issued_on": "2026-11-22",
+    }
+    response = desk_api.post(f"{API}/cards/", card, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["vehicle_plate"] == "粤B12345"
+    card_id = response.json()["id"]
+    refused = desk_api.post(f"{API}/cards/", card, format="json")
+    assert refused.status_code == 400
+    assert "number" in refused.json()
+    lost = desk_api.post(
+        f"{API}/cards/{card_id}/status/", {"status": "lost", "on": "2026-11-25"}, format="json"
+    )
+    assert lost.status_code == 200
+    assert (lost.json()["status"], lost.json()["returned_on"]) == ("lost", "2026-11-25")
+    assert desk_api.post(f"{API}/cards/", card, format="json").status_code == 201
+    assert Card.objects.filter(number="P-0001", status=CardStatus.ACTIVE).count() == 1
+    off = desk_api.patch(f"{API}/vehicles/{vehicle['id']}/", {"is_active": False}, format="json")
+    assert off.json()["is_active"] is False
+
+
+def test_card_holder_must_belong_to_the_household(desk_api, household, building):
+    """A card for a person of another household is refused on `holder`."""
+    neighbour = HouseholdFactory(unit=UnitFactory(building=building, number="0303", floor=3))
+    stranger = PersonFactory(household=neighbour)
+    response = desk_api.post(
+        f"{API}/cards/",
+        {
+            "household": household.pk,
+            "kind": "access",
+            "number": "A-1",
+            "holder": stranger.pk,
+            "issued_on": "2026-11-22",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "holder" in response.json()
+    assert not Card.objects.exists()
+
+
+# --- Move-in record and decoration ----------------------------------------------
+
+
+def test_move_in_record_with_checklist_is_created_then_corrected(desk_api, household):
+    """The move-in record keeps keys, readings and checklist; a second POST is refused."""
+    record = {
+        "household": household.pk,
+        "keys_handed": 3,
+        "water_reading": "12.50",
+        "checklist": [
+            {"item": "入户门", "condition": "good"},
+            {"item": "卫生间地漏", "condition": "defect", "note": "堵塞"},
+        ],
+        "signed_on": "2026-01-15",
+    }
+    response = desk_api.post(f"{API}/move-ins/", record, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["checklist"][1]["condition"] == "defect"
+    assert desk_api.post(f"{API}/move-ins/", record, format="json").status_code == 400
+    unknown = {**record, "checklist": [{"item": "门", "condition": "?"}]}
+    bad = desk_api.post(f"{API}/move-ins/", unknown, format="json")
+    assert bad.status_code == 400
+    response = desk_api.patch(
+        f"{API}/move-ins/{response.json()['id']}/", {"keys_handed": 4}, format="json"
+    )
+    assert response.json()["keys_handed"] == 4
+    detail = desk_api.get(f"{API}/households/{household.pk}/").json()
+    assert detail["move_in"]["keys_handed"] == 4
+
+
+def test_decoration_from_application_to_final_inspection(desk_api, household):
+    """A decoration is applied for, approved, gets a worker pass, and passes final inspection."""
+    response = desk_api.post(
+        f"{API}/decorations/",
+        {
+            "household": household.pk,
+            "applied_on": "2026-11-20",
+            "description": "厨房改造",
+            "planned_start": "2026-12-01",
+            "planned_end": "2026-12-31",
+            "deposit": "2000",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    decoration = response.json()["id"]
+    early = desk_api.post(
+        f"{API}/decorations/{decoration}/passes/",
+        {"name": "张师傅", "valid_until": "2026-12-31"},
+        format="json",
+    )
+    assert early.status_code == 400
+    approved = desk_api.post(
+        f"{API}/decorations/{decoration}/status/", {"status": "approved"}, format="json"
+    )
+    assert approved.json()["status"] == DecorationStatus.APPROVED
+    worker = desk_api.post(
+        f"{API}/decorations/{decoration}/passes/",
+        {"name": "张师傅", "phone": "13600000000", "valid_until": "2026-12-31"},
+        format="json",
+    )
+    assert worker.status_code == 201, worker.json()
+    assert worker.json()["pass_number"] == f"{decoration}-01"
+    inspection = desk_api.post(
+        f"{API}/decorations/{decoration}/inspections/",
+        {"kind": "final", "inspected_on": "2026-12-31", "result": "passed"},
+        format="json",
+    )
+    assert inspection.status_code == 201, inspection.json()
+    shown = desk_api.get(f"{API}/decorations/{decoration}/").json()
+    assert shown["status"] == DecorationStatus.INSPECTED
+    assert [p["name"] for p in shown["worker_passes"]] == ["张师傅"]
+    assert [i["result"] for i in shown["inspections"]] == ["passed"]
+
+
+def test_illegal_decoration_move_and_reversed_dates_are_refused(desk_api, household, desk_user):
+    """An applied decoration cannot jump to inspected; an end before the start is refused."""
+    decoration = _decoration(household, desk_user)
+    response = desk_api.post(
+        f"{API}/decorations/{decoration.pk}/status/", {"status": "inspected"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "status" in response.json()
+    response = desk_api.post(
+        f"{API}/decorations/",
+        {
+            "household": household.pk,
+            "applied_on": "2026-11-20",
+            "description": "刷墙",
+            "planned_start": "2026-12-10",
+            "planned_end": "2026-12-01",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "planned_end" in response.json()
+
+
+def test_notes_are_written_and_listed_per_household(desk_api, household):
+    """A note is added to a household and listed under it with its author."""
+    response = desk_api.post(
+        f"{API}/notes/", {"household": household.pk, "text": " 周末在家 "}, format="json"
+    )
+    assert response.status_code == 201
+    listed = desk_api.get(f"{API}/notes/?household={household.pk}").json()["results"]
+    assert [(n["text"], n["author_name"] != "") for n in listed] == [("周末在家", True)]
+    empty = desk_api.post(f"{API}/notes/", {"household": household.pk, "text": "  "}, format="json")
+    assert empty.status_code == 400
+
+
+# --- Lists: filters, browsable forms, query counts ---------------------------------
+
+
+def test_household_search_and_filters_through_the_api(desk_api, household, building):
+    """`q`, `building` and `current` select the same households the page would."""
+    other = HouseholdFactory(
+        unit=UnitFactory(building=building, number="0101", floor=1),
+        moved_out_on=dt.date(2026, 5, 1),
+    )
+    found = desk_api.get(f"{API}/households/?q=王建国").json()["results"]
+    assert [h["id"] for h in found] == [household.pk]
+    current = desk_api.get(f"{API}/households/?building={building.pk}&current=true").json()
+    assert [h["id"] for h in current["results"]] == [household.pk]
+    gone = desk_api.get(f"{API}/households/?current=false").json()["results"]
+    assert [h["id"] for h in gone] == [other.pk]
+
+
+def test_browsable_forms_type_ids_instead_of_listing_big_tables(desk_api, household):
+    """The browsable API draws no <select> of units, households or persons."""
+    pages = [
+        desk_api.get(f"{API}/households/", HTTP_ACCEPT="text/html"),
+        desk_api.get(f"{API}/persons/", HTTP_ACCEPT="text/html"),
+        desk_api.get(f"{API}/cards/", HTTP_ACCEPT="text/html"),
+    ]
+    for page in pages:
+        html = page.content.decode()
+        assert page.status_code == 200
+        for name in ("unit", "household", "holder", "vehicle"):
+            assert f'<select name="{name}"' not in html
+    assert 'name="household"' in pages[1].content.decode()
+
+
+def _fill(project, building, user, count):
+    """`count` households, each with every kind of record the API lists."""
+    for n in range(count):
+        unit = UnitFactory(building=building, project=project, number=f"9{n:03d}", floor=9)
+        household = services.household_move_in(
+            unit=unit,
+            moved_in_on=dt.date(2026, 1, 1),
+            by=user,
+            persons=[{"name": f"住户{n}", "phone": f"137{n:08d}"}],
+        )
+        vehicle = services.vehicle_add(household=household, plate=f"粤B{n:05d}", by=user)
+        services.card_issue(
+            household=household,
+            kind="parking",
+            number=f"P{n}",
+            issued_on=dt.date(2026, 1, 1),
+            vehicle=vehicle,
+            holder=household.persons.first(),
+            by=user,
+        )
+        services.movein_record(household=household, data={"keys_handed": 2}, by=user)
+        decoration = _decoration(household, user)
+        services.decoration_set_status(decoration=decoration, status="approved", by=user)
+        services.decoration_pass_issue(
+            decoration=decoration,
+            name="师傅",
+            phone="13600000000",
+            valid_until=dt.date(2026, 12, 31),
+            by=user,
+        )
+        services.decoration_inspect(
+            decoration=decoration,
+            kind="routine",
+            inspected_on=dt.date(2026, 12, 5),
+            result="passed",
+            by=user,
+        )
+        services.note_add(household=household, text="备注", by=user)
+        services.attachment_add(
+            household=household,
+            title="合同",
+            file=SimpleUploadedFile("a.txt", b"abc"),
+            by=user,
+        )
+
+
+LISTS = [
+    "projects",
+    "buildings",
+    "units",
+    "households",
+    "persons",
+    "vehicles",
+    "cards",
+    "move-ins",
+    "decorations",
+    "attachments",
+    "notes",
+    "changes",
+]
+
+
+def test_list_query_counts_do_not_grow_with_the_page(api_client, project, building, supervisor):
+    """Every list endpoint costs the same number of queries for 5 rows as for 50."""
+    _fill(project, building, supervisor, 51)
+    for n in range(50):
+        extra = ProjectFactory(code=f"extra{n}")
+        Membership.objects.create(user=supervisor, project=extra)
+        BuildingFactory(project=project, number=f"B{n}")
+    token = Token.objects.create(user=supervisor)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    for resource in LISTS:
+        counts = []
+        for size in (5, 50):
+            with CaptureQueriesContext(connection) as queries:
+                response = api_client.get(f"{API}/{resource}/?page_size={size}")
+            assert response.status_code == 200, resource
+            assert len(response.json()["results"]) == size, resource
+            counts.append(len(queries))
+        assert counts[0] == counts[1], (resource, counts)
+
+
+def test_household_list_and_detail_query_counts(
+    api_client, project, building, supervisor, django_assert_num_queries
+):
+    """The household list and one household's file each cost a fixed number of queries."""
+    _fill(project, building, supervisor, 3)
+    api_client.force_authenticate(supervisor)
+    household = Household.objects.first()
+    api_client.get(f"{API}/households/")  # roles, projects and permissions are cached per user
+    # households + persons
+    with django_assert_num_queries(2):
+        assert api_client.get(f"{API}/households/").status_code == 200
+    # household with unit and move-in + persons + vehicles + cards
+    with django_assert_num_queries(4):
+        assert api_client.get(f"{API}/households/{household.pk}/").status_code == 200
