@@ -12,12 +12,14 @@ api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("", include("residents.api.urls")),
     path("", include("tickets.api.urls")),
+    path("", include("frontdesk.core.api.notifications")),
 ]
 
 urlpatterns = [
     path("", include("frontdesk.pages.urls")),
     path("residents/", include("residents.urls")),
     path("tickets/", include("tickets.urls")),
+    path("notifications/", include("frontdesk.core.urls_notifications")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
