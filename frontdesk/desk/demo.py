@@ -4,12 +4,14 @@
 names what it made. Households are written through `residents.services`, so
 file numbers, unit statuses and histories are the real ones.
 
-Other apps add their own demo rows (work orders, bills) by defining a module
-`<app>/demo.py` with a function ``load(data)``; the `seed_demo` command calls
-each of them after this one, in INSTALLED_APPS order, with the `DemoData`
-built here. Such a function should only read the attributes documented on
-`DemoData` and use `data.faker` / `data.random` so the demo stays
-deterministic.
+The steps are plain functions of a `DemoData`, run in order by `load()`:
+projects, staff, buildings, households, decorations, then the work orders of
+`tickets.demo`. Another app adds its demo rows (bills, desk records) either by
+a step here, or by defining ``load(data)`` in its own `<app>/demo.py`: the
+`seed_demo` command calls every such function after `load()`, in
+INSTALLED_APPS order, inside the same transaction. Such a function should
+read only the attributes documented on `DemoData` and draw from
+`data.faker` / `data.random`, so that the demo stays deterministic.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from frontdesk.core.roles import Role
 from residents import services
 from residents.choices import (
     CardKind,
+    ChangeAction,
     ChecklistCondition,
     DecorationStatus,
     Gender,
@@ -41,7 +44,8 @@ from residents.choices import (
     PersonRole,
     UnitType,
 )
-from residents.models import Building, Household, Unit
+from residents.models import Building, Card, ChangeRecord, Household, MoveIn, Person, Unit, Vehicle
+from tickets.demo import seed_demo_tickets
 
 PASSWORD = "demo12345"
 SEED = 20261122
@@ -199,6 +203,7 @@ def load(*, today: dt.date | None = None) -> DemoData:
     for code in data.projects:
         load_households(data, code)
     load_decorations(data)
+    load_tickets(data)
     return data
 
 
@@ -380,57 +385,102 @@ def _checklist(data: DemoData) -> list[dict[str, str]]:
     return rows
 
 
-def _move_in(
-    data: DemoData, unit: Unit, day: dt.date, desk: Any, counters: dict[str, int], plates: set[str]
-) -> Household:
+class _Records:
+    """Move-in records, vehicles and cards of many households, saved in a few bulk inserts.
+
+    The household itself and its persons go through `household_move_in` (file
+    number, unit status, history). Its other records are known-valid demo data,
+    so they are inserted in bulk, each with its line in the household's
+    history, as the services would have written it: the demo loads in seconds.
+    """
+
+    def __init__(self, data: DemoData, desk: Any):
+        self.data, self.desk = data, desk
+        self.counters = {"access": 0, "parking": 0}
+        self.plates: set[str] = set()
+        self.moveins: list[MoveIn] = []
+        self.vehicles: list[tuple[Vehicle, Person]] = []
+        self.cards: list[Card] = []
+
+    def add(self, household: Household, persons: list[Person], day: dt.date) -> None:
+        rnd = self.data.random
+        self.moveins.append(
+            MoveIn(
+                project_id=household.project_id,
+                household=household,
+                keys_handed=rnd.choice([2, 3, 4]),
+                key_notes="入户门钥匙、信报箱钥匙",
+                water_reading=Decimal(rnd.randrange(0, 3000)) / 100,
+                electricity_reading=Decimal(rnd.randrange(0, 20000)) / 100,
+                gas_reading=Decimal(rnd.randrange(0, 1500)) / 100,
+                checklist=_checklist(self.data),
+                signed_on=day,
+                handled_by=self.desk,
+            )
+        )
+        # An access card for the main contact, and for a second adult in some households.
+        holders = persons[:2] if rnd.random() < 0.3 else persons[:1]
+        for person in holders:
+            if person.phone:
+                self.counters["access"] += 1
+                self.cards.append(
+                    Card(
+                        project_id=household.project_id,
+                        household=household,
+                        kind=CardKind.ACCESS,
+                        number=f"MJ{self.counters['access']:06d}",
+                        issued_on=day,
+                        holder=person,
+                    )
+                )
+        if rnd.random() < 0.35:
+            vehicle = Vehicle(
+                project_id=household.project_id,
+                household=household,
+                plate=_plate(self.data, self.plates),
+                description=rnd.choice(CAR_DESCRIPTIONS),
+                parking_space=f"B{rnd.randint(1, 2)}-{rnd.randint(1, 380):03d}",
+            )
+            self.vehicles.append((vehicle, persons[0]))
+
+    def save(self) -> None:
+        MoveIn.objects.bulk_create(self.moveins)
+        Vehicle.objects.bulk_create([vehicle for vehicle, _holder in self.vehicles])
+        for vehicle, holder in self.vehicles:
+            self.counters["parking"] += 1
+            self.cards.append(
+                Card(
+                    project_id=vehicle.project_id,
+                    household=vehicle.household,
+                    kind=CardKind.PARKING,
+                    number=f"TC{self.counters['parking']:06d}",
+                    issued_on=vehicle.household.moved_in_on,
+                    holder=holder,
+                    vehicle=vehicle,
+                )
+            )
+        Card.objects.bulk_create(self.cards)
+        records: list[Any] = [*self.moveins, *(v for v, _h in self.vehicles), *self.cards]
+        ChangeRecord.objects.bulk_create(
+            ChangeRecord(
+                project_id=record.project_id,
+                household=record.household,
+                actor=self.desk,
+                action=ChangeAction.ADDED,
+                subject=record._meta.model_name,
+                subject_repr=f"{record._meta.verbose_name}: {record}"[:200],
+            )
+            for record in records
+        )
+        self.moveins, self.vehicles, self.cards = [], [], []
+
+
+def _move_in(data: DemoData, unit: Unit, day: dt.date, desk: Any, records: _Records) -> Household:
     """One household moving in, with its move-in record, cards and perhaps a car."""
-    rnd = data.random
     household = services.household_move_in(
         unit=unit, moved_in_on=day, persons=_persons(data), by=desk
     )
-    persons = list(household.persons.all())
-    services.movein_record(
-        household=household,
-        by=desk,
-        data={
-            "keys_handed": rnd.choice([2, 3, 4]),
-            "key_notes": "入户门钥匙、信报箱钥匙",
-            "water_reading": Decimal(rnd.randrange(0, 3000)) / 100,
-            "electricity_reading": Decimal(rnd.randrange(0, 20000)) / 100,
-            "gas_reading": Decimal(rnd.randrange(0, 1500)) / 100,
-            "checklist": _checklist(data),
-            "signed_on": day,
-        },
-    )
-    for person in persons[:2]:
-        if person.phone:
-            counters["access"] += 1
-            services.card_issue(
-                household=household,
-                kind=CardKind.ACCESS,
-                number=f"MJ{counters['access']:06d}",
-                issued_on=day,
-                holder=person,
-                by=desk,
-            )
-    if rnd.random() < 0.35:
-        vehicle = services.vehicle_add(
-            household=household,
-            plate=_plate(data, plates),
-            description=rnd.choice(CAR_DESCRIPTIONS),
-            parking_space=f"B{rnd.randint(1, 2)}-{rnd.randint(1, 380):03d}",
-            by=desk,
-        )
-        counters["parking"] += 1
-        services.card_issue(
-            household=household,
-            kind=CardKind.PARKING,
-            number=f"TC{counters['parking']:06d}",
-            issued_on=day,
-            holder=persons[0],
-            vehicle=vehicle,
-            by=desk,
-        )
+    records.add(household, list(household.persons.all()), day)
     return household
 
 
@@ -438,8 +488,7 @@ def load_households(data: DemoData, code: str) -> None:
     """About 150 current households per project, some units with a former household."""
     rnd = data.random
     desk = data.staff["desk"]
-    counters = {"access": 0, "parking": 0}
-    plates: set[str] = set()
+    records = _Records(data, desk)
     current: list[Household] = []
     for building, (_n, floors, per_floor, unit_type) in zip(
         data.buildings[code], BUILDINGS[code], strict=True
@@ -448,7 +497,8 @@ def load_households(data: DemoData, code: str) -> None:
         occupied = sorted(rnd.sample(range(len(units)), min(HOUSEHOLDS_PER_BUILDING, len(units))))
         for index in occupied:
             day = data.today - dt.timedelta(days=rnd.randint(20, 7 * 365))
-            current.append(_move_in(data, units[index], day, desk, counters, plates))
+            current.append(_move_in(data, units[index], day, desk, records))
+    records.save()  # before the move-outs, which return the cards
     # Unit history: some households moved out and a new one moved in.
     for household in rnd.sample(current, MOVED_OUT_PER_PROJECT):
         out_on = data.today - dt.timedelta(days=rnd.randint(5, 15))
@@ -457,7 +507,8 @@ def load_households(data: DemoData, code: str) -> None:
         services.household_move_out(household=household, moved_out_on=out_on, by=desk)
         current.remove(household)
         new_day = min(out_on + dt.timedelta(days=rnd.randint(1, 4)), data.today)
-        current.append(_move_in(data, household.unit, new_day, desk, counters, plates))
+        current.append(_move_in(data, household.unit, new_day, desk, records))
+    records.save()
     services.note_add(household=current[0], text="业主要求快递放前台代收，周末上门取件。", by=desk)
     services.note_add(
         household=current[1], text="家中有行动不便老人，停水停电请提前电话通知。", by=desk
@@ -532,3 +583,17 @@ def load_decorations(data: DemoData) -> None:
                     notes="竣工验收通过，押金待退",
                     by=engineer,
                 )
+
+
+def load_tickets(data: DemoData) -> None:
+    """Work orders of every kind at telling steps, in each project."""
+    for code, project in data.projects.items():
+        seed_demo_tickets(
+            project,
+            desk=data.staff["desk"],
+            engineer=data.staff["engineer"],
+            butler=data.staff_of(code, Role.BUTLER)[0],
+            supervisor=data.staff["supervisor"],
+            cleaner=data.staff["cleaner"],
+            gardener=data.staff["greener"],
+        )

@@ -105,3 +105,12 @@ def test_demo_logins_cover_every_role_and_scope(seeded):
     assert project_ids_for(desk2) == [Project.objects.get(code="cuihu").pk]
     assert len(project_ids_for(desk)) == 2
     assert login("admin").is_superuser
+
+
+def test_demo_includes_work_orders_in_both_projects(seeded):
+    """The demo comes with numbered work orders of every kind in each project."""
+    from tickets.models import Ticket
+
+    for project in Project.objects.all():
+        kinds = set(Ticket.objects.filter(project=project).values_list("kind", flat=True))
+        assert {"repair", "complaint"} <= kinds

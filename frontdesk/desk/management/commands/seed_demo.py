@@ -20,7 +20,10 @@ def app_loaders() -> list[Any]:
     for config in apps.get_app_configs():
         if config.name == "frontdesk.desk" or not module_has_submodule(config.module, "demo"):
             continue
-        loaders.append(import_module(f"{config.name}.demo").load)
+        module = import_module(f"{config.name}.demo")
+        # A demo module without load() holds helpers that demo.load() calls itself.
+        if hasattr(module, "load"):
+            loaders.append(module.load)
     return loaders
 
 
