@@ -1,0 +1,33 @@
+"""The search box's lookups (household_search)."""
+
+import pytest
+
+from residents.selectors import household_search
+from tests.factories import HouseholdFactory, PersonFactory, UnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _found(user, q):
+    return {h.pk for h in household_search(user=user, q=q)}
+
+
+def test_short_name_is_matched_from_its_start_and_longer_text_anywhere(household, desk_user):
+    """Two characters find a surname or a name's start; three or more find any part."""
+    other = HouseholdFactory(unit=UnitFactory(building=household.unit.building, number="0101"))
+    PersonFactory(household=other, name="欧阳建国")
+    assert _found(desk_user, "王建") == {household.pk}
+    assert _found(desk_user, "欧阳") == {other.pk}
+    assert _found(desk_user, "阳建国") == {other.pk}
+    assert _found(desk_user, "建国") == set()
+
+
+def test_digits_find_a_unit_number_in_any_building_and_any_part_of_a_phone(
+    household, desk_user
+):
+    """"1502" finds unit 1502 and a phone with 1502; eleven digits only that phone."""
+    caller = HouseholdFactory(unit=UnitFactory(building=household.unit.building, number="0808"))
+    PersonFactory(household=caller, name="李娜", phone="13915020000")
+    assert _found(desk_user, "1502") == {household.pk, caller.pk}
+    assert _found(desk_user, "139 1502 0000") == {caller.pk}
+    assert _found(desk_user, "5678") == {household.pk}
