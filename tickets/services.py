@@ -522,14 +522,6 @@ def ticket_dispatch(
             "department",
             blank=t.kind == TicketKind.COMPLAINT,
         )
-        if t.paid and t.fee_acknowledged_at is None:
-            raise ApplicationError(
-                fields={
-                    "fee_quote": [
-                        _("A paid order is dispatched only once the resident acknowledges the fee.")
-                    ]
-                }
-            )
         if t.kind in CONTRACT_KINDS:
             if t.confirmed_time_at is None:
                 raise ApplicationError(
@@ -544,6 +536,14 @@ def ticket_dispatch(
                         "price": [_("The butler and the area lead price the job on site first.")]
                     }
                 )
+        if t.paid and t.fee_acknowledged_at is None:
+            raise ApplicationError(
+                fields={
+                    "fee_quote": [
+                        _("A paid order is dispatched only once the resident acknowledges the fee.")
+                    ]
+                }
+            )
         who = assignee
         data: dict[str, Any] = {"department": dept}
         if t.kind == TicketKind.COMPLAINT:

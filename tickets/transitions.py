@@ -197,7 +197,7 @@ def check(ticket: Any, action: str, by: Any = None) -> Transition:
         )
     if ticket.status not in transition.sources:
         raise ApplicationError(
-            gettext("“%(action)s” is not possible while the order is “%(status)s”.")
+            gettext("This order is “%(status)s”: it cannot be given “%(action)s”.")
             % {"status": _status_label(ticket.status), "action": transition.label}
         )
     if transition.roles is not None and by is not None and not has_role(by, *transition.roles):

@@ -6,6 +6,12 @@ from frontdesk.core.roles import Role
 from tests.factories import BuildingFactory, HouseholdFactory, UnitFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Staff made by the fixtures get a cheap password hash: these tests are about orders."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def cleaner(project):
     return UserFactory(role=Role.CLEANING, projects=[project], username="cleaner1")
