@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from frontdesk.core.scoping import scope
 
-from .models import Building, ChangeRecord, Decoration, Household, Person, Unit
+from .models import ChangeRecord, Decoration, Household, Person, Unit
 from .validators import normalize_phone
 
 _UNIT_CODE = re.compile(r"^\s*([0-9A-Za-z]+)\s*[-－—#栋幢号]\s*([0-9A-Za-z]+)\s*室?\s*$")
@@ -21,11 +21,6 @@ def household_search_q(q: str) -> Q:
 
     Each branch is an indexed lookup (the unit code and file number are
     b-tree prefixes; names and phones use trigram indexes on PostgreSQL).
-    Digits are a phone fragment, and up to six digits also a unit number in
-    any building. A name of one or two characters (a surname, or a short full
-    name) is matched from its start: a trigram index cannot look up fewer than
-    three characters inside a name, and at 100,000 households the scan would
-    miss the search box's budget. Three characters or more are found anywhere.
     """
     q = q.strip()
     if not q:
@@ -38,16 +33,11 @@ def household_search_q(q: str) -> Q:
         return Q(file_number__startswith=q)
     digits = normalize_phone(q)
     if digits.isdigit():
-        # Through the buildings, so that the (building, number) index finds the units.
-        units = Unit.objects.filter(building__in=Building.objects.all(), number=digits)
-        by_unit = Household.objects.filter(unit__in=units).values("id")
         if len(digits) < 3:
-            return Q(id__in=by_unit)
+            return Q(unit__number=digits)
         people = Person.objects.filter(phone__contains=digits).values("household_id")
-        # One subquery for both branches: an OR of two would test every household.
-        return Q(id__in=people.union(by_unit) if len(digits) <= 6 else people)
-    lookup = "name__startswith" if len(q) < 3 else "name__contains"
-    people = Person.objects.filter(**{lookup: q}).values("household_id")
+        return Q(id__in=people) | Q(unit__number=digits)
+    people = Person.objects.filter(name__contains=q).values("household_id")
     return Q(id__in=people)
 
 
@@ -62,7 +52,7 @@ def household_search(*, user: Any, q: str, limit: int = 20) -> list[Household]:
     qs = (
         household_list(user=user)
         .filter(household_search_q(q))
-        .order_by("moved_out_on", "unit__code", "-id")
+        .order_by(F("moved_out_on").asc(nulls_first=True), "unit__code", "-id")
         .prefetch_related(Prefetch("persons", queryset=Person.objects.filter(is_active=True)))
     )
     return list(qs[:limit]) if q.strip() else []
@@ -71,6 +61,8 @@ def household_search(*, user: Any, q: str, limit: int = 20) -> list[Household]:
 def household_file(*, user: Any, household_id: int) -> Household:
     """One household with everything its file page shows (a fixed number of queries).
 
+    The latest 200 lines of its history are in `recent_changes` (a list: a
+    limited prefetch must be stored on an attribute of its own).
     Raises Household.DoesNotExist for a household of another project.
     """
     return (
@@ -89,7 +81,11 @@ def household_file(*, user: Any, household_id: int) -> Household:
             ),
             "attachments__uploaded_by",
             "household_notes__author",
-            Prefetch("changes", queryset=ChangeRecord.objects.select_related("actor")[:200]),
+            Prefetch(
+                "changes",
+                queryset=ChangeRecord.objects.select_related("actor")[:200],
+                to_attr="recent_changes",
+            ),
         )
         .get(pk=household_id)
     )
@@ -98,7 +94,9 @@ def household_file(*, user: Any, household_id: int) -> Household:
 def unit_history(*, user: Any, unit_id: int) -> QuerySet[Household]:
     """Every household that has lived in a unit, the current one first."""
     return (
-        household_list(user=user).filter(unit_id=unit_id).order_by("moved_out_on", "-moved_in_on")
+        household_list(user=user)
+        .filter(unit_id=unit_id)
+        .order_by(F("moved_out_on").asc(nulls_first=True), "-moved_in_on")
     )
 
 

@@ -5,6 +5,9 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/results/", views.search_results, name="search-results"),
+    path("households/<int:household_id>/", views.household_file, name="household-file"),
+    path("settings/", views.my_settings, name="my-settings"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

@@ -1,0 +1,60 @@
+"""The panels of the household file page, in the order they are shown.
+
+The file (一户一档) shows everything about a household on one page. Each
+section is a `Panel`: a template and, if it needs more than the household the
+file selector loaded, a `load` function that returns its extra context. Work
+orders and bills join the page by appending their panel to `FILE_PANELS`;
+a `load` function must cost a fixed number of queries, whatever the size of
+the household, because the page's query count is asserted in the tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from residents.models import Household
+
+PanelLoader = Callable[[HttpRequest, Household], Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    title: str | Promise
+    template: str
+    # Width on the page's 12-column grid: 4 (a third), 6, 8 or 12.
+    width: int = 12
+    load: PanelLoader | None = None
+
+
+@dataclass(frozen=True)
+class BoundPanel:
+    panel: Panel
+    data: Mapping[str, Any]
+
+
+FILE_PANELS: list[Panel] = [
+    Panel("unit", _("Unit"), "pages/panels/unit.html", width=4),
+    Panel("household", _("Household"), "pages/panels/household.html", width=4),
+    Panel("movein", _("Move-in record"), "pages/panels/movein.html", width=4),
+    Panel("persons", _("Persons"), "pages/panels/persons.html", width=12),
+    Panel("vehicles", _("Vehicles"), "pages/panels/vehicles.html", width=6),
+    Panel("cards", _("Cards"), "pages/panels/cards.html", width=6),
+    Panel("decorations", _("Decoration"), "pages/panels/decorations.html", width=12),
+    Panel("attachments", _("Attachments"), "pages/panels/attachments.html", width=6),
+    Panel("notes", _("Notes"), "pages/panels/notes.html", width=6),
+    Panel("history", _("Change history"), "pages/panels/history.html", width=12),
+]
+
+
+def bind_panels(request: HttpRequest, household: Household) -> list[BoundPanel]:
+    return [
+        BoundPanel(panel, panel.load(request, household) if panel.load else {})
+        for panel in FILE_PANELS
+    ]
