@@ -1,0 +1,327 @@
+"""Run the front desk's benchmark: `make bench`, or `.venv/bin/python bench/run.py --help`.
+
+Prepares the desk-scale dataset on PostgreSQL (once; later runs reuse it),
+times every registered measurement a bounded number of times, checks each
+95th percentile against its budget, writes bench/RESULTS.md and exits
+non-zero when a budget is missed. With --explain it prints the query plans
+of the search and file measurements instead of timing them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/fd_bench"
+# A sequential scan over a table this big is worth a look in a search query.
+BIG_TABLE_ROWS = 10_000
+
+
+def _setup_django() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontdesk.settings")
+    # Lockout bookkeeping is not what the benchmark measures.
+    os.environ.setdefault("AXES_ENABLED", "false")
+    import django
+
+    django.setup()
+
+
+@dataclass
+class Result:
+    name: str
+    group: str
+    budget_ms: float
+    verdict: str  # PASS, FAIL or SKIP
+    median_ms: float | None = None
+    p95_ms: float | None = None
+    queries: int | None = None
+    seq_scans: tuple[str, ...] = ()
+    note: str = ""
+
+
+def percentile(samples: list[float], share: float) -> float:
+    """Nearest-rank percentile: the smallest sample with `share` of the samples at or below."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+# --- Query plans -------------------------------------------------------------------------
+
+
+def _captured_selects(call: Any) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].lstrip().upper().startswith("SELECT")
+    ]
+
+
+def _big_tables() -> dict[str, int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples::bigint FROM pg_class "
+            "WHERE relkind = 'r' AND reltuples >= %s",
+            [BIG_TABLE_ROWS],
+        )
+        return dict(cursor.fetchall())
+
+
+def _seq_scans(plan: dict[str, Any], big: dict[str, int]) -> list[str]:
+    found = []
+    if plan.get("Node Type") == "Seq Scan" and plan.get("Relation Name") in big:
+        found.append(plan["Relation Name"])
+    for child in plan.get("Plans", []):
+        found.extend(_seq_scans(child, big))
+    return found
+
+
+def plan_check(sqls: list[str], big: dict[str, int]) -> tuple[str, ...]:
+    """Big tables read by a sequential scan in the plans of `sqls` (EXPLAIN, not executed)."""
+    from django.db import connection
+
+    scans: list[str] = []
+    with connection.cursor() as cursor:
+        for sql in sqls:
+            cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+            raw = cursor.fetchone()[0]
+            document = json.loads(raw) if isinstance(raw, str) else raw
+            scans.extend(_seq_scans(document[0]["Plan"], big))
+    return tuple(sorted(set(scans)))
+
+
+def print_plans(name: str, sqls: list[str]) -> None:
+    from django.db import connection
+
+    print(f"\n{'=' * 100}\n{name}: {len(sqls)} queries\n{'=' * 100}")
+    with connection.cursor() as cursor:
+        for number, sql in enumerate(sqls, 1):
+            print(f"\n-- query {number}\n{sql}\n")
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            print("\n".join(row[0] for row in cursor.fetchall()))
+
+
+# --- Running ---------------------------------------------------------------------------------
+
+
+def run_measurements(ctx: Any, args: argparse.Namespace, log: Any) -> list[Result]:
+    from bench.measurements import REGISTRY, Broken, Skip
+
+    big = _big_tables()
+    results = []
+    for m in REGISTRY:
+        if args.only and args.only.lower() not in m.name.lower():
+            continue
+        result = Result(m.name, m.group, m.budget_ms, "FAIL")
+        try:
+            call = m.prepare(ctx)
+            for i in range(args.warmup):
+                call(i)
+            sqls = _captured_selects(lambda call=call: call(0))
+            result.queries = len(sqls)
+            result.seq_scans = plan_check(sqls, big)
+            if args.explain:
+                if m.explain or args.only:
+                    print_plans(m.name, sqls)
+                continue
+            samples = []
+            for i in range(args.reps):
+                started = time.perf_counter()
+                call(i)
+                samples.append((time.perf_counter() - started) * 1000)
+        except Skip as skip:
+            result.verdict, result.note = "SKIP", str(skip)
+        except Broken as broken:
+            result.note = str(broken)
+        except Exception as error:  # a crash is a failed measurement, not a failed run
+            result.note = f"{type(error).__name__}: {error}"
+        else:
+            result.median_ms = statistics.median(samples)
+            result.p95_ms = percentile(samples, 0.95)
+            result.verdict = "PASS" if result.p95_ms < m.budget_ms else "FAIL"
+        results.append(result)
+        log(_line(result))
+    return results
+
+
+def _line(r: Result) -> str:
+    if r.verdict == "SKIP":
+        return f"SKIP  {r.name}: {r.note}"
+    if r.p95_ms is None:
+        return f"FAIL  {r.name}: {r.note}"
+    scans = f"  seq scan: {', '.join(r.seq_scans)}" if r.seq_scans else ""
+    return (
+        f"{r.verdict}  {r.name}: median {r.median_ms:.1f} ms, p95 {r.p95_ms:.1f} ms "
+        f"(budget {r.budget_ms:.0f}), {r.queries} queries{scans}"
+    )
+
+
+# --- Report ------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    from django.db import connection
+
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kib = int(meminfo.read_text().split("MemTotal:")[1].split()[0])
+        memory = f"{kib / 1024 / 1024:.1f} GiB"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        server = cursor.fetchone()[0]
+        cursor.execute("SHOW shared_buffers")
+        buffers = cursor.fetchone()[0]
+    import django
+
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+    except OSError:
+        commit = ""
+    return {
+        "CPUs": str(
+            len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        ),
+        "memory": memory,
+        "system": f"{platform.system()} {platform.machine()}",
+        "PostgreSQL": f"{server.split()[0]} (shared_buffers {buffers})",
+        "Python": platform.python_version(),
+        "Django": django.get_version(),
+        "commit": commit,
+    }
+
+
+def report(
+    results: list[Result], ctx: Any, args: argparse.Namespace, build_note: str, load: str
+) -> str:
+    from django.db import connection
+
+    now = dt.datetime.now(dt.UTC)
+    info = machine()
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run {now:%Y-%m-%d %H:%M} UTC on commit `{info.pop('commit') or '?'}` with "
+        f"`bench/run.py --reps {args.reps}`: {args.reps} timed calls per measurement after "
+        f"{args.warmup} warm-up calls. Times in milliseconds; each budget is on the 95th "
+        "percentile (nearest rank).",
+        "",
+        "Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()) + ".",
+        f"Load average (1 min) before and after the measurements: {load}; a load above the "
+        "number of CPUs means other work shared the machine and the times are inflated.",
+        f"Database `{connection.settings_dict['NAME']}` ({build_note}).",
+        "",
+        "## Dataset",
+        "",
+        "| table | rows |",
+        "| --- | ---: |",
+        *(f"| {name} | {count:,} |" for name, count in ctx.dataset.sizes.items()),
+        "",
+        f"Measured as the desk user `{ctx.dataset.user.username}` of project "
+        f"{ctx.dataset.project.name} ({ctx.dataset.project.code}), one of the two projects.",
+        "",
+        "## Measurements",
+        "",
+        "| group | measurement | median | p95 | budget (p95) | queries | seq scan on a big table "
+        "| result |",
+        "| --- | --- | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    for r in results:
+        if r.verdict == "SKIP":
+            continue
+        median = f"{r.median_ms:.1f}" if r.median_ms is not None else "–"
+        p95 = f"{r.p95_ms:.1f}" if r.p95_ms is not None else "–"
+        verdict = r.verdict if not r.note else f"{r.verdict}: {r.note}"
+        lines.append(
+            f"| {r.group} | {r.name} | {median} | {p95} | < {r.budget_ms:.0f} | "
+            f"{r.queries if r.queries is not None else '–'} | {', '.join(r.seq_scans) or 'no'} "
+            f"| {verdict} |"
+        )
+    skipped = [r for r in results if r.verdict == "SKIP"]
+    if skipped:
+        lines += ["", "## Not measured yet", ""]
+        lines += [f"- {r.name} ({r.group}): {r.note}." for r in skipped]
+    lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reps", type=int, default=30, help="timed calls per measurement (30)")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed calls first (3)")
+    parser.add_argument("--only", help="run only the measurements whose name contains this")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="print EXPLAIN (ANALYZE, BUFFERS) of the search and file queries; no timing",
+    )
+    parser.add_argument(
+        "--no-write", action="store_true", help="print the results without writing RESULTS.md"
+    )
+    args = parser.parse_args()
+    if not 1 <= args.reps <= 1000 or not 0 <= args.warmup <= 100:
+        parser.error("--reps must be 1..1000 and --warmup 0..100")
+
+    _setup_django()
+    from bench.dataset import prepare
+    from bench.measurements import Context
+
+    def log(message: str) -> None:
+        print(message, flush=True)
+
+    started = time.perf_counter()
+    dataset = prepare(log=log)
+    build_note = (
+        f"parts built by this run: {', '.join(dataset.built)}, "
+        f"{time.perf_counter() - started:.0f} s including migrations"
+        if dataset.built
+        else "dataset reused from an earlier run"
+    )
+    ctx = Context(dataset)
+    load_before = os.getloadavg()[0]
+    if load_before > (os.cpu_count() or 1):
+        log(f"note: load average {load_before:.1f}, other work is running; times will be inflated")
+    results = run_measurements(ctx, args, log)
+    load = f"{load_before:.1f} and {os.getloadavg()[0]:.1f}"
+    if args.explain:
+        return 0
+    text = report(results, ctx, args, build_note, load)
+    print("\n" + text)
+    if not args.no_write and not args.only:
+        (ROOT / "bench" / "RESULTS.md").write_text(text, encoding="utf-8")
+        log("written to bench/RESULTS.md")
+    failed = [r for r in results if r.verdict == "FAIL"]
+    if failed:
+        log(f"{len(failed)} budget(s) missed: " + "; ".join(r.name for r in failed))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
