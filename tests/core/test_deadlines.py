@@ -51,6 +51,12 @@ def notices(user, stage_word=""):
     return list(Notification.objects.filter(user=user, title__icontains=stage_word).order_by("id"))
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Staff are created by the handful here; a slow password hash is not what is tested."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def manager(project):
     return UserFactory(role=Role.MANAGER, projects=[project], username="manager1")

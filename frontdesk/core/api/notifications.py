@@ -87,5 +87,5 @@ class NotificationViewSet(
 
 router = DefaultRouter()
 router.include_root_view = False
-router.register("notifications", NotificationViewSet, basename="notification")
+router.register("notifications", NotificationViewSet, basename="api-notification")
 urlpatterns = router.urls
