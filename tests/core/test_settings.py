@@ -1,0 +1,137 @@
+"""Settings come from the environment; production settings pass Django's deployment checks.
+
+Each case runs Django in a subprocess with its own environment, as a deployment would.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "frontdesk.settings_production",
+    "SECRET_KEY": "a-production-secret-key-of-more-than-fifty-characters-0123456789",
+    "ALLOWED_HOSTS": "desk.example.com",
+}
+# Variables of the developer's or CI's shell that would change the defaults under test.
+READ_BY_SETTINGS = [
+    "DJANGO_SETTINGS_MODULE",
+    "SECRET_KEY",
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "REDIS_URL",
+    "CELERY_RESULT_BACKEND",
+    "TIME_ZONE",
+    "LANGUAGE_CODE",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "CSRF_TRUSTED_ORIGINS",
+    "EMAIL_BACKEND",
+]
+
+
+def run_django(code, env, tmp_path):
+    environ = {k: v for k, v in os.environ.items() if k not in READ_BY_SETTINGS}
+    environ.update({"FRONTDESK_VAR_DIR": str(tmp_path / "var"), "PYTHONPATH": str(ROOT)})
+    environ.setdefault("DJANGO_SETTINGS_MODULE", "frontdesk.settings")
+    environ.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()\n" + code],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def settings_with(env, names, tmp_path):
+    code = (
+        "import json; from django.conf import settings\n"
+        f"print(json.dumps({{n: getattr(settings, n, None) for n in {names!r}}}, default=str))"
+    )
+    result = run_django(code, env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_settings_pass_the_deployment_checks(tmp_path):
+    """`manage.py check --deploy --fail-level WARNING` with production settings finds nothing."""
+    code = (
+        "from django.core.management import call_command\n"
+        "call_command('check', deploy=True, fail_level='WARNING')"
+    )
+    result = run_django(code, PRODUCTION, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SECRET_KEY": ""}, "SECRET_KEY"),
+        ({"DEBUG": "true"}, "DEBUG"),
+    ],
+)
+def test_production_settings_refuse_an_unsafe_environment(env, message, tmp_path):
+    """Production settings stop at start-up without a secret key or with DEBUG on."""
+    environ = {**PRODUCTION, **env}
+    if not environ["SECRET_KEY"]:
+        del environ["SECRET_KEY"]
+    result = run_django("", environ, tmp_path)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+
+
+def test_defaults_need_no_server(tmp_path):
+    """With no environment: SQLite in WAL mode, a filesystem broker, Shanghai time, Chinese."""
+    values = settings_with(
+        {}, ["DATABASES", "CELERY_BROKER_URL", "TIME_ZONE", "LANGUAGE_CODE", "DEBUG"], tmp_path
+    )
+    database = values["DATABASES"]["default"]
+    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
+    assert database["NAME"].startswith(str(tmp_path))
+    assert values["CELERY_BROKER_URL"] == "filesystem://"
+    assert (values["TIME_ZONE"], values["LANGUAGE_CODE"]) == ("Asia/Shanghai", "zh-hans")
+    assert values["DEBUG"] is True
+
+
+def test_environment_selects_postgresql_and_redis(tmp_path):
+    """DATABASE_URL and REDIS_URL switch to PostgreSQL, a Redis broker and a Redis cache."""
+    values = settings_with(
+        {
+            "DATABASE_URL": "postgres://desk:secret@db.internal:5432/frontdesk",
+            "REDIS_URL": "redis://cache.internal:6379/0",
+            "TIME_ZONE": "Asia/Hong_Kong",
+            "ALLOWED_HOSTS": "a.example.com, b.example.com",
+        },
+        ["DATABASES", "CELERY_BROKER_URL", "CACHES", "TIME_ZONE", "ALLOWED_HOSTS"],
+        tmp_path,
+    )
+    database = values["DATABASES"]["default"]
+    assert (database["ENGINE"], database["HOST"], database["NAME"]) == (
+        "django.db.backends.postgresql",
+        "db.internal",
+        "frontdesk",
+    )
+    assert values["CELERY_BROKER_URL"] == "redis://cache.internal:6379/0"
+    assert values["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/0"
+    assert values["TIME_ZONE"] == "Asia/Hong_Kong"
+    assert values["ALLOWED_HOSTS"] == ["a.example.com", "b.example.com"]
+
+
+def test_celery_broker_url_wins_over_redis_url(tmp_path):
+    """CELERY_BROKER_URL names the broker even when REDIS_URL is set for the cache."""
+    values = settings_with(
+        {"CELERY_BROKER_URL": "redis://broker:6379/1", "REDIS_URL": "redis://cache:6379/0"},
+        ["CELERY_BROKER_URL"],
+        tmp_path,
+    )
+    assert values["CELERY_BROKER_URL"] == "redis://broker:6379/1"
