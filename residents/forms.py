@@ -137,6 +137,19 @@ class VehicleForm(forms.ModelForm):
         model = Vehicle
         fields = ["plate", "description", "parking_space"]
 
+    def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.household = household
+
+    def clean_plate(self) -> str:
+        plate = self.cleaned_data["plate"].upper().replace(" ", "").replace("·", "")
+        taken = Vehicle.objects.filter(
+            project_id=self.household.project_id, plate=plate, is_active=True
+        )
+        if taken.exists():
+            raise forms.ValidationError(_("A vehicle with this plate is already registered."))
+        return plate
+
 
 class CardIssueForm(forms.ModelForm):
     """Issue a card; holder and vehicle are chosen among this household's few rows."""
@@ -152,6 +165,21 @@ class CardIssueForm(forms.ModelForm):
         self.fields["vehicle"].queryset = Vehicle.objects.filter(
             household=household, is_active=True
         )
+        self.household = household
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        kind, number = data.get("kind"), (data.get("number") or "").strip()
+        if kind and number:
+            active = Card.objects.filter(
+                project_id=self.household.project_id,
+                kind=kind,
+                number=number,
+                status=CardStatus.ACTIVE,
+            )
+            if active.exists():
+                self.add_error("number", _("A card with this number is already active."))
+        return data
 
 
 class CardStatusForm(forms.Form):

@@ -234,7 +234,7 @@ def _keep_hidden_id(request: HttpRequest, person: Person, data: dict[str, Any]) 
 def vehicle_add(request: HttpRequest, household_id: int) -> HttpResponse:
     _require(request, "residents.add_vehicle")
     household = _household(request, household_id)
-    form = VehicleForm(_post(request)[0])
+    form = VehicleForm(_post(request)[0], household=household)
     return _form_page(
         request,
         household=household,

@@ -214,7 +214,9 @@ def test_file_history_shows_who_and_old_and_new_values(client, desk_user, househ
     assert "→" in history
 
 
-def test_history_masks_phones_for_roles_without_the_permission(client, engineer, desk_user, household):
+def test_history_masks_phones_for_roles_without_the_permission(
+    client, engineer, desk_user, household
+):
     """An engineer reading the history sees old and new phones masked."""
     person = household.persons.get()
     services.person_update(person=person, data={"phone": "13900001111"}, by=desk_user)
