@@ -21,6 +21,7 @@ from .models import (
     ContractVisit,
     LiaisonForm,
     MonthlyContract,
+    PromiseSlip,
     Ticket,
     TicketEvent,
     WarrantyReport,
@@ -104,7 +105,7 @@ def ticket_detail(*, user: Any, ticket_id: int) -> Ticket:
             Prefetch(
                 "callbacks", queryset=Callback.objects.select_related("by", "follow_up_ticket")
             ),
-            "promise_slips__by",
+            Prefetch("promise_slips", queryset=PromiseSlip.objects.select_related("by")),
             Prefetch("warranty__reports", queryset=WarrantyReport.objects.select_related("by")),
             Prefetch(
                 "reworks", queryset=Ticket.objects.only("id", "serial", "status", "rework_of")

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Model, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
@@ -142,8 +143,15 @@ class TicketViewSet(
         return s.TicketDetailSerializer
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        ticket = self.get_object()
-        return self.answer(ticket.pk)
+        pk = str(kwargs.get("pk", ""))
+        if not pk.isdigit():
+            raise Http404
+        try:
+            ticket = selectors.ticket_detail(user=request.user, ticket_id=int(pk))
+        except Ticket.DoesNotExist:
+            raise Http404 from None
+        data = s.TicketDetailSerializer(ticket, context=self.get_serializer_context()).data
+        return Response(data)
 
     def answer(self, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
         ticket = selectors.ticket_detail(user=self.request.user, ticket_id=pk)

@@ -1,0 +1,443 @@
+"""Work orders through the REST API: the processes, the refusals, filters and query counts."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from rest_framework.test import APIClient
+
+from tickets import services
+from tickets.models import Ticket
+
+from .factories import TicketEventFactory, TicketFactory, register
+
+pytestmark = pytest.mark.django_db
+
+SH = ZoneInfo("Asia/Shanghai")
+URL = "/api/v1/tickets/"
+
+
+def client_for(user) -> APIClient:
+    """A client for a freshly loaded user (nothing cached from an earlier request)."""
+    client = APIClient()
+    client.force_authenticate(get_user_model().objects.get(pk=user.pk))
+    return client
+
+
+def post(client, ticket_id, step, **body):
+    return client.post(f"{URL}{ticket_id}/{step}/", body, format="json")
+
+
+def ok(response, status=200):
+    assert response.status_code == status, response.json()
+    return response.json()
+
+
+# --- Processes -------------------------------------------------------------------------------
+
+
+def test_paid_repair_through_the_api(household, desk_user, engineer):
+    """A paid repair is registered, its fee acknowledged, dispatched, worked, returned, called
+    back and closed; each answer carries serial, kind, status and the timeline."""
+    desk, worker = client_for(desk_user), client_for(engineer)
+    body = ok(
+        desk.post(
+            URL,
+            {
+                "kind": "repair",
+                "household": household.pk,
+                "matter": "更换龙头",
+                "paid": True,
+                "fee_quote": "60.00",
+                "address_confirmed": True,
+                "appointment_at": "2026-11-27T10:00:00+08:00",
+            },
+            format="json",
+        ),
+        201,
+    )
+    pk = body["id"]
+    assert (body["serial"][:8], body["kind"], body["status"], body["unit"]) == (
+        "WX-2026-",
+        "repair",
+        "registered",
+        "3-1502",
+    )
+    assert "acknowledge-quote" in body["actions"] and "accept" not in body["actions"]
+    refused = post(desk, pk, "dispatch", assignee=engineer.pk)
+    assert refused.status_code == 400 and "fee_quote" in refused.json()
+    ok(post(desk, pk, "acknowledge-quote"))
+    ok(post(desk, pk, "dispatch", assignee=engineer.pk))
+    ok(post(worker, pk, "accept"))
+    ok(post(worker, pk, "arrive"))
+    assert "fee_charged" in post(worker, pk, "complete", result="换龙头").json()
+    ok(post(worker, pk, "complete", result="换龙头", fee_charged="60.00", material_cost="25"))
+    ok(post(worker, pk, "return", late_reason="配件晚到"))
+    ok(post(desk, pk, "callback", satisfaction="satisfied", attitude="good", quality="good"))
+    body = ok(post(desk, pk, "close"))
+    assert body["status"] == "closed" and body["fee_charged"] == "60.00"
+    assert [e["action"] for e in body["timeline"]] == [
+        "register",
+        "acknowledge_quote",
+        "dispatch",
+        "accept",
+        "arrive",
+        "complete",
+        "return",
+        "callback",
+        "close",
+    ]
+    assert body["callbacks"][0]["satisfaction"] == "satisfied"
+
+
+def test_order_detours_through_the_api(household, desk_user, engineer, cleaner, supervisor):
+    """Follow-up, pause, resume, transfer, promise slip and a supervisor's forced close each have
+    their action; the desk cannot force-close (403)."""
+    desk = client_for(desk_user)
+    pk = register(household=household, by=desk_user).pk
+    ok(post(desk, pk, "dispatch", assignee=engineer.pk))
+    assert ok(post(desk, pk, "follow-up", note="催"))["priority"] == "urgent"
+    ok(post(desk, pk, "pause", reason="等配件"))
+    assert ok(post(desk, pk, "resume"))["status"] == "dispatched"
+    body = ok(
+        post(desk, pk, "transfer", reason="转清洁", department="cleaning", assignee=cleaner.pk)
+    )
+    assert (body["department"], body["assignee"]["id"]) == ("cleaning", cleaner.pk)
+    body = ok(post(desk, pk, "promise-slip", reason="配件缺货", remedy="周五前修好"))
+    assert body["promise_slips"][0]["remedy"] == "周五前修好"
+    assert post(desk, pk, "force-close", reason="住户取消").status_code == 403
+    body = ok(post(client_for(supervisor), pk, "force-close", reason="住户取消"))
+    assert (body["status"], body["close_reason"]) == ("closed", "住户取消")
+
+
+def test_complaint_through_the_api(household, desk_user, butler, supervisor):
+    """A complaint goes through investigation, the butler's reply, the answer, sign-off,
+    callback and the resident's confirmation; only a supervisor marks it valid."""
+    desk, the_butler = client_for(desk_user), client_for(butler)
+    body = ok(
+        desk.post(
+            URL,
+            {
+                "kind": "complaint",
+                "household": household.pk,
+                "matter": "保安态度差",
+                "complaint": {
+                    "category": "attitude",
+                    "reason": "service_attitude",
+                    "temper": "angry",
+                    "resident_wants": "道歉",
+                },
+            },
+            format="json",
+        ),
+        201,
+    )
+    pk = body["id"]
+    assert body["serial"].startswith("TS-") and body["complaint"]["temper"] == "angry"
+    ok(post(desk, pk, "investigate", findings="核实属实"))
+    body = ok(post(desk, pk, "dispatch"))
+    assert body["complaint"]["butler"]["id"] == butler.pk
+    ok(post(the_butler, pk, "butler-reply", reply="已约谈当班保安"))
+    ok(post(the_butler, pk, "refer", referred_to="service_center_manager", note="住户要求处分"))
+    ok(post(client_for(supervisor), pk, "decide", decision="书面致歉", close_tracking=True))
+    ok(post(desk, pk, "answer", answer="已书面致歉"))
+    ok(post(the_butler, pk, "sign-off"))
+    ok(post(desk, pk, "callback", satisfaction="basically_satisfied"))
+    body = ok(post(desk, pk, "confirm"))
+    assert body["status"] == "closed" and body["complaint"]["resident_confirmed_at"]
+    assert post(desk, pk, "mark-valid", valid=True, cause="培训不足").status_code == 403
+    body = ok(
+        post(
+            client_for(supervisor),
+            pk,
+            "mark-valid",
+            valid=True,
+            cause="培训不足",
+            lesson="加强礼仪培训",
+            change="每月培训",
+        )
+    )
+    assert (body["complaint"]["valid"], body["complaint"]["close_tracking"]) == (True, True)
+
+
+def test_public_emergency_through_the_api(building, desk_user):
+    """An emergency in a lift is registered without a household, with who reported it."""
+    desk = client_for(desk_user)
+    body = ok(
+        desk.post(
+            URL,
+            {
+                "kind": "repair",
+                "building": building.pk,
+                "place": "lift",
+                "location": "2号梯",
+                "reporter_name": "张先生",
+                "reporter_phone": "13900001111",
+                "priority": "emergency",
+                "matter": "电梯困人",
+            },
+            format="json",
+        ),
+        201,
+    )
+    assert (body["household"], body["place"], body["priority"]) == (None, "lift", "emergency")
+    assert body["reporter_phone"] == "13900001111"
+
+
+# --- Refusals -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"kind": "plumbing"}, "kind"),
+        ({"matter": ""}, "matter"),
+        ({"appointment_at": "2026-13-45T25:00"}, "appointment_at"),
+        ({"appointment_at": "next tuesday"}, "appointment_at"),
+        ({"fee_quote": "abc"}, "fee_quote"),
+        (
+            {"kind": "complaint", "complaint": {"category": "noise", "reason": "emergency"}},
+            "complaint",
+        ),
+        ({"kind": "complaint"}, "category"),
+        ({"household": None}, "household"),
+        ({"household": 999999}, "household"),
+    ],
+)
+def test_bad_registration_is_a_400_on_its_field_and_uses_no_number(
+    household, desk_user, changes, field
+):
+    """Bad input answers 400 with a message on its field, and no serial number is consumed."""
+    desk = client_for(desk_user)
+    body = {"kind": "repair", "household": household.pk, "matter": "漏水", **changes}
+    response = desk.post(URL, body, format="json")
+    assert response.status_code == 400
+    assert field in response.json(), response.json()
+    assert not Ticket.objects.exists()
+    assert ok(
+        desk.post(
+            URL, {"kind": "repair", "household": household.pk, "matter": "漏水"}, format="json"
+        ),
+        201,
+    )["serial"].endswith("-000001")
+
+
+def test_household_of_another_project_is_refused(household, other_household, desk_user):
+    """A household the user cannot see (another project's) is a 400 on the household field."""
+    desk = client_for(desk_user)
+    response = desk.post(
+        URL, {"kind": "repair", "household": other_household.pk, "matter": "漏水"}, format="json"
+    )
+    assert response.status_code == 400 and "household" in response.json()
+    assert not Ticket.objects.exists()
+
+
+def test_illegal_steps_are_refused_with_a_clear_message(household, desk_user, engineer):
+    """Completing a voided order, a second void and a malformed arrival time are 400s, and the
+    order is left as it was."""
+    desk = client_for(desk_user)
+    pk = register(household=household, by=desk_user).pk
+    ok(post(desk, pk, "dispatch", assignee=engineer.pk))
+    malformed = post(desk, pk, "arrive", at="yesterday at noon")
+    assert malformed.status_code == 400 and "at" in malformed.json()
+    ok(post(desk, pk, "void", reason="登记错误"))
+    completed = post(desk, pk, "complete")
+    assert completed.status_code == 400
+    assert "Voided" in completed.json()["non_field_errors"][0]
+    again = post(desk, pk, "void", reason="再次")
+    assert again.status_code == 400 and "non_field_errors" in again.json()
+    no_reason = post(desk, register(household=household, by=desk_user).pk, "void")
+    assert no_reason.status_code == 400 and "reason" in no_reason.json()
+    body = ok(desk.get(f"{URL}{pk}/"))
+    assert (body["status"], body["void_reason"], body["serial"]) == (
+        "voided",
+        "登记错误",
+        "WX-2026-000001",
+    )
+    assert body["actions"] == []
+
+
+def test_orders_of_another_project_are_not_found(household, desk_user, other_desk_user):
+    """Another project's order is a 404, to read and to act on."""
+    pk = register(household=household, by=desk_user).pk
+    other = client_for(other_desk_user)
+    assert other.get(f"{URL}{pk}/").status_code == 404
+    assert post(other, pk, "void", reason="x").status_code == 404
+    assert ok(other.get(URL))["results"] == []
+
+
+def test_anonymous_and_roleless_users_are_refused(household, desk_user):
+    """The API needs a logged-in staff member with a role of the desk."""
+    from tests.factories import UserFactory
+
+    assert APIClient().get(URL).status_code in {401, 403}
+    nobody = UserFactory(projects=[household.project])
+    assert client_for(nobody).get(URL).status_code == 403
+
+
+# --- Filters ------------------------------------------------------------------------------------
+
+
+def test_list_filters(household, second_household, desk_user, engineer):
+    """Kind, status, department, household, building, dates, overdue and the search box each
+    narrow the list; an unknown value is a 400 on its parameter."""
+    with time_machine.travel(dt.datetime(2026, 11, 20, 9, tzinfo=SH), tick=False):
+        old = register(household=household, by=desk_user, matter="旧单 漏水")
+    with time_machine.travel(dt.datetime(2026, 11, 25, 9, tzinfo=SH), tick=False):
+        repair = register(household=second_household, by=desk_user, matter="插座没电")
+        services.ticket_dispatch(ticket=repair, by=desk_user, assignee=engineer)
+        green = register(household=household, by=desk_user, kind="greening", matter="修剪")
+    desk = client_for(desk_user)
+
+    def serials(query):
+        with time_machine.travel(dt.datetime(2026, 11, 25, 12, tzinfo=SH), tick=False):
+            return sorted(r["serial"] for r in ok(desk.get(URL + query))["results"])
+
+    assert serials("?kind=greening") == [green.serial]
+    assert serials("?kind=repair&status=dispatched") == [repair.serial]
+    assert serials("?department=engineering&status=registered") == [old.serial]
+    assert serials(f"?household={second_household.pk}") == [repair.serial]
+    assert serials(f"?building={household.unit.building_id}") == sorted(
+        [old.serial, repair.serial, green.serial]
+    )
+    assert serials("?created_after=2026-11-21") == sorted([repair.serial, green.serial])
+    assert serials("?created_before=2026-11-20") == [old.serial]
+    assert serials("?overdue=true") == [old.serial]
+    assert serials(f"?q={repair.serial}") == [repair.serial]
+    assert serials("?q=漏水") == [old.serial]
+    assert serials("?q=2") == [repair.serial]
+    for bad in (
+        "?kind=plumbing",
+        "?status=lost",
+        "?overdue=maybe",
+        "?created_after=2026-02-31",
+        "?household=abc",
+        "?building=999999",
+    ):
+        response = desk.get(URL + bad)
+        assert response.status_code == 400, bad
+        assert bad[1:].split("=")[0] in response.json()
+
+
+# --- Query counts ------------------------------------------------------------------------------
+
+
+def _orders(project, household, user, count):
+    made = TicketFactory.create_batch(count, project=project, household=household, created_by=user)
+    for ticket in made:
+        TicketEventFactory.create_batch(3, ticket=ticket, actor=user)
+    return made
+
+
+def test_list_runs_a_fixed_number_of_queries(
+    django_assert_num_queries, household, desk_user, engineer
+):
+    """The list costs the same number of queries for 2 rows as for 40, timelines included."""
+    _orders(household.project, household, desk_user, 40)
+    first, second = client_for(desk_user), client_for(desk_user)
+    with django_assert_num_queries(6):
+        small = ok(first.get(URL + "?page_size=2"))
+    with django_assert_num_queries(6):
+        large = ok(second.get(URL + "?page_size=40"))
+    assert (len(small["results"]), len(large["results"])) == (2, 40)
+    assert len(large["results"][0]["timeline"]) == 3
+    assert small["next"] and "cursor=" in small["next"]
+
+
+def test_detail_runs_a_fixed_number_of_queries(
+    django_assert_num_queries, household, desk_user, engineer
+):
+    """An order's page costs the same number of queries however long its history."""
+    short = register(household=household, by=desk_user)
+    long = register(household=household, by=desk_user)
+    services.ticket_dispatch(ticket=long, by=desk_user, assignee=engineer)
+    for _ in range(5):
+        services.ticket_follow_up(ticket=long, by=desk_user)
+    services.ticket_promise_slip(ticket=long, by=desk_user, reason="缺货", remedy="明天")
+    services.ticket_promise_slip(ticket=long, by=desk_user, reason="缺货", remedy="后天")
+    first, second = client_for(desk_user), client_for(desk_user)
+    with django_assert_num_queries(10):
+        ok(first.get(f"{URL}{short.pk}/"))
+    with django_assert_num_queries(10):
+        body = ok(second.get(f"{URL}{long.pk}/"))
+    assert len(body["timeline"]) == 9 and len(body["promise_slips"]) == 2
+
+
+# --- Liaison forms and contracts ---------------------------------------------------------------
+
+
+def test_liaison_forms_through_the_api(household, desk_user, engineer):
+    """A liaison form is written with its number, answered and closed; the order lists it."""
+    desk = client_for(desk_user)
+    ticket = register(household=household, by=desk_user)
+    body = ok(
+        desk.post(
+            "/api/v1/liaison-forms/",
+            {
+                "from_department": "customer_service",
+                "to_department": "engineering",
+                "matter": "外墙渗水需协调",
+                "ticket": ticket.pk,
+            },
+            format="json",
+        ),
+        201,
+    )
+    assert body["number"].endswith("-0001") and body["ticket_serial"] == ticket.serial
+    closed_early = desk.post(f"/api/v1/liaison-forms/{body['id']}/close/")
+    assert closed_early.status_code == 400
+    ok(
+        client_for(engineer).post(
+            f"/api/v1/liaison-forms/{body['id']}/answer/", {"reply": "已联系"}, format="json"
+        )
+    )
+    assert ok(desk.post(f"/api/v1/liaison-forms/{body['id']}/close/"))["status"] == "closed"
+    assert ok(desk.get("/api/v1/liaison-forms/?status=closed"))["results"][0]["reply"] == "已联系"
+    assert ok(desk.get(f"{URL}{ticket.pk}/"))["liaison_forms"][0]["number"] == body["number"]
+
+
+def test_monthly_contract_through_the_api(household, desk_user):
+    """A greening contract is registered, a due visit's order opened, and the month's register
+    lists the visits; a day with no visit due is refused."""
+    desk = client_for(desk_user)
+    body = ok(
+        desk.post(
+            "/api/v1/contracts/",
+            {
+                "household": household.pk,
+                "kind": "greening",
+                "service": "庭院修剪",
+                "schedule_type": "weekdays",
+                "schedule_days": [1, 4],
+                "price": "300.00",
+                "starts_on": "2026-11-01",
+            },
+            format="json",
+        ),
+        201,
+    )
+    cid = body["id"]
+    refused = desk.post(
+        f"/api/v1/contracts/{cid}/open-visit/",
+        {"date": "2026-11-25", "appointment_at": "2026-11-25T09:00:00+08:00"},
+        format="json",
+    )
+    assert refused.status_code == 400 and "date" in refused.json()
+    order = ok(
+        desk.post(
+            f"/api/v1/contracts/{cid}/open-visit/",
+            {"date": "2026-11-26", "appointment_at": "2026-11-26T09:00:00+08:00"},
+            format="json",
+        ),
+        201,
+    )
+    assert order["serial"].startswith("LH-") and order["paid"] is False
+    rows = ok(desk.get(f"/api/v1/contracts/{cid}/register/2026-11/"))
+    assert [r["date"][-2:] for r in rows] == ["02", "05", "09", "12", "16", "19", "23", "26", "30"]
+    assert [r["serial"] for r in rows if r["serial"]] == [order["serial"]]
+    bad = desk.post(
+        "/api/v1/contracts/", {"household": household.pk, "kind": "repair"}, format="json"
+    )
+    assert bad.status_code == 400 and "kind" in bad.json()
