@@ -1,0 +1,205 @@
+"""The admin of household files: scoped to projects, recorded in the history, fast on big tables."""
+
+import datetime as dt
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from frontdesk.core.roles import Role
+from residents.models import ChangeRecord, Household, Person
+from tests.factories import (
+    BuildingFactory,
+    HouseholdFactory,
+    PersonFactory,
+    UnitFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def superuser(project):
+    return UserFactory(username="root", is_staff=True, is_superuser=True, projects=[project])
+
+
+@pytest.fixture
+def staff_supervisor(project):
+    """A supervisor who may open the admin, working in `project` only."""
+    return UserFactory(username="sup", role=Role.SUPERVISOR, projects=[project], is_staff=True)
+
+
+@pytest.fixture
+def foreign_household(other_project):
+    building = BuildingFactory(project=other_project, number="9")
+    unit = UnitFactory(building=building, project=other_project, number="0901", floor=9)
+    household = HouseholdFactory(unit=unit, project=other_project)
+    PersonFactory(household=household, project=other_project, name="外人甲")
+    return household
+
+
+def admin_url(model, action="changelist", *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args)
+
+
+def test_every_admin_page_opens_for_a_superuser(client, superuser, household, foreign_household):
+    """Each registered list and add page of projects, staff and household files answers 200."""
+    client.force_login(superuser)
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label not in {"core", "auth", "residents"}:
+            continue
+        assert client.get(admin_url(model)).status_code == 200, model
+        if model_admin.has_add_permission(type("R", (), {"user": superuser})()):
+            assert client.get(admin_url(model, "add")).status_code == 200, model
+    response = client.get(admin_url(Household, "change", household.pk))
+    assert response.status_code == 200
+
+
+def test_staff_admin_sees_only_their_projects(
+    client, staff_supervisor, household, foreign_household
+):
+    """A supervisor's admin lists only their project's households; another project's is absent."""
+    client.force_login(staff_supervisor)
+    listing = client.get(admin_url(Household)).content.decode()
+    assert household.file_number in listing
+    assert foreign_household.file_number not in listing
+    people = client.get(admin_url(Person)).content.decode()
+    assert "王建国" in people and "外人甲" not in people
+    response = client.get(admin_url(Household, "change", foreign_household.pk))
+    assert response.status_code == 302  # "does not exist", never the other project's file
+
+
+def test_editing_a_person_in_the_admin_is_recorded(client, superuser, household):
+    """A correction of a phone in the admin leaves a history line with old and new values."""
+    client.force_login(superuser)
+    person = household.persons.get()
+    response = client.post(
+        admin_url(Person, "change", person.pk),
+        {
+            "household": household.pk,
+            "role": "owner",
+            "name": "王建国",
+            "phone": "13900001111",
+            "id_type": "resident_id",
+            "id_number": person.id_number,
+            "gender": "",
+            "is_primary": "on",
+            "notes": "",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    line = ChangeRecord.objects.get(household=household)
+    assert (line.actor, line.action) == (superuser, "updated")
+    assert line.changes == {"phone": ["13812345678", "13900001111"]}
+
+
+def test_a_move_in_in_the_admin_gets_its_file_number_from_the_service(client, superuser, unit):
+    """Adding a household in the admin numbers its file by date and records the move-in."""
+    client.force_login(superuser)
+    response = client.post(
+        admin_url(Household, "add"),
+        {
+            "unit": unit.pk,
+            "moved_in_on": "2026-11-22",
+            "notes": "",
+            "persons-TOTAL_FORMS": "1",
+            "persons-INITIAL_FORMS": "0",
+            "persons-0-role": "owner",
+            "persons-0-name": "李雷",
+            "persons-0-phone": "13800000001",
+            "persons-0-id_type": "resident_id",
+            "persons-0-id_number": "",
+            "persons-0-gender": "",
+            "persons-0-is_primary": "on",
+            "persons-0-is_active": "on",
+            "vehicles-TOTAL_FORMS": "0",
+            "vehicles-INITIAL_FORMS": "0",
+            "cards-TOTAL_FORMS": "0",
+            "cards-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    household = Household.objects.get(unit=unit)
+    assert household.file_number == "20261122-001"
+    assert household.persons.get().project_id == unit.project_id
+    assert set(household.changes.values_list("action", flat=True)) == {"moved_in", "added"}
+
+
+def test_a_second_current_household_is_refused_in_the_admin(client, superuser, household):
+    """The admin refuses a move-in into an occupied unit with a message on the unit field."""
+    client.force_login(superuser)
+    response = client.post(
+        admin_url(Household, "add"),
+        {
+            "unit": household.unit.pk,
+            "moved_in_on": "2026-11-22",
+            "notes": "",
+            "persons-TOTAL_FORMS": "0",
+            "persons-INITIAL_FORMS": "0",
+            "vehicles-TOTAL_FORMS": "0",
+            "vehicles-INITIAL_FORMS": "0",
+            "cards-TOTAL_FORMS": "0",
+            "cards-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "1502" in str(response.context["adminform"].form.errors["unit"])
+    assert Household.objects.filter(unit=household.unit).count() == 1
+
+
+def test_a_unit_of_another_project_cannot_be_picked(client, staff_supervisor, foreign_household):
+    """A raw id of another project's unit is refused like an unknown one."""
+    client.force_login(staff_supervisor)
+    response = client.post(
+        admin_url(Household, "add"),
+        {
+            "unit": foreign_household.unit.pk,
+            "moved_in_on": dt.date(2026, 11, 22).isoformat(),
+            "notes": "",
+            "persons-TOTAL_FORMS": "0",
+            "persons-INITIAL_FORMS": "0",
+            "vehicles-TOTAL_FORMS": "0",
+            "vehicles-INITIAL_FORMS": "0",
+            "cards-TOTAL_FORMS": "0",
+            "cards-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "unit" in response.context["adminform"].form.errors
+
+
+def test_households_and_persons_are_never_deleted(client, superuser, household):
+    """Even a superuser cannot delete a household or a person from the admin."""
+    client.force_login(superuser)
+    assert client.get(admin_url(Household, "delete", household.pk)).status_code == 403
+    person = household.persons.get()
+    assert client.get(admin_url(Person, "delete", person.pk)).status_code == 403
+    assert Household.objects.filter(pk=household.pk).exists()
+
+
+def test_household_pages_use_raw_ids_and_few_queries(
+    client, superuser, household, django_assert_max_num_queries
+):
+    """The household list costs a fixed number of queries; its form has no <select> of units."""
+    for number in range(10):
+        unit = UnitFactory(
+            building=household.unit.building,
+            project=household.project,
+            number=f"2{number:02d}",
+            floor=2,
+        )
+        HouseholdFactory(unit=unit, project=household.project)
+    client.force_login(superuser)
+    with django_assert_max_num_queries(12):
+        assert client.get(admin_url(Household)).status_code == 200
+    form = client.get(admin_url(Household, "add")).content.decode()
+    assert 'name="unit"' in form and '<select name="unit"' not in form
+
+
+def test_staff_list_shows_roles_and_projects(client, superuser, desk_user):
+    """The user list shows each staff member's roles and projects."""
+    client.force_login(superuser)
+    page = client.get(reverse("admin:auth_user_changelist")).content.decode()
+    assert "desk1" in page and "东湖花园" in page
