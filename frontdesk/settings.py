@@ -203,6 +203,12 @@ SPECTACULAR_SETTINGS = {
         "CardStatusEnum": "residents.choices.CardStatus",
         "DecorationStatusEnum": "residents.choices.DecorationStatus",
         "InspectionKindEnum": "residents.choices.InspectionKind",
+        "TicketKindEnum": "tickets.choices.TicketKind",
+        "TicketStatusEnum": "tickets.choices.TicketStatus",
+        "ContractKindEnum": "tickets.choices.ContractKind",
+        "DepartmentEnum": "tickets.choices.Department",
+        "RatingEnum": "tickets.choices.Rating",
+        "LiaisonStatusEnum": "tickets.choices.LiaisonStatus",
     },
 }
 

@@ -172,4 +172,11 @@ class ScheduleType(TextChoices):
     MONTHDAYS = "monthdays", _("Days of the month")
 
 
-CONTRACT_KINDS = frozenset({TicketKind.HOUSEKEEPING, TicketKind.GREENING})
+class ContractKind(TextChoices):
+    """The kinds of order a monthly contract (包月) covers."""
+
+    HOUSEKEEPING = TicketKind.HOUSEKEEPING.value, TicketKind.HOUSEKEEPING.label
+    GREENING = TicketKind.GREENING.value, TicketKind.GREENING.label
+
+
+CONTRACT_KINDS = frozenset(ContractKind.values)

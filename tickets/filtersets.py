@@ -20,7 +20,7 @@ from django_filters import rest_framework as filters
 
 from residents.filtersets import IdFilter, YesNoFilter, user_buildings, user_projects
 
-from .choices import Department, LiaisonStatus, Priority, TicketKind, TicketStatus
+from .choices import ContractKind, Department, LiaisonStatus, Priority, TicketKind, TicketStatus
 from .models import LiaisonForm, MonthlyContract, Ticket
 from .selectors import local_midnight, overdue_q, ticket_search_q
 
@@ -122,13 +122,7 @@ class LiaisonFormFilterSet(filters.FilterSet):
 
 class MonthlyContractFilterSet(filters.FilterSet):
     project = filters.ModelChoiceFilter(queryset=user_projects, label=_("Project"))
-    kind = filters.ChoiceFilter(
-        choices=[
-            (TicketKind.HOUSEKEEPING.value, TicketKind.HOUSEKEEPING.label),
-            (TicketKind.GREENING.value, TicketKind.GREENING.label),
-        ],
-        label=_("Service"),
-    )
+    kind = filters.ChoiceFilter(choices=ContractKind.choices, label=_("Service"))
     household = _id_filter("household_id", _("Household (id)"))
     running_on = filters.DateFilter(method="filter_running_on", label=_("Running on"))
 

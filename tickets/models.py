@@ -20,9 +20,9 @@ from frontdesk.core.models import Project
 from residents.models import Building, Household
 
 from .choices import (
-    CONTRACT_KINDS,
     ComplaintCategory,
     ComplaintReason,
+    ContractKind,
     Department,
     Dissatisfied,
     LiaisonStatus,
@@ -677,7 +677,7 @@ class MonthlyContract(models.Model):
     kind = models.CharField(
         _("service"),
         max_length=16,
-        choices=[(k.value, k.label) for k in TicketKind if k in CONTRACT_KINDS],
+        choices=ContractKind.choices,
     )
     service = models.CharField(_("what is done"), max_length=200)
     schedule_type = models.CharField(_("schedule"), max_length=16, choices=ScheduleType.choices)

@@ -19,6 +19,7 @@ from frontdesk.core.masking import phone_for
 from ..choices import (
     ComplaintCategory,
     ComplaintReason,
+    ContractKind,
     Department,
     Dissatisfied,
     Place,
@@ -512,12 +513,7 @@ class MonthlyContractSerializer(serializers.ModelSerializer):
 
 class ContractCreateSerializer(serializers.Serializer):
     household = serializers.IntegerField(min_value=1)
-    kind = serializers.ChoiceField(
-        choices=[
-            (TicketKind.HOUSEKEEPING.value, TicketKind.HOUSEKEEPING.label),
-            (TicketKind.GREENING.value, TicketKind.GREENING.label),
-        ]
-    )
+    kind = serializers.ChoiceField(choices=ContractKind.choices)
     service = serializers.CharField(max_length=200)
     schedule_type = serializers.ChoiceField(choices=ScheduleType.choices)
     schedule_days = serializers.ListField(
