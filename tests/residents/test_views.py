@@ -535,3 +535,64 @@ def test_household_list_masks_phones_for_engineers(client, project, many_househo
     html = client.get(url("household-list")).content.decode()
     phone = many_households[0].persons.get().phone
     assert phone not in html and phone[:3] + "****" + phone[-4:] in html
+
+
+def test_every_write_page_renders_for_the_desk(client, desk_user, household):
+    """Each form of the file opens for the desk, inside the site's layout."""
+    services.movein_record(household=household, data={"keys_handed": 2}, by=desk_user)
+    decoration = services.decoration_apply(
+        household=household,
+        by=desk_user,
+        data={
+            "applied_on": dt.date(2026, 11, 1),
+            "description": "刷墙",
+            "planned_start": dt.date(2026, 11, 2),
+            "planned_end": dt.date(2026, 11, 3),
+        },
+    )
+    card = services.card_issue(
+        household=household,
+        kind="access",
+        number="A-1",
+        issued_on=dt.date(2026, 11, 1),
+        by=desk_user,
+    )
+    person = household.persons.get()
+    client.force_login(desk_user)
+    pages = [
+        url("move-in"),
+        url("move-out", household_id=household.pk),
+        url("household-edit", household_id=household.pk),
+        url("person-add", household_id=household.pk),
+        url("person-edit", person_id=person.pk),
+        url("vehicle-add", household_id=household.pk),
+        url("card-issue", household_id=household.pk),
+        url("card-status", card_id=card.pk),
+        url("movein-record", household_id=household.pk),
+        url("decoration-apply", household_id=household.pk),
+        url("worker-pass", decoration_id=decoration.pk),
+        url("inspection", decoration_id=decoration.pk),
+        url("attachment-add", household_id=household.pk),
+        url("note-add", household_id=household.pk),
+        url("unit", unit_id=household.unit_id),
+        url("household-list"),
+    ]
+    for address in pages:
+        response = client.get(address)
+        assert response.status_code == 200, address
+        assert 'class="topbar"' in response.content.decode(), address
+
+
+def test_staff_of_two_projects_choose_the_project_of_an_ambiguous_unit(
+    client, project, other_project, vacant_unit
+):
+    """When both projects have a unit 3-1601, the move-in asks which project, then opens it."""
+    other_building = BuildingFactory(project=other_project, number="3")
+    twin = UnitFactory(building=other_building, project=other_project, number="1601", floor=16)
+    user = UserFactory(role=Role.DESK, projects=[project, other_project])
+    client.force_login(user)
+    response = client.post(url("move-in"), move_in_data())
+    assert response.context["form"].errors["project"]
+    assert not Household.objects.exists()
+    client.post(url("move-in"), move_in_data(project=other_project.pk))
+    assert Household.objects.get().unit == twin
