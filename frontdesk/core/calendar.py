@@ -160,6 +160,17 @@ def _aware(moment: dt.datetime) -> dt.datetime:
     return moment
 
 
+def _merge(windows: list[Window]) -> tuple[Window, ...]:
+    """Sorted windows with overlapping or touching ones joined, so no minute counts twice."""
+    merged: list[Window] = []
+    for start, end in sorted(windows):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
+
+
 def calendar_for(project: Project | int) -> WorkingCalendar:
     """The working-time calendar of a project (defaults where it has none)."""
     project_id = project if isinstance(project, int) else project.pk
@@ -183,7 +194,7 @@ def calendar_for(project: Project | int) -> WorkingCalendar:
         .first()
     )
     return WorkingCalendar(
-        week={d: tuple(sorted(w)) for d, w in week.items()} if week else DEFAULT_WEEK,
+        week={d: _merge(w) for d, w in week.items()} if week else DEFAULT_WEEK,
         holidays=frozenset(holidays),
         makeup_days=makeup,
         workday_ends_at=ends_at,

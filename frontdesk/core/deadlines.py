@@ -22,10 +22,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,6 +44,7 @@ from .models import (
     DeadlineStage,
     DeadlineState,
     Project,
+    StaffProfile,
 )
 from .notifications import Topic, notify, users_with_role
 from .roles import Role
@@ -288,7 +290,14 @@ def deadline_open(
         ),
     )
     deadline.next_action_at = _next_action(deadline, calendar)
-    deadline.save()
+    try:
+        with transaction.atomic():
+            deadline.save()
+    except IntegrityError:
+        # Opened by a concurrent caller between our check and our insert.
+        return Deadline.objects.get(
+            subject_type=subject_type, subject_id=subject_id, kind=kind, state=DeadlineState.OPEN
+        )
     return deadline
 
 
@@ -530,36 +539,45 @@ def _act(
     deadline.save(update_fields=["stage", "marked_overdue_at", "next_action_at"])
 
 
+def _stage_text(deadline: Deadline, stage: Stage) -> tuple[str, str, str]:
+    """(topic, title, body) of a stage's notice, in the active language."""
+    local_due = timezone.localtime(deadline.due_at).strftime("%Y-%m-%d %H:%M")
+    values = {
+        "what": kind_label(deadline.kind),
+        "subject": deadline.subject_label,
+        "due": local_due,
+    }
+    if stage.number == _WARNING:
+        return (
+            Topic.DEADLINE_DUE_SOON,
+            _("Due soon: %(what)s — %(subject)s") % values,
+            _("%(what)s for %(subject)s is due at %(due)s.") % values,
+        )
+    if stage.number == _OVERDUE:
+        return (
+            Topic.DEADLINE_OVERDUE,
+            _("Overdue: %(what)s — %(subject)s") % values,
+            _("%(what)s for %(subject)s was due at %(due)s and is not done.") % values,
+        )
+    person = deadline.responsible
+    values["who"] = (
+        (person.get_full_name() or person.username) if person else deadline.responsible_role
+    )
+    return (
+        Topic.DEADLINE_ESCALATED,
+        _("Escalated: %(what)s — %(subject)s") % values,
+        _(
+            "%(what)s for %(subject)s was due at %(due)s and is still not done "
+            "(responsible: %(who)s)."
+        )
+        % values,
+    )
+
+
 def _notify_stage(
     deadline: Deadline, stage: Stage, *, now: dt.datetime, calendar: WorkingCalendar
 ) -> int:
-    local_due = timezone.localtime(deadline.due_at).strftime("%Y-%m-%d %H:%M")
-    what = kind_label(deadline.kind)
-    values = {"what": what, "subject": deadline.subject_label, "due": local_due}
-    if stage.number == _WARNING:
-        topic = Topic.DEADLINE_DUE_SOON
-        title = _("Due soon: %(what)s — %(subject)s") % values
-        body = _("%(what)s for %(subject)s is due at %(due)s.") % values
-    elif stage.number == _OVERDUE:
-        topic = Topic.DEADLINE_OVERDUE
-        title = _("Overdue: %(what)s — %(subject)s") % values
-        body = _("%(what)s for %(subject)s was due at %(due)s and is not done.") % values
-    else:
-        topic = Topic.DEADLINE_ESCALATED
-        who = (
-            deadline.responsible.get_full_name() or deadline.responsible.username
-            if deadline.responsible
-            else ""
-        )
-        values["who"] = who or deadline.responsible_role
-        title = _("Escalated: %(what)s — %(subject)s") % values
-        body = (
-            _(
-                "%(what)s for %(subject)s was due at %(due)s and is still not done "
-                "(responsible: %(who)s)."
-            )
-            % values
-        )
+    """Notify who a stage concerns, each in their own language. Returns how many were notified."""
     recipients: list[tuple[Any, bool]]
     if stage.role:
         recipients = [
@@ -572,8 +590,15 @@ def _notify_stage(
             (u, True)
             for u in users_with_role(project=deadline.project_id, role=deadline.responsible_role)
         ]
+    languages = dict(
+        StaffProfile.objects.filter(user__in=[u for u, _named in recipients])
+        .exclude(language="")
+        .values_list("user_id", "language")
+    )
     sent = 0
     for user, named in recipients:
+        with translation.override(languages.get(user.pk, settings.LANGUAGE_CODE)):
+            topic, title, body = _stage_text(deadline, stage)
         notification = notify(
             user=user,
             topic=topic,

@@ -3,7 +3,9 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -254,6 +256,10 @@ class DeadlineRule(models.Model):
     def __str__(self) -> str:
         return f"{self.project}: {self.kind}"
 
+    def clean(self) -> None:
+        if self.mode == DeadlineMode.DURATION and not self.minutes:
+            raise ValidationError({"minutes": _("Give the duration of the deadline.")})
+
 
 # --- Deadlines ----------------------------------------------------------------------
 
@@ -378,8 +384,6 @@ class Deadline(models.Model):
 
     @property
     def overdue(self) -> bool:
-        from django.utils import timezone
-
         return self.is_overdue(timezone.now())
 
 

@@ -110,3 +110,18 @@ def test_project_without_calendar_works_the_default_week_and_its_own_day_end(pro
     assert not calendar.is_working_time(at("2026-11-28", "10:00"))
     assert calendar.end_of_working_day(at("2026-11-23", "16:00")) == at("2026-11-23", "17:00")
     assert calendar.end_of_working_day(at("2026-11-23", "17:10")) == at("2026-11-24", "17:00")
+
+
+@pytest.mark.django_db
+def test_overlapping_windows_count_each_minute_once(project):
+    """Windows entered twice or overlapping (08:00–12:00 and 11:00–13:00) count as 08:00–13:00."""
+    WorkingWindow.objects.create(
+        project=project, weekday=0, starts_at=dt.time(8), ends_at=dt.time(12)
+    )
+    WorkingWindow.objects.create(
+        project=project, weekday=0, starts_at=dt.time(11), ends_at=dt.time(13)
+    )
+    calendar = calendar_for(project)
+    assert calendar.working_between(
+        at("2026-11-23", "00:00"), at("2026-11-24", "00:00")
+    ) == dt.timedelta(hours=5)

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import connection
+from django.utils import translation
 
 from frontdesk.core.deadlines import (
     deadline_cancel,
@@ -30,8 +31,9 @@ from frontdesk.core.models import (
     DeadlinePolicy,
     DeadlineRule,
     Notification,
+    StaffProfile,
 )
-from frontdesk.core.notifications import notification_unread_count
+from frontdesk.core.notifications import Topic, notification_unread_count
 from frontdesk.core.roles import Role
 from tests.factories import HouseholdFactory, ProjectFactory, UserFactory
 
@@ -47,8 +49,21 @@ def sweep_at(moment: dt.datetime):
         return deadline_sweep()
 
 
-def notices(user, stage_word=""):
-    return list(Notification.objects.filter(user=user, title__icontains=stage_word).order_by("id"))
+TOPIC = {
+    "Due soon": Topic.DEADLINE_DUE_SOON,
+    "Overdue": Topic.DEADLINE_OVERDUE,
+    "Escalated": Topic.DEADLINE_ESCALATED,
+}
+
+
+def notices(user, stage=""):
+    """A user's notices of one stage ("Overdue", "Escalated", "Due soon") or all, oldest first."""
+    qs = Notification.objects.filter(user=user).order_by("id")
+    return list(qs.filter(topic=TOPIC[stage]) if stage else qs)
+
+
+def stages(user):
+    return [n.topic for n in notices(user)]
 
 
 @pytest.fixture(autouse=True)
@@ -68,6 +83,7 @@ def staff(butler, supervisor, manager, desk_user):
     butler.save()
     supervisor.email = "supervisor@example.com"
     supervisor.save()
+    StaffProfile.objects.create(user=supervisor, language="en")
     return {"butler": butler, "supervisor": supervisor, "manager": manager, "desk": desk_user}
 
 
@@ -237,7 +253,7 @@ def test_warning_then_breach_then_escalation_chain(project, household, staff):
         responsible=staff["butler"],
     )
     sweep_at(at("2026-11-23", "15:00"))
-    assert [n.title.split(":")[0] for n in notices(staff["butler"])] == ["Due soon"]
+    assert stages(staff["butler"]) == [Topic.DEADLINE_DUE_SOON]
     sweep_at(at("2026-11-23", "15:30"))
     sweep_at(at("2026-11-23", "16:29"))
     assert not notices(staff["supervisor"])
@@ -246,7 +262,7 @@ def test_warning_then_breach_then_escalation_chain(project, household, staff):
     assert not notices(staff["manager"])
     sweep_at(at("2026-11-23", "17:30"))
     assert len(notices(staff["manager"], "Escalated")) == 1
-    assert [n.title.split(":")[0] for n in notices(staff["butler"])] == ["Due soon", "Overdue"]
+    assert stages(staff["butler"]) == [Topic.DEADLINE_DUE_SOON, Topic.DEADLINE_OVERDUE]
 
 
 def test_escalation_goes_to_the_roles_of_the_projects_chain_only(project, household, staff):
@@ -282,7 +298,10 @@ def test_roles_decide_who_is_emailed(project, household, staff, settings):
 
         sweep_deadlines()
     assert sorted(m.to[0] for m in mail.outbox) == ["butler@example.com", "supervisor@example.com"]
-    assert "Escalated" in next(m.subject for m in mail.outbox if m.to == ["supervisor@example.com"])
+    # Each in their own language: the supervisor reads English.
+    assert next(m.subject for m in mail.outbox if m.to == ["supervisor@example.com"]).startswith(
+        "Escalated: Butler's reply to the desk"
+    )
 
 
 # --- Exactly once ----------------------------------------------------------------------------
@@ -513,7 +532,7 @@ def test_sweep_after_an_outage_catches_up_once(project, household, staff):
     )
     sweep_at(at("2026-11-25", "09:00"))
     sweep_at(at("2026-11-25", "09:01"))
-    assert [n.title.split(":")[0] for n in notices(staff["butler"])] == ["Overdue"]
+    assert stages(staff["butler"]) == [Topic.DEADLINE_OVERDUE]
     assert len(notices(staff["supervisor"], "Escalated")) == 1
     assert len(notices(staff["manager"], "Escalated")) == 1
 
@@ -548,3 +567,18 @@ def test_overdue_list_shows_only_the_users_projects(
     assert deadline_list(user=staff["desk"], overdue=True, now=now).count() == 1
     assert deadline_list(user=staff["desk"], overdue=False, now=now).count() == 0
     assert deadline_list(user=other_desk_user, overdue=True, now=now).count() == 0
+
+
+def test_api_shape_of_a_deadline(project, household, staff):
+    """An order's deadline reads in the API with its due and met times and whether it is overdue."""
+    from frontdesk.core.api.deadlines import DeadlineSerializer
+
+    with time_machine.travel(at("2026-11-23", "10:00"), tick=False):
+        d = deadline_open(
+            subject=household, project=project, kind="commitment.general", responsible=staff["desk"]
+        )
+    with time_machine.travel(at("2026-11-23", "10:31"), tick=False), translation.override("en"):
+        data = DeadlineSerializer(d).data
+    assert data["due_at"].startswith("2026-11-23T10:30")
+    assert data["met_at"] is None and data["overdue"] is True
+    assert data["label"] == "Commitment to the resident (general matter)"

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from frontdesk.core.deadlines import deadline_open
 from frontdesk.core.models import DeadlineEvent, Notification
+from frontdesk.core.notifications import Topic
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.postgres]
 
@@ -33,7 +34,7 @@ def test_worker_and_beat_act_on_a_breach_once(
     deadline.refresh_from_db()
     assert deadline.marked_overdue_at is not None
     assert DeadlineEvent.objects.filter(deadline=deadline, stage="overdue").count() == 1
-    assert Notification.objects.filter(user=desk_user, title__startswith="Overdue").count() == 1
-    assert Notification.objects.filter(user=supervisor, title__startswith="Escalated").count() == 1
+    assert Notification.objects.filter(user=desk_user, topic=Topic.DEADLINE_OVERDUE).count() == 1
+    assert Notification.objects.filter(user=supervisor, topic=Topic.DEADLINE_ESCALATED).count() == 1
     # Three hours late: both steps of the default chain (supervisor, then manager) are done.
     assert deadline.stage == 4 and deadline.next_action_at is None
