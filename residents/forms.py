@@ -12,6 +12,7 @@ from django import forms
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.core.errors import ApplicationError
@@ -57,7 +58,16 @@ class MoveInForm(forms.Form):
         label=_("Unit"),
         max_length=48,
         help_text=_("Building and unit number, e.g. 3-1502."),
-        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "off",
+                # The unit found so far is shown under the field while typing.
+                "hx-get": reverse_lazy("residents:unit-lookup"),
+                "hx-trigger": "load, input changed delay:300ms",
+                "hx-target": "#unit-lookup",
+            }
+        ),
     )
     project = forms.ModelChoiceField(label=_("Project"), queryset=None, required=False)
     moved_in_on = forms.DateField(label=_("Moved in on"), widget=DateInput())
@@ -270,7 +280,15 @@ class DecorationForm(forms.ModelForm):
 
 
 class DecorationStatusForm(forms.Form):
-    status = forms.ChoiceField(choices=DecorationStatus.choices)
+    """The steps taken by a button; passing the final inspection is recorded as an inspection."""
+
+    status = forms.ChoiceField(
+        choices=[
+            (DecorationStatus.APPROVED, DecorationStatus.APPROVED.label),
+            (DecorationStatus.REJECTED, DecorationStatus.REJECTED.label),
+            (DecorationStatus.IN_PROGRESS, DecorationStatus.IN_PROGRESS.label),
+        ]
+    )
 
 
 class WorkerPassForm(forms.ModelForm):

@@ -53,7 +53,7 @@ from .forms import (
 )
 from .models import Attachment, Card, Decoration, Household, MoveIn, Person, Unit
 from .selectors import household_list as household_list_query
-from .selectors import unit_history
+from .selectors import unit_history, units_by_code
 
 FILE_URL = "household-file"
 
@@ -438,6 +438,18 @@ def note_add(request: HttpRequest, household_id: int) -> HttpResponse:
         save=lambda d: services.note_add(household=household, text=d["text"], by=request.user),
         done=_("The note is added."),
     )
+
+
+@login_required
+def unit_lookup(request: HttpRequest) -> HttpResponse:
+    """The units of the user's projects with the typed code, for the move-in form (htmx)."""
+    _require(request, "residents.view_household")
+    current = Household.objects.filter(moved_out_on__isnull=True).prefetch_related(
+        Prefetch("persons", queryset=Person.objects.filter(is_active=True))
+    )
+    units = units_by_code(user=request.user, code=request.GET.get("unit_code", ""))
+    units = units.prefetch_related(Prefetch("households", queryset=current, to_attr="current"))[:5]
+    return render(request, "residents/_unit_lookup.html", {"units": units})
 
 
 # --- Units ----------------------------------------------------------------------------

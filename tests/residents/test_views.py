@@ -596,3 +596,21 @@ def test_staff_of_two_projects_choose_the_project_of_an_ambiguous_unit(
     assert not Household.objects.exists()
     client.post(url("move-in"), move_in_data(project=other_project.pk))
     assert Household.objects.get().unit == twin
+
+
+def test_unit_lookup_tells_whether_the_unit_is_free(client, desk_user, household, vacant_unit):
+    """While typing the unit on the move-in form, the desk sees if it already has a household."""
+    client.force_login(desk_user)
+    lookup = url("unit-lookup")
+    occupied = client.get(lookup, {"unit_code": "3-1502"}).content.decode()
+    assert household.file_number in occupied and "王建国" in occupied
+    free = client.get(lookup, {"unit_code": "3栋1601"}).content.decode()
+    assert "3-1601" in free and household.file_number not in free
+    assert "3-1502" not in client.get(lookup, {"unit_code": "9-9999"}).content.decode()
+
+
+def test_unit_lookup_shows_nothing_of_other_projects(client, other_desk_user, household):
+    """Another project's unit is not found by the lookup."""
+    client.force_login(other_desk_user)
+    html = client.get(url("unit-lookup"), {"unit_code": "3-1502"}).content.decode()
+    assert household.file_number not in html
