@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count
+from django.test import override_settings
 from django.utils import translation
 
 from frontdesk.core.models import Project
@@ -17,12 +18,14 @@ from residents.models import Card, Decoration, Household, Person, Unit, Vehicle
 from residents.validators import resident_id_is_valid, validate_phone, validate_plate
 
 pytestmark = pytest.mark.django_db
+MD5 = "django.contrib.auth.hashers.MD5PasswordHasher"
 
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     """The demo, loaded once for this module and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    fast_hashing = override_settings(PASSWORD_HASHERS=[MD5])  # as tests.conftest does per test
+    with django_db_blocker.unblock(), fast_hashing, transaction.atomic():
         started = time.monotonic()
         call_command("seed_demo", "--if-empty", stdout=StringIO())
         yield time.monotonic() - started
