@@ -39,8 +39,14 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    """Staff passwords of a test are hashed cheaply; the production hasher is slow on purpose."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    """Staff passwords of a test are hashed cheaply; the production hasher is slow on purpose.
+
+    Hashes made with the default hasher (demo data, fixtures) still verify.
+    """
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
 
 
 @pytest.fixture(autouse=True)

@@ -10,10 +10,12 @@ only: an id of another project is refused on its field like an unknown one.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -124,17 +126,27 @@ def _username(user: Model | None) -> str:
     return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
 
 
+class OutputSerializer(serializers.ModelSerializer):
+    """A row as the API shows it: every field read-only (writes have input serializers)."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        for field in fields.values():
+            field.read_only = True
+        return fields
+
+
 # --- Projects and the estate ----------------------------------------------------------------
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(OutputSerializer):
     class Meta:
         model = Project
         fields = ["id", "code", "name", "address", "phone", "is_active"]
 
 
-class BuildingSerializer(serializers.ModelSerializer):
-    butler_name = serializers.SerializerMethodField()
+class BuildingSerializer(OutputSerializer):
+    butler_name = serializers.SerializerMethodField(label=_("Butler"))
 
     class Meta:
         model = Building
@@ -145,10 +157,12 @@ class BuildingSerializer(serializers.ModelSerializer):
 
 
 class BuildingInputSerializer(serializers.Serializer):
-    project = ScopedProjectField(queryset=Project.objects.all())
-    number = serializers.CharField(max_length=20)
-    name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    floors = serializers.IntegerField(min_value=1, max_value=200, default=1)
+    project = ScopedProjectField(label=_("Project"), queryset=Project.objects.all())
+    number = serializers.CharField(label=_("Number"), max_length=20)
+    name = serializers.CharField(
+        label=_("Name"), max_length=50, required=False, allow_blank=True, default=""
+    )
+    floors = serializers.IntegerField(label=_("Floors"), min_value=1, max_value=200, default=1)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         number = attrs["number"].strip()
@@ -159,8 +173,10 @@ class BuildingInputSerializer(serializers.Serializer):
         return attrs
 
 
-class UnitSerializer(serializers.ModelSerializer):
-    building_number = serializers.CharField(source="building.number", read_only=True)
+class UnitSerializer(OutputSerializer):
+    building_number = serializers.CharField(
+        label=_("Building number"), source="building.number", read_only=True
+    )
 
     class Meta:
         model = Unit
@@ -179,11 +195,12 @@ class UnitSerializer(serializers.ModelSerializer):
 
 
 class UnitInputSerializer(serializers.ModelSerializer):
-    building = ScopedPrimaryKeyRelatedField(queryset=Building.objects.all())
+    building = ScopedPrimaryKeyRelatedField(label=_("Building"), queryset=Building.objects.all())
 
     class Meta:
         model = Unit
         fields = ["building", "number", "floor", "floor_area", "unit_type"]
+        extra_kwargs = {"floor_area": {"min_value": Decimal("0.01")}}
         # The database constraint is checked below with a message on the number.
         validators: list[Any] = []
 
@@ -205,9 +222,9 @@ class UnitInputSerializer(serializers.ModelSerializer):
 # --- Persons ----------------------------------------------------------------
 
 
-class PersonSerializer(serializers.ModelSerializer):
-    phone = MaskedPhoneField()
-    id_number = MaskedIdNumberField()
+class PersonSerializer(OutputSerializer):
+    phone = MaskedPhoneField(label=_("Phone"))
+    id_number = MaskedIdNumberField(label=_("ID number"))
 
     class Meta:
         model = Person
@@ -254,7 +271,7 @@ class PersonDataSerializer(serializers.ModelSerializer):
 
 
 class PersonInputSerializer(PersonDataSerializer):
-    household = ScopedPrimaryKeyRelatedField(queryset=Household.objects.all())
+    household = ScopedPrimaryKeyRelatedField(label=_("Household"), queryset=Household.objects.all())
 
     class Meta(PersonDataSerializer.Meta):
         fields = ["household", *sorted(PERSON_FIELDS)]
@@ -265,15 +282,15 @@ class PersonUpdateSerializer(PersonDataSerializer):
 
 
 class MainContactSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(read_only=True)
-    phone = MaskedPhoneField()
+    id = serializers.IntegerField(label=_("ID"), read_only=True)
+    name = serializers.CharField(label=_("Name"), read_only=True)
+    phone = MaskedPhoneField(label=_("Phone"))
 
 
 # --- Vehicles and cards ----------------------------------------------------------------
 
 
-class VehicleSerializer(serializers.ModelSerializer):
+class VehicleSerializer(OutputSerializer):
     class Meta:
         model = Vehicle
         fields = [
@@ -298,7 +315,7 @@ def _plate(value: str) -> str:
 
 
 class VehicleInputSerializer(serializers.ModelSerializer):
-    household = ScopedPrimaryKeyRelatedField(queryset=Household.objects.all())
+    household = ScopedPrimaryKeyRelatedField(label=_("Household"), queryset=Household.objects.all())
 
     class Meta:
         model = Vehicle
@@ -316,9 +333,13 @@ class VehicleInputSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class CardSerializer(serializers.ModelSerializer):
-    holder_name = serializers.CharField(source="holder.name", read_only=True, default="")
-    vehicle_plate = serializers.CharField(source="vehicle.plate", read_only=True, default="")
+class CardSerializer(OutputSerializer):
+    holder_name = serializers.CharField(
+        label=_("Holder"), source="holder.name", read_only=True, default=""
+    )
+    vehicle_plate = serializers.CharField(
+        label=_("Licence plate"), source="vehicle.plate", read_only=True, default=""
+    )
 
     class Meta:
         model = Card
@@ -339,12 +360,12 @@ class CardSerializer(serializers.ModelSerializer):
 
 
 class CardInputSerializer(serializers.ModelSerializer):
-    household = ScopedPrimaryKeyRelatedField(queryset=Household.objects.all())
+    household = ScopedPrimaryKeyRelatedField(label=_("Household"), queryset=Household.objects.all())
     holder = ScopedPrimaryKeyRelatedField(
-        queryset=Person.objects.all(), required=False, allow_null=True
+        label=_("Holder"), queryset=Person.objects.all(), required=False, allow_null=True
     )
     vehicle = ScopedPrimaryKeyRelatedField(
-        queryset=Vehicle.objects.all(), required=False, allow_null=True
+        label=_("Vehicle"), queryset=Vehicle.objects.all(), required=False, allow_null=True
     )
 
     class Meta:
@@ -368,18 +389,22 @@ class CardInputSerializer(serializers.ModelSerializer):
 
 
 class CardStatusSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=CardStatus.choices)
-    on = serializers.DateField(help_text=_("The day the card was returned or reported lost."))
+    status = serializers.ChoiceField(label=_("Status"), choices=CardStatus.choices)
+    on = serializers.DateField(
+        label=_("On"), help_text=_("The day the card was returned or reported lost.")
+    )
 
 
 # --- Households ----------------------------------------------------------------
 
 
-class HouseholdSerializer(serializers.ModelSerializer):
-    unit_code = serializers.CharField(source="unit.code", read_only=True)
-    building = serializers.IntegerField(source="unit.building_id", read_only=True)
-    is_current = serializers.BooleanField(read_only=True)
-    main_contact = serializers.SerializerMethodField()
+class HouseholdSerializer(OutputSerializer):
+    unit_code = serializers.CharField(label=_("Unit code"), source="unit.code", read_only=True)
+    building = serializers.IntegerField(
+        label=_("Building"), source="unit.building_id", read_only=True
+    )
+    is_current = serializers.BooleanField(label=_("Current household"), read_only=True)
+    main_contact = serializers.SerializerMethodField(label=_("Main contact"))
 
     class Meta:
         model = Household
@@ -409,8 +434,8 @@ class HouseholdSerializer(serializers.ModelSerializer):
         return MainContactSerializer(contact, context=self.context).data
 
 
-class MoveInSerializer(serializers.ModelSerializer):
-    handled_by_name = serializers.SerializerMethodField()
+class MoveInSerializer(OutputSerializer):
+    handled_by_name = serializers.SerializerMethodField(label=_("Handled by"))
 
     class Meta:
         model = MoveIn
@@ -437,10 +462,10 @@ class MoveInSerializer(serializers.ModelSerializer):
 class HouseholdDetailSerializer(HouseholdSerializer):
     """A household with the people, vehicles, cards and move-in record of its file."""
 
-    persons = PersonSerializer(many=True, read_only=True)
-    vehicles = VehicleSerializer(many=True, read_only=True)
-    cards = CardSerializer(many=True, read_only=True)
-    move_in = serializers.SerializerMethodField()
+    persons = PersonSerializer(label=_("Persons"), many=True, read_only=True)
+    vehicles = VehicleSerializer(label=_("Vehicles"), many=True, read_only=True)
+    cards = CardSerializer(label=_("Cards"), many=True, read_only=True)
+    move_in = serializers.SerializerMethodField(label=_("Move-in record"))
 
     class Meta(HouseholdSerializer.Meta):
         fields = [*HouseholdSerializer.Meta.fields, "persons", "vehicles", "cards", "move_in"]
@@ -457,10 +482,10 @@ class HouseholdDetailSerializer(HouseholdSerializer):
 class HouseholdMoveInSerializer(serializers.Serializer):
     """Open a household's file: the unit it moves into and the people living there."""
 
-    unit = ScopedPrimaryKeyRelatedField(queryset=Unit.objects.all())
-    moved_in_on = serializers.DateField()
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
-    persons = PersonDataSerializer(many=True, required=False, default=list)
+    unit = ScopedPrimaryKeyRelatedField(label=_("Unit"), queryset=Unit.objects.all())
+    moved_in_on = serializers.DateField(label=_("Moved in on"))
+    notes = serializers.CharField(label=_("Notes"), required=False, allow_blank=True, default="")
+    persons = PersonDataSerializer(label=_("Persons"), many=True, required=False, default=list)
 
 
 class HouseholdUpdateSerializer(serializers.ModelSerializer):
@@ -470,20 +495,22 @@ class HouseholdUpdateSerializer(serializers.ModelSerializer):
 
 
 class HouseholdMoveOutSerializer(serializers.Serializer):
-    moved_out_on = serializers.DateField()
+    moved_out_on = serializers.DateField(label=_("Moved out on"))
 
 
 # --- Move-in records ---
 
 
 class ChecklistItemSerializer(serializers.Serializer):
-    item = serializers.CharField(max_length=100)
-    condition = serializers.ChoiceField(choices=ChecklistCondition.choices)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    item = serializers.CharField(label=_("Item"), max_length=100)
+    condition = serializers.ChoiceField(label=_("Condition"), choices=ChecklistCondition.choices)
+    note = serializers.CharField(label=_("Note"), required=False, allow_blank=True, max_length=200)
 
 
 class MoveInDataSerializer(serializers.ModelSerializer):
-    checklist = ChecklistItemSerializer(many=True, required=False)
+    checklist = ChecklistItemSerializer(
+        label=_("Facilities handover checklist"), many=True, required=False
+    )
 
     class Meta:
         model = MoveIn
@@ -504,7 +531,7 @@ class MoveInDataSerializer(serializers.ModelSerializer):
 
 
 class MoveInInputSerializer(MoveInDataSerializer):
-    household = ScopedPrimaryKeyRelatedField(queryset=Household.objects.all())
+    household = ScopedPrimaryKeyRelatedField(label=_("Household"), queryset=Household.objects.all())
 
     class Meta(MoveInDataSerializer.Meta):
         fields = ["household", *MoveInDataSerializer.Meta.fields]
@@ -520,17 +547,17 @@ class MoveInInputSerializer(MoveInDataSerializer):
 # --- Decoration ----------------------------------------------------------------
 
 
-class WorkerPassSerializer(serializers.ModelSerializer):
-    phone = MaskedPhoneField()
-    id_number = MaskedIdNumberField()
+class WorkerPassSerializer(OutputSerializer):
+    phone = MaskedPhoneField(label=_("Phone"))
+    id_number = MaskedIdNumberField(label=_("ID number"))
 
     class Meta:
         model = DecorationWorkerPass
         fields = ["id", "pass_number", "name", "phone", "id_number", "valid_until", "returned_on"]
 
 
-class InspectionSerializer(serializers.ModelSerializer):
-    inspector_name = serializers.SerializerMethodField()
+class InspectionSerializer(OutputSerializer):
+    inspector_name = serializers.SerializerMethodField(label=_("Inspector"))
 
     class Meta:
         model = DecorationInspection
@@ -540,11 +567,13 @@ class InspectionSerializer(serializers.ModelSerializer):
         return _username(inspection.inspector)
 
 
-class DecorationSerializer(serializers.ModelSerializer):
-    contractor_phone = MaskedPhoneField()
-    unit_code = serializers.CharField(source="household.unit.code", read_only=True)
-    worker_passes = WorkerPassSerializer(many=True, read_only=True)
-    inspections = InspectionSerializer(many=True, read_only=True)
+class DecorationSerializer(OutputSerializer):
+    contractor_phone = MaskedPhoneField(label=_("Contractor phone"))
+    unit_code = serializers.CharField(
+        label=_("Unit code"), source="household.unit.code", read_only=True
+    )
+    worker_passes = WorkerPassSerializer(label=_("Worker passes"), many=True, read_only=True)
+    inspections = InspectionSerializer(label=_("Inspections"), many=True, read_only=True)
 
     class Meta:
         model = Decoration
@@ -568,7 +597,7 @@ class DecorationSerializer(serializers.ModelSerializer):
 
 
 class DecorationInputSerializer(serializers.ModelSerializer):
-    household = ScopedPrimaryKeyRelatedField(queryset=Household.objects.all())
+    household = ScopedPrimaryKeyRelatedField(label=_("Household"), queryset=Household.objects.all())
 
     class Meta:
         model = Decoration
@@ -593,7 +622,7 @@ class DecorationInputSerializer(serializers.ModelSerializer):
 
 
 class DecorationStatusSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=DecorationStatus.choices)
+    status = serializers.ChoiceField(label=_("Status"), choices=DecorationStatus.choices)
 
 
 class WorkerPassInputSerializer(serializers.ModelSerializer):
@@ -611,8 +640,12 @@ class InspectionInputSerializer(serializers.ModelSerializer):
 # --- Attachments, notes, history ----------------------------------------------------------------
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
-    uploaded_by_name = serializers.SerializerMethodField()
+class AttachmentSerializer(OutputSerializer):
+    """An attachment; its content is fetched from `download_url`, which checks the project."""
+
+    uploaded_by_name = serializers.SerializerMethodField(label=_("Uploaded by"))
+    file_name = serializers.SerializerMethodField(label=_("File name"))
+    download_url = serializers.SerializerMethodField(label=_("Download"))
 
     class Meta:
         model = Attachment
@@ -621,8 +654,9 @@ class AttachmentSerializer(serializers.ModelSerializer):
             "project",
             "household",
             "title",
-            "file",
+            "file_name",
             "size",
+            "download_url",
             "uploaded_by",
             "uploaded_by_name",
             "uploaded_at",
@@ -631,15 +665,26 @@ class AttachmentSerializer(serializers.ModelSerializer):
     def get_uploaded_by_name(self, attachment: Attachment) -> str:
         return _username(attachment.uploaded_by)
 
+    def get_file_name(self, attachment: Attachment) -> str:
+        return attachment.file.name.rsplit("/", 1)[-1]
+
+    def get_download_url(self, attachment: Attachment) -> str:
+        # Never the storage URL: media files are not served to the public.
+        url = reverse("attachment-download", kwargs={"pk": attachment.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
 
 class AttachmentInputSerializer(serializers.Serializer):
-    household = ScopedPrimaryKeyRelatedField(queryset=Household.objects.all())
-    title = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    file = serializers.FileField()
+    household = ScopedPrimaryKeyRelatedField(label=_("Household"), queryset=Household.objects.all())
+    title = serializers.CharField(
+        label=_("Title"), max_length=100, required=False, allow_blank=True, default=""
+    )
+    file = serializers.FileField(label=_("File"))
 
 
-class NoteSerializer(serializers.ModelSerializer):
-    author_name = serializers.SerializerMethodField()
+class NoteSerializer(OutputSerializer):
+    author_name = serializers.SerializerMethodField(label=_("Author"))
 
     class Meta:
         model = Note
@@ -650,16 +695,16 @@ class NoteSerializer(serializers.ModelSerializer):
 
 
 class NoteInputSerializer(serializers.Serializer):
-    household = ScopedPrimaryKeyRelatedField(queryset=Household.objects.all())
-    text = serializers.CharField(style={"base_template": "textarea.html"})
+    household = ScopedPrimaryKeyRelatedField(label=_("Household"), queryset=Household.objects.all())
+    text = serializers.CharField(label=_("Text"), style={"base_template": "textarea.html"})
 
 
 _MASKED_PHONE_FIELDS = {"phone", "contractor_phone"}
 
 
-class ChangeRecordSerializer(serializers.ModelSerializer):
-    actor_name = serializers.SerializerMethodField()
-    changes = serializers.SerializerMethodField()
+class ChangeRecordSerializer(OutputSerializer):
+    actor_name = serializers.SerializerMethodField(label=_("By"))
+    changes = serializers.SerializerMethodField(label=_("Changes"))
 
     class Meta:
         model = ChangeRecord

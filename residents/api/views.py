@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.db.models import Model, Prefetch, QuerySet
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
@@ -84,9 +86,13 @@ class FileViewSet(ScopedModelViewSet):
     detail_serializer_class: ClassVar[type[BaseSerializer[Any]] | None] = None
 
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
-        if self.action in self.input_serializer_classes:
-            return self.input_serializer_classes[self.action]
-        if self.action != "list" and self.detail_serializer_class is not None:
+        action = self.action
+        if action == "metadata" and self.request is not None:
+            # OPTIONS describes each write with the request method's own serializer.
+            action = getattr(self, "action_map", {}).get(self.request.method.lower(), action)
+        if action in self.input_serializer_classes:
+            return self.input_serializer_classes[action]
+        if action != "list" and self.detail_serializer_class is not None:
             return self.detail_serializer_class
         return self.serializer_class
 
@@ -450,10 +456,20 @@ class AttachmentViewSet(FileViewSet):
     filterset_class = filtersets.AttachmentFilterSet
     parser_classes = [MultiPartParser, FormParser]
     input_serializer_classes = {"create": s.AttachmentInputSerializer}
-    action_permissions = {**READ, "create": ["residents.add_attachment"]}
+    action_permissions = {**READ, "download": VIEW_FILE, "create": ["residents.add_attachment"]}
 
     def perform_service_create(self, data: dict[str, Any]) -> Model:
         return services.attachment_add(by=self.request.user, **data)
+
+    @extend_schema(
+        summary="The attachment's file",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, pk: str | None = None) -> FileResponse:
+        attachment = self.get_object()
+        name = attachment.file.name.rsplit("/", 1)[-1]
+        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=name)
 
 
 @extend_schema_view(create=_creates(s.NoteInputSerializer, s.NoteSerializer))

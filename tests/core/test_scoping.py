@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from frontdesk.core.roles import Role
 from frontdesk.core.scoping import can_access_project, project_ids_for, projects_for, scope
@@ -143,6 +144,13 @@ def test_a_row_of_another_project_is_a_404(desk_api, foreign_household):
         f"{API}/decorations/{decoration.pk}/",
         f"{API}/move-ins/{foreign_household.move_in.pk}/",
     ]
+    attachment = services.attachment_add(
+        household=foreign_household,
+        file=SimpleUploadedFile("deed.txt", b"deed"),
+        title="房产证",
+        by=foreign_household.project.memberships.get().user,
+    )
+    urls.append(f"{API}/attachments/{attachment.pk}/download/")
     for url in urls:
         assert desk_api.get(url).status_code == 404, url
     moved = desk_api.post(

@@ -11,7 +11,17 @@ from rest_framework.authtoken.models import Token
 from frontdesk.core.models import Membership
 from residents import services
 from residents.choices import CardStatus, DecorationStatus, UnitStatus
-from residents.models import Attachment, Card, ChangeRecord, Household, Person, Unit
+from residents.models import (
+    Attachment,
+    Card,
+    ChangeRecord,
+    Decoration,
+    Household,
+    MoveIn,
+    Note,
+    Person,
+    Unit,
+)
 from tests.factories import (
     BuildingFactory,
     HouseholdFactory,
@@ -222,6 +232,23 @@ def test_oversized_upload_is_refused_on_the_file(desk_api, household, settings):
     assert response.status_code == 201, response.json()
     assert response.json()["size"] == 102
     assert response.json()["title"] == "身份证"
+
+
+def test_attachment_is_downloaded_through_the_api_not_the_media_url(desk_api, household):
+    """An attachment's `download_url` serves its bytes to staff of the project only."""
+    scan = SimpleUploadedFile("plan.txt", "户型图".encode(), content_type="text/plain")
+    created = desk_api.post(
+        f"{API}/attachments/",
+        {"household": household.pk, "file": scan},
+        format="multipart",
+    ).json()
+    assert created["title"] == "plan.txt"
+    assert "/media/" not in created["download_url"]
+    response = desk_api.get(created["download_url"])
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).decode() == "户型图"
+    desk_api.force_authenticate(None)
+    assert desk_api.get(created["download_url"]).status_code == 403
 
 
 # --- Persons, vehicles, cards ----------------------------------------------------
@@ -542,6 +569,40 @@ def test_household_list_and_detail_query_counts(
     # household with unit and move-in + persons + vehicles + cards
     with django_assert_num_queries(4):
         assert api_client.get(f"{API}/households/{household.pk}/").status_code == 200
+
+
+DETAIL_QUERIES = {
+    # resource: (model, queries) -- the row with its joins, plus one per prefetched list
+    "units": (Unit, 1),
+    "persons": (Person, 1),
+    "cards": (Card, 1),
+    "decorations": (Decoration, 3),
+    "move-ins": (MoveIn, 1),
+    "attachments": (Attachment, 1),
+    "notes": (Note, 1),
+    "changes": (ChangeRecord, 1),
+}
+
+
+def test_detail_query_counts_are_fixed(
+    api_client, project, building, supervisor, django_assert_num_queries
+):
+    """One row of each resource costs a fixed number of queries, however many passes it has."""
+    _fill(project, building, supervisor, 2)
+    decoration = Decoration.objects.first()
+    for _ in range(3):
+        services.decoration_pass_issue(
+            decoration=decoration, name="师傅", valid_until=dt.date(2026, 12, 31), by=supervisor
+        )
+    api_client.force_authenticate(supervisor)
+    api_client.get(f"{API}/units/")  # roles, projects and permissions are cached per user
+    for resource, (model, queries) in DETAIL_QUERIES.items():
+        row = model.objects.first()
+        with django_assert_num_queries(queries):
+            response = api_client.get(f"{API}/{resource}/{row.pk}/")
+        assert response.status_code == 200, resource
+    shown = api_client.get(f"{API}/decorations/{decoration.pk}/").json()
+    assert len(shown["worker_passes"]) == 4
 
 
 # --- OpenAPI schema and docs ----------------------------------------------------
