@@ -103,6 +103,13 @@ class MoveInForm(forms.Form):
                 "project",
                 _("Several projects have a unit %(code)s: choose the project.") % {"code": code},
             )
+        elif Household.objects.filter(unit=found[0], moved_out_on__isnull=True).exists():
+            # Said at once, with the person's errors; the service checks again under a lock.
+            self.add_error(
+                "unit_code",
+                _("Unit %(unit)s already has a current household; record its move-out first.")
+                % {"unit": found[0].code},
+            )
         else:
             data["unit"] = found[0]
         return data

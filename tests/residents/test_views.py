@@ -614,3 +614,22 @@ def test_unit_lookup_shows_nothing_of_other_projects(client, other_desk_user, ho
     client.force_login(other_desk_user)
     html = client.get(url("unit-lookup"), {"unit_code": "3-1502"}).content.decode()
     assert household.file_number not in html
+
+
+def test_a_service_refusal_lands_on_the_forms_fields(desk_user):
+    """A refusal named after the service's fields is shown on the matching form fields."""
+    from frontdesk.core.errors import ApplicationError
+    from residents.forms import MainContactForm, MoveInForm, apply_error
+
+    form = MoveInForm({"unit_code": "3-1502", "moved_in_on": "2026-11-22"}, user=desk_user)
+    person_form = MainContactForm({"person-name": "李雷"}, prefix="person")
+    form.is_valid()
+    person_form.is_valid()
+    apply_error(ApplicationError(fields={"unit": ["已有住户"]}), form, rename={"unit": "unit_code"})
+    apply_error(
+        ApplicationError(fields={"persons[0].phone": ["号码有误"]}),
+        person_form,
+        rename={"persons[0].phone": "phone"},
+    )
+    assert "已有住户" in form.errors["unit_code"]
+    assert "号码有误" in person_form.errors["phone"]
