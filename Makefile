@@ -34,7 +34,8 @@ demo: setup
 run: demo
 	@echo
 	@echo "  Front desk: http://$(HOST):$(PORT)/   (API: /api/v1/, docs: /api/docs/)"
-	@echo "  Demo logins (password 'demo12345'): desk, butler, supervisor, manager, cashier, engineer, admin"
+	@echo "  Demo logins, password 'demo12345' (README.md lists them all):"
+	@echo "    desk, desk2, butler, supervisor, manager, cashier, engineer, cleaner, greener, security, admin"
 	@echo
 	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho -f Procfile.dev start
 
