@@ -1,5 +1,7 @@
 """The search box's lookups (household_search)."""
 
+import datetime as dt
+
 import pytest
 
 from residents.selectors import household_search
@@ -22,12 +24,34 @@ def test_short_name_is_matched_from_its_start_and_longer_text_anywhere(household
     assert _found(desk_user, "建国") == set()
 
 
-def test_digits_find_a_unit_number_in_any_building_and_any_part_of_a_phone(
-    household, desk_user
-):
-    """"1502" finds unit 1502 and a phone with 1502; eleven digits only that phone."""
+def test_digits_find_a_unit_number_in_any_building_and_any_part_of_a_phone(household, desk_user):
+    """ "1502" finds unit 1502 and a phone with 1502; eleven digits only that phone."""
     caller = HouseholdFactory(unit=UnitFactory(building=household.unit.building, number="0808"))
     PersonFactory(household=caller, name="李娜", phone="13915020000")
     assert _found(desk_user, "1502") == {household.pk, caller.pk}
     assert _found(desk_user, "139 1502 0000") == {caller.pk}
     assert _found(desk_user, "5678") == {household.pk}
+
+
+def test_current_households_come_first_in_unit_order_then_moved_out_ones(building, desk_user):
+    """A surname shared by many lists current households by unit code, then moved-out ones."""
+
+    def household(number, moved_out_on=None):
+        found = HouseholdFactory(
+            unit=UnitFactory(building=building, number=number), moved_out_on=moved_out_on
+        )
+        PersonFactory(household=found, name=f"王{number}")
+        return found
+
+    gone = household("0101", moved_out_on=dt.date(2026, 3, 1))
+    later = household("1201")
+    first = household("0201")
+    assert [h.pk for h in household_search(user=desk_user, q="王")] == [
+        first.pk,
+        later.pk,
+        gone.pk,
+    ]
+    assert [h.pk for h in household_search(user=desk_user, q="王", limit=2)] == [
+        first.pk,
+        later.pk,
+    ]
