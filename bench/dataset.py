@@ -26,8 +26,8 @@ import io
 import json
 import random
 import time
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -208,17 +208,26 @@ def _text(value: Any) -> str:
     return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
 
 
-def _copy(model: type[Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """COPY `rows` (tuples in `columns` order) into the model's table; the row count."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+def _copy(model: type[Model], rows: Iterable[dict[str, Any]]) -> int:
+    """COPY `rows` (column name to value, the same columns in each) into the model's table.
+
+    Returns the row count. The rows are consumed as they come, so a generator
+    of a quarter of a million rows never sits in memory as dictionaries.
+    """
     buffer = io.StringIO()
+    columns: list[str] = []
     count = 0
     for row in rows:
-        buffer.write("\t".join(_text(v) for v in row))
+        if not columns:
+            columns = list(row)
+        buffer.write("\t".join(_text(row[c]) for c in columns))
         buffer.write("\n")
         count += 1
+    if not count:
+        return 0
     buffer.seek(0)
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
         # psycopg2's COPY entry point, reached through Django's cursor wrapper.
         cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", buffer)
@@ -317,9 +326,17 @@ def _at(day: dt.date, rng: random.Random) -> dt.datetime:
     )
 
 
+@dataclass(frozen=True)
+class _Unit:
+    id: int
+    project_id: int
+    code: str
+    handover: dt.date
+
+
 @dataclass
 class _Household:
-    unit: int  # index into the units list
+    unit: _Unit
     moved_in_on: dt.date
     moved_out_on: dt.date | None
     id: int = 0
@@ -331,32 +348,37 @@ class _HouseholdsBuilder:
         self.log = log
         self.rng = random.Random(SEED)
         self.people = _People(self.rng)
-        self.counts: Counter[str] = Counter()
-
-    def stage(self, label: str, started: float) -> None:
-        self.log(f"  {label} in {time.perf_counter() - started:.1f} s")
 
     def run(self) -> None:
         started = time.perf_counter()
         self.projects, self.user = self.staff()
-        self.units = self.build_units()
-        self.stage(f"{len(self.units):,} units", started)
+        self.units: list[_Unit] = []
+        count = _copy(Unit, self.unit_rows())
+        self.log(f"  {count:,} units in {time.perf_counter() - started:.1f} s")
 
         started = time.perf_counter()
         self.households = self.plan_households()
-        self.copy_households()
-        self.stage(f"{len(self.households):,} households", started)
+        count = _copy(Household, self.household_rows())
+        self.mark_occupied_units()
+        self.log(f"  {count:,} households in {time.perf_counter() - started:.1f} s")
 
         started = time.perf_counter()
-        self.copy_persons()
-        self.stage(f"{self.counts['persons']:,} persons", started)
+        self.primary: dict[int, int] = {}  # household id -> its main contact's person id
+        count = _copy(Person, self.person_rows())
+        self.log(f"  {count:,} persons in {time.perf_counter() - started:.1f} s")
 
         started = time.perf_counter()
-        self.copy_file_contents()
-        self.stage(
-            f"{self.counts['vehicles']:,} vehicles, {self.counts['cards']:,} cards, "
-            f"{self.counts['move-ins']:,} move-ins, {self.counts['history']:,} history lines",
-            started,
+        vehicles = self.plan_vehicles()
+        counts = [
+            _copy(Vehicle, (row for row, _card in vehicles)),
+            _copy(Card, self.card_rows(vehicles)),
+            _copy(MoveIn, self.move_in_rows()),
+            _copy(ChangeRecord, self.history_rows()),
+        ]
+        vehicles_n, cards_n, move_ins_n, history_n = counts
+        self.log(
+            f"  {vehicles_n:,} vehicles, {cards_n:,} cards, {move_ins_n:,} move-in records, "
+            f"{history_n:,} history lines in {time.perf_counter() - started:.1f} s"
         )
         for model in (Unit, Household, Person, Vehicle, Card, MoveIn, ChangeRecord):
             _sync_id_sequence(model)
@@ -367,19 +389,16 @@ class _HouseholdsBuilder:
             Project.objects.create(code=p.code, name=p.name, address=f"{p.name}服务中心")
             for p in PROJECT_PLANS
         ]
-        user_model = get_user_model()
-        user = user_model.objects.create_user(username=DESK_USERNAME, first_name="前台")
+        user = get_user_model().objects.create_user(username=DESK_USERNAME, first_name="前台")
         user.set_unusable_password()
         user.save()
         user.groups.add(Group.objects.get(name=str(Role.DESK)))
         Membership.objects.create(user=user, project=projects[0])
         return projects, user
 
-    def build_units(self) -> list[tuple[int, int, str, dt.date]]:
-        """Units as (id, project id, code, handover day), in building and floor order."""
+    def unit_rows(self) -> Iterator[dict[str, Any]]:
+        """Every unit of every building, floor by floor; remembered in `self.units`."""
         areas = [Decimal(a) for a in ("89.50", "118.20", "135.60", "76.40", "142.80", "96.30")]
-        units: list[tuple[int, int, str, dt.date]] = []
-        rows = []
         unit_id = _next_id(Unit)
         for project, plan in zip(self.projects, PROJECT_PLANS, strict=True):
             buildings = Building.objects.bulk_create(
@@ -390,36 +409,22 @@ class _HouseholdsBuilder:
                 for floor in range(1, FLOORS + 1):
                     for index in range(1, UNITS_PER_FLOOR + 1):
                         number = f"{floor}{index:02d}"
-                        code = f"{building.number}-{number}"
-                        area = areas[index % len(areas)]
-                        rows.append(
-                            (
-                                unit_id,
-                                project.pk,
-                                building.pk,
-                                number,
-                                code,
-                                floor,
-                                area,
-                                "apartment",
-                                "vacant",
-                            )
+                        unit = _Unit(
+                            unit_id, project.pk, f"{building.number}-{number}", plan.handover
                         )
-                        units.append((unit_id, project.pk, code, plan.handover))
+                        self.units.append(unit)
+                        yield {
+                            "id": unit.id,
+                            "project_id": unit.project_id,
+                            "building_id": building.pk,
+                            "number": number,
+                            "code": unit.code,
+                            "floor": floor,
+                            "floor_area": areas[index % len(areas)],
+                            "unit_type": "apartment",
+                            "status": "vacant",
+                        }
                         unit_id += 1
-        columns = (
-            "id",
-            "project_id",
-            "building_id",
-            "number",
-            "code",
-            "floor",
-            "floor_area",
-            "unit_type",
-            "status",
-        )
-        _copy(Unit, columns, rows)
-        return units
 
     def plan_households(self) -> list[_Household]:
         """Who lived where: one current household in most units, a previous one in some."""
@@ -428,308 +433,199 @@ class _HouseholdsBuilder:
         vacant = set(rng.sample(range(n_units), round(n_units * VACANT_SHARE)))
         previous = set(rng.sample(range(n_units), HOUSEHOLDS - (n_units - len(vacant))))
         households: list[_Household] = []
-        for index, (_uid, _pid, _code, handover) in enumerate(self.units):
-            settled = handover + dt.timedelta(days=730)
+        for index, unit in enumerate(self.units):
+            settled = unit.handover + dt.timedelta(days=730)
             if index in previous:
-                first_in = _day_between(rng, handover, settled)
+                first_in = _day_between(rng, unit.handover, settled)
                 out = _day_between(rng, first_in + dt.timedelta(days=180), LAST_DAY)
-                households.append(_Household(index, first_in, out))
+                households.append(_Household(unit, first_in, out))
                 if index not in vacant:
                     moved_in = min(out + dt.timedelta(days=rng.randrange(90)), LAST_DAY)
-                    households.append(_Household(index, moved_in, None))
+                    households.append(_Household(unit, moved_in, None))
             elif index not in vacant:
                 # Most households move in within two years of the handover, the rest later.
                 if rng.random() < 0.7:
-                    moved_in = _day_between(rng, handover, settled)
+                    moved_in = _day_between(rng, unit.handover, settled)
                 else:
                     moved_in = _day_between(rng, settled, LAST_DAY)
-                households.append(_Household(index, moved_in, None))
+                households.append(_Household(unit, moved_in, None))
         # Files are opened in move-in order: ids and daily serials follow the calendar.
         households.sort(key=lambda h: (h.moved_in_on, rng.random()))
         serials: Counter[tuple[int, dt.date]] = Counter()
         next_id = _next_id(Household)
         for offset, household in enumerate(households):
-            project_id = self.units[household.unit][1]
-            serials[project_id, household.moved_in_on] += 1
+            day = household.moved_in_on
+            serials[household.unit.project_id, day] += 1
             household.id = next_id + offset
-            household.file_number = (
-                f"{household.moved_in_on:%Y%m%d}-{serials[project_id, household.moved_in_on]:03d}"
-            )
-        self.serials = serials
+            household.file_number = f"{day:%Y%m%d}-{serials[household.unit.project_id, day]:03d}"
+        # The services continue each day's numbering where the loaded files stop.
+        CounterRow.objects.bulk_create(
+            CounterRow(name=f"household-file:{project_id}:{day:%Y%m%d}", last=last)
+            for (project_id, day), last in serials.items()
+        )
         return households
 
-    def copy_households(self) -> None:
-        rng = self.rng
-        rows = []
+    def household_rows(self) -> Iterator[dict[str, Any]]:
         for h in self.households:
-            unit_id, project_id, _code, _handover = self.units[h.unit]
-            created = _at(h.moved_in_on, rng)
-            updated = _at(h.moved_out_on, rng) if h.moved_out_on else created
-            rows.append(
-                (
-                    h.id,
-                    project_id,
-                    unit_id,
-                    h.file_number,
-                    h.moved_in_on,
-                    h.moved_out_on,
-                    "",
-                    created,
-                    updated,
-                )
-            )
-        _copy(
-            Household,
-            (
-                "id",
-                "project_id",
-                "unit_id",
-                "file_number",
-                "moved_in_on",
-                "moved_out_on",
-                "notes",
-                "created_at",
-                "updated_at",
-            ),
-            rows,
-        )
-        occupied = [self.units[h.unit][0] for h in self.households if h.moved_out_on is None]
+            created = _at(h.moved_in_on, self.rng)
+            yield {
+                "id": h.id,
+                "project_id": h.unit.project_id,
+                "unit_id": h.unit.id,
+                "file_number": h.file_number,
+                "moved_in_on": h.moved_in_on,
+                "moved_out_on": h.moved_out_on,
+                "notes": "",
+                "created_at": created,
+                "updated_at": _at(h.moved_out_on, self.rng) if h.moved_out_on else created,
+            }
+
+    def mark_occupied_units(self) -> None:
+        occupied = [h.unit.id for h in self.households if h.moved_out_on is None]
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {Unit._meta.db_table} SET status = 'occupied' WHERE id = ANY(%s)",
                 [occupied],
             )
-        CounterRow.objects.bulk_create(
-            CounterRow(name=f"household-file:{pid}:{day:%Y%m%d}", last=last)
-            for (pid, day), last in self.serials.items()
-        )
 
-    def copy_persons(self) -> None:
+    def person_rows(self) -> Iterator[dict[str, Any]]:
+        """1 to 5 persons a household: the owner first (the main contact, always a phone)."""
         rng, people = self.rng, self.people
-        sizes, weights = (1, 2, 3, 4, 5), (20, 30, 30, 15, 5)
-        rows = []
-        self.primary: dict[int, int] = {}  # household id -> main contact's person id
         person_id = _next_id(Person)
         for h in self.households:
-            project_id = self.units[h.unit][1]
             family = people.surname()
-            for position in range(rng.choices(sizes, weights)[0]):
+            for position in range(rng.choices((1, 2, 3, 4, 5), (20, 30, 30, 15, 5))[0]):
                 gender = rng.choice(("male", "female"))
                 if position == 0:
                     role, surname, born = "owner", family, 1950 + rng.randrange(45)
+                    self.primary[h.id] = person_id
                 elif rng.random() < 0.05:
                     role, surname, born = "emergency", people.surname(), 1950 + rng.randrange(50)
                 else:
                     surname = family if rng.random() < 0.6 else people.surname()
                     role, born = "member", 1945 + rng.randrange(78)
-                phone = people.phone() if position == 0 or rng.random() < 0.7 else ""
                 birthday = dt.date(born, 1 + rng.randrange(12), 1 + rng.randrange(28))
-                rows.append(
-                    (
-                        person_id,
-                        project_id,
-                        h.id,
-                        role,
-                        people.name(surname, gender),
-                        phone,
-                        "resident_id",
-                        people.id_number(birthday, gender),
-                        gender,
-                        position == 0,
-                        "",
-                        rng.random() < 0.97,
-                    )
-                )
-                if position == 0:
-                    self.primary[h.id] = person_id
+                yield {
+                    "id": person_id,
+                    "project_id": h.unit.project_id,
+                    "household_id": h.id,
+                    "role": role,
+                    "name": people.name(surname, gender),
+                    "phone": people.phone() if position == 0 or rng.random() < 0.7 else "",
+                    "id_type": "resident_id",
+                    "id_number": people.id_number(birthday, gender),
+                    "gender": gender,
+                    "is_primary": position == 0,
+                    "notes": "",
+                    "is_active": rng.random() < 0.97,
+                }
                 person_id += 1
-        self.counts["persons"] = _copy(
-            Person,
-            (
-                "id",
-                "project_id",
-                "household_id",
-                "role",
-                "name",
-                "phone",
-                "id_type",
-                "id_number",
-                "gender",
-                "is_primary",
-                "notes",
-                "is_active",
-            ),
-            rows,
-        )
 
-    def copy_file_contents(self) -> None:
-        """Vehicles and cards of current households; a move-in record and history for all."""
-        rng = self.rng
-        vehicles, cards, move_ins, history = [], [], [], []
-        plates: defaultdict[int, set[str]] = defaultdict(set)
-        vehicle_id, card_id = _next_id(Vehicle), _next_id(Card)
-        move_in_id, change_id = _next_id(MoveIn), _next_id(ChangeRecord)
+    def plan_vehicles(self) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """A car for 30 % of current households, with its parking card (plates unique)."""
+        plates: set[tuple[int, str]] = set()
+        vehicle_id = _next_id(Vehicle)
+        vehicles = []
         for h in self.households:
-            _unit_id, project_id, code, _handover = self.units[h.unit]
-            current = h.moved_out_on is None
-            if current:
-                cards.append(
-                    (
-                        card_id,
-                        project_id,
-                        h.id,
-                        "access",
-                        f"A{h.id:08d}",
-                        self.primary[h.id],
-                        None,
-                        "active",
-                        h.moved_in_on,
-                        None,
-                    )
-                )
+            if h.moved_out_on is not None or self.rng.random() >= 0.3:
+                continue
+            plate = ""
+            while not plate or (h.unit.project_id, plate) in plates:
+                plate = "粤B" + "".join(self.rng.choice(_PLATE_CHARS) for _ in range(5))
+            plates.add((h.unit.project_id, plate))
+            vehicle = {
+                "id": vehicle_id,
+                "project_id": h.unit.project_id,
+                "household_id": h.id,
+                "plate": plate,
+                "description": "白色轿车",
+                "parking_space": f"B1-{vehicle_id % 10000:04d}",
+                "is_active": True,
+            }
+            card = _card(h, "parking", f"P{vehicle_id:08d}", vehicle_id=vehicle_id)
+            vehicles.append((vehicle, card))
+            vehicle_id += 1
+        return vehicles
+
+    def card_rows(
+        self, vehicles: list[tuple[dict[str, Any], dict[str, Any]]]
+    ) -> Iterator[dict[str, Any]]:
+        """An access card for the main contact of each current household, then parking cards."""
+        card_id = _next_id(Card)
+        for h in self.households:
+            if h.moved_out_on is None:
+                yield _card(h, "access", f"A{h.id:08d}", id=card_id, holder_id=self.primary[h.id])
                 card_id += 1
-            if current and rng.random() < 0.3:
-                plate = ""
-                while not plate or plate in plates[project_id]:
-                    plate = "粤B" + "".join(rng.choice(_PLATE_CHARS) for _ in range(5))
-                plates[project_id].add(plate)
-                vehicles.append(
-                    (
-                        vehicle_id,
-                        project_id,
-                        h.id,
-                        plate,
-                        "白色轿车",
-                        f"B1-{vehicle_id % 10000:04d}",
-                        True,
-                    )
-                )
-                cards.append(
-                    (
-                        card_id,
-                        project_id,
-                        h.id,
-                        "parking",
-                        f"P{vehicle_id:08d}",
-                        None,
-                        vehicle_id,
-                        "active",
-                        h.moved_in_on,
-                        None,
-                    )
-                )
-                vehicle_id += 1
-                card_id += 1
-            checklist = [
-                {"item": item, "condition": "good" if rng.random() < 0.95 else "defect", "note": ""}
-                for item in _CHECKLIST_ITEMS
-            ]
-            created = _at(h.moved_in_on, rng)
-            move_ins.append(
-                (
-                    move_in_id,
-                    project_id,
-                    h.id,
-                    2 + rng.randrange(3),
-                    "",
-                    Decimal(rng.randrange(10000)) / 10,
-                    Decimal(rng.randrange(100000)) / 10,
-                    Decimal(rng.randrange(5000)) / 10,
-                    checklist,
-                    h.moved_in_on,
-                    self.user.pk,
-                    created,
-                )
-            )
+        for _vehicle, card in vehicles:
+            yield {**card, "id": card_id}
+            card_id += 1
+
+    def move_in_rows(self) -> Iterator[dict[str, Any]]:
+        rng = self.rng
+        move_in_id = _next_id(MoveIn)
+        for h in self.households:
+            yield {
+                "id": move_in_id,
+                "project_id": h.unit.project_id,
+                "household_id": h.id,
+                "keys_handed": 2 + rng.randrange(3),
+                "key_notes": "",
+                "water_reading": Decimal(rng.randrange(10000)) / 10,
+                "electricity_reading": Decimal(rng.randrange(100000)) / 10,
+                "gas_reading": Decimal(rng.randrange(5000)) / 10,
+                "checklist": [
+                    {
+                        "item": item,
+                        "condition": "good" if rng.random() < 0.95 else "defect",
+                        "note": "",
+                    }
+                    for item in _CHECKLIST_ITEMS
+                ],
+                "signed_on": h.moved_in_on,
+                "handled_by_id": self.user.pk,
+                "created_at": _at(h.moved_in_on, rng),
+            }
             move_in_id += 1
-            history.append(
-                (
-                    change_id,
-                    project_id,
-                    h.id,
-                    self.user.pk,
-                    created,
-                    "moved_in",
-                    "household",
-                    f"住户: {code} ({h.file_number})",
-                    {},
-                )
-            )
-            change_id += 1
+
+    def history_rows(self) -> Iterator[dict[str, Any]]:
+        """The history line of each move-in, and of each move-out."""
+        change_id = _next_id(ChangeRecord)
+        for h in self.households:
+            moves = [("moved_in", h.moved_in_on, {})]
             if h.moved_out_on:
-                history.append(
+                moves.append(
                     (
-                        change_id,
-                        project_id,
-                        h.id,
-                        self.user.pk,
-                        _at(h.moved_out_on, rng),
                         "moved_out",
-                        "household",
-                        f"住户: {code} ({h.file_number})",
+                        h.moved_out_on,
                         {"moved_out_on": ["", h.moved_out_on.isoformat()]},
                     )
                 )
+            for action, day, changes in moves:
+                yield {
+                    "id": change_id,
+                    "project_id": h.unit.project_id,
+                    "household_id": h.id,
+                    "actor_id": self.user.pk,
+                    "at": _at(day, self.rng),
+                    "action": action,
+                    "subject": "household",
+                    "subject_repr": f"住户: {h.unit.code} ({h.file_number})",
+                    "changes": changes,
+                }
                 change_id += 1
-        self.counts["vehicles"] = _copy(
-            Vehicle,
-            (
-                "id",
-                "project_id",
-                "household_id",
-                "plate",
-                "description",
-                "parking_space",
-                "is_active",
-            ),
-            vehicles,
-        )
-        self.counts["cards"] = _copy(
-            Card,
-            (
-                "id",
-                "project_id",
-                "household_id",
-                "kind",
-                "number",
-                "holder_id",
-                "vehicle_id",
-                "status",
-                "issued_on",
-                "returned_on",
-            ),
-            cards,
-        )
-        self.counts["move-ins"] = _copy(
-            MoveIn,
-            (
-                "id",
-                "project_id",
-                "household_id",
-                "keys_handed",
-                "key_notes",
-                "water_reading",
-                "electricity_reading",
-                "gas_reading",
-                "checklist",
-                "signed_on",
-                "handled_by_id",
-                "created_at",
-            ),
-            move_ins,
-        )
-        self.counts["history"] = _copy(
-            ChangeRecord,
-            (
-                "id",
-                "project_id",
-                "household_id",
-                "actor_id",
-                "at",
-                "action",
-                "subject",
-                "subject_repr",
-                "changes",
-            ),
-            history,
-        )
+
+
+def _card(h: _Household, kind: str, number: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "id": None,
+        "project_id": h.unit.project_id,
+        "household_id": h.id,
+        "kind": kind,
+        "number": number,
+        "holder_id": None,
+        "vehicle_id": None,
+        "status": "active",
+        "issued_on": h.moved_in_on,
+        "returned_on": None,
+        **fields,
+    }

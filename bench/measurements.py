@@ -109,9 +109,13 @@ class Context:
 
     @cached_property
     def unit_codes(self) -> list[str]:
-        """Codes of occupied units that had no earlier household: one hit each, "3-1502" first."""
+        """Codes that name one household: "3-1502" first, then others like it.
+
+        Units from the 10th floor up (a 3-digit "3-101" is also the start of
+        "3-1010") that are occupied and had no earlier household.
+        """
         codes = list(
-            Unit.objects.filter(project=self.dataset.project, status="occupied")
+            Unit.objects.filter(project=self.dataset.project, status="occupied", floor__gte=10)
             .annotate(files=Count("households"))
             .filter(files=1)
             .order_by("id")
