@@ -91,4 +91,4 @@ class MonthlyContractAdmin(ReadOnlyAdmin):
 
 @admin.register(TicketSettings)
 class TicketSettingsAdmin(admin.ModelAdmin):
-    list_display = ["project", "workday_end", "butler_reply_hours", "complaint_answer_days"]
+    list_display = ["project", "resident_link_days"]

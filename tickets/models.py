@@ -46,29 +46,21 @@ MONEY = {"max_digits": 10, "decimal_places": 2}
 
 
 class TicketSettings(models.Model):
-    """The durations of a project's work-order process (configuration, not code).
+    """A project's settings of the work-order process that are not deadlines.
 
-    A project without a row uses the defaults of the fields.
+    The durations of the process (the butler's reply, the three-day answer,
+    the return by the end of the working day) are the project's deadline
+    rules and working calendar in `frontdesk.core`. A project without a row
+    uses the defaults of the fields.
     """
 
     project = models.OneToOneField(
         Project, on_delete=models.CASCADE, related_name="ticket_settings", verbose_name=_("project")
     )
-    workday_end = models.TimeField(
-        _("end of the working day"),
-        default=dt.time(18, 0),
-        help_text=_(
-            "Free orders must be returned to the desk by this time on the day of the work."
-        ),
-    )
-    butler_reply_hours = models.PositiveSmallIntegerField(
-        _("butler's reply within (hours)"), default=4
-    )
-    complaint_answer_days = models.PositiveSmallIntegerField(
-        _("answer to the resident within (days)"), default=3
-    )
     resident_link_days = models.PositiveSmallIntegerField(
-        _("resident's link valid for (days)"), default=30
+        _("resident's link valid for (days)"),
+        default=30,
+        help_text=_("How long the link on the resident's copy opens the order's progress."),
     )
 
     class Meta:

@@ -20,13 +20,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from sequences import get_next_value
 
+from frontdesk.core import deadlines as promises
+from frontdesk.core.calendar import calendar_for
 from frontdesk.core.errors import ApplicationError
-from frontdesk.core.models import Membership, Project
+from frontdesk.core.models import DeadlineState, Membership, Project
+from frontdesk.core.roles import Role
 from frontdesk.core.scoping import can_access_project
 from residents.models import Building, Household
 
@@ -61,7 +65,6 @@ from .models import (
     ResidentRating,
     Ticket,
     TicketEvent,
-    TicketSettings,
     WarrantyRepair,
     WarrantyReport,
 )
@@ -135,25 +138,77 @@ def _member(user: Any, project_id: int, field: str) -> None:
         raise ApplicationError(fields={field: [_("This person does not work in this project.")]})
 
 
-def _settings(project_id: int) -> TicketSettings:
-    return TicketSettings.for_project(project_id)
-
-
 def end_of_working_day(project_id: int, moment: dt.datetime) -> dt.datetime:
-    """The end of the project's working day on the (local) day of `moment`."""
-    day = timezone.localtime(moment).date()
-    end = _settings(project_id).workday_end
-    return timezone.make_aware(dt.datetime.combine(day, end))
+    """The end of the project's working day that `moment` falls in (its working calendar:
+    a moment after the day's end, or on a day off, belongs to the next working day)."""
+    return calendar_for(project_id).end_of_working_day(moment)
 
 
-def _due_at(ticket: Ticket) -> dt.datetime:
-    """When the order must be back: end of the working day of its appointment (or of
-    the day it was registered); a complaint: its answer within the project's days."""
-    now = ticket.created_at or timezone.now()
-    if ticket.kind == TicketKind.COMPLAINT:
-        return now + dt.timedelta(days=_settings(ticket.project_id).complaint_answer_days)
+def _registered_due(ticket: Ticket, now: dt.datetime) -> dt.datetime:
+    """When an order not yet dispatched is due back: the end of the working day of its
+    appointment (or of now)."""
     moment = ticket.appointment_at if ticket.appointment_at and ticket.appointment_at > now else now
     return end_of_working_day(ticket.project_id, moment)
+
+
+# --- Promises kept by the deadlines of frontdesk.core ------------------------------------
+# Each promise of the process is a deadline on the order: opened by the step that makes
+# it, met by the step that keeps it, in the same transaction. The sweep warns and
+# escalates; the durations are the project's rules and working calendar.
+
+DEPARTMENT_ROLE: dict[str, str] = {
+    Department.ENGINEERING: Role.ENGINEERING,
+    Department.CLEANING: Role.CLEANING,
+    Department.GREENING: Role.GREENING,
+    Department.SECURITY: Role.SECURITY,
+    Department.CUSTOMER_SERVICE: Role.DESK,
+}
+RETURN_FREE = "order.return_free"
+RETURN_PAID = "order.return_paid"
+
+
+def _ticket_url(ticket: Ticket) -> str:
+    try:
+        return reverse("tickets:detail", args=[ticket.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _promise(
+    ticket: Ticket,
+    kind: str,
+    *,
+    start: dt.datetime | None = None,
+    responsible: Any = None,
+    role: str = "",
+) -> Any:
+    """Open the deadline of `kind` on the order. Call inside the step's transaction."""
+    return promises.deadline_open(
+        subject=ticket,
+        project=ticket.project,
+        kind=kind,
+        start=start or timezone.now(),
+        responsible=responsible,
+        responsible_role=role if responsible is None else "",
+        is_emergency=True if ticket.priority == Priority.EMERGENCY else None,
+        url=_ticket_url(ticket),
+        label=f"{ticket.serial} {ticket.matter}"[:200],
+    )
+
+
+def _kept(ticket: Ticket, kind: str, by: Any) -> None:
+    promises.deadline_meet(subject=ticket, kind=kind, by=by)
+
+
+def _open_promises(ticket: Ticket) -> list[Any]:
+    return list(promises.deadlines_of(ticket).filter(state=DeadlineState.OPEN))
+
+
+def _drop_promises(ticket: Ticket, reason: str, *, kinds: tuple[str, ...] = ()) -> None:
+    """Stop watching the order's open promises (all, or those of `kinds`)."""
+    for deadline in _open_promises(ticket):
+        if not kinds or deadline.kind in kinds:
+            promises.deadline_cancel(subject=ticket, kind=deadline.kind, reason=reason)
 
 
 def _lock(ticket: Ticket) -> Ticket:
@@ -217,8 +272,10 @@ def _transition(
     note: str = "",
     data: Mapping[str, Any] | None = None,
     apply: Any = None,
+    after: Any = None,
 ) -> Ticket:
-    """Lock, check, let `apply(locked)` validate and set fields, save, record.
+    """Lock, check, let `apply(locked)` validate and set fields, save, record, then
+    `after(locked)` (the promises the step opens or keeps).
 
     `apply` runs before anything is written and may raise ApplicationError.
     """
@@ -235,6 +292,9 @@ def _transition(
         note=note,
         data={**(data or {}), **(extra or {})},
     )
+    if after is not None:
+        after(locked)
+        locked.save(update_fields=["due_at"])
     return _sync(ticket, locked)
 
 
@@ -412,7 +472,7 @@ def ticket_register(
         ],
     )
     ticket.created_at = now
-    ticket.due_at = _due_at(ticket)
+    ticket.due_at = _registered_due(ticket, now)
     # Last, after every check: the number is taken only for an order that will be saved.
     ticket.serial = next_serial(project_id=project.pk, kind=kind, year=timezone.localtime(now).year)
     ticket.save()
@@ -423,8 +483,13 @@ def ticket_register(
         data["complaint_from"] = complaint_from.serial
     _event(ticket, action="register", by=by, from_status="", data=data, at=now)
     if detail is not None:
+        # Same-day investigation, and the answer the resident is promised (three days).
+        _promise(ticket, "complaint.investigation", start=now, responsible=by)
+        answer = _promise(ticket, "complaint.answer", start=now, responsible=by)
+        ticket.due_at = answer.due_at
+        ticket.save(update_fields=["due_at"])
         detail.ticket = ticket
-        detail.answer_due_at = ticket.due_at
+        detail.answer_due_at = answer.due_at
         detail.save()
     return ticket
 
@@ -490,7 +555,8 @@ def ticket_confirm_time(*, ticket: Ticket, appointment_at: Any, by: Any, note: s
             raise ApplicationError(fields={"appointment_at": [_("This field is required.")]})
         t.appointment_at = when
         t.confirmed_time_at = timezone.now()
-        t.due_at = _due_at(t)
+        if t.status == TicketStatus.REGISTERED and t.kind != TicketKind.COMPLAINT:
+            t.due_at = _registered_due(t, t.confirmed_time_at)
         return {"appointment_at": when.isoformat()}
 
     return _transition(ticket=ticket, action="confirm_time", by=by, note=note, apply=apply)
@@ -554,12 +620,6 @@ def ticket_dispatch(
                     fields={"assignee": [_("Name the butler who takes this complaint.")]}
                 )
             _assignee_checks(t, who)
-            detail = t.complaint
-            detail.butler = who
-            detail.butler_reply_due_at = timezone.now() + dt.timedelta(
-                hours=_settings(t.project_id).butler_reply_hours
-            )
-            detail.save(update_fields=["butler", "butler_reply_due_at"])
             data["butler"] = who.pk
         else:
             if not dept:
@@ -575,7 +635,27 @@ def ticket_dispatch(
             data["assignee"] = who.pk
         return data
 
-    return _transition(ticket=ticket, action="dispatch", by=by, note=note, apply=apply)
+    def after(t: Ticket) -> None:
+        now = t.dispatched_at or timezone.now()
+        if t.kind == TicketKind.COMPLAINT:
+            # The butler replies to the desk within the project's hours (4 by default).
+            reply = _promise(t, "complaint.butler_reply", start=now, responsible=t.assignee)
+            ComplaintDetail.objects.filter(ticket=t).update(
+                butler=t.assignee, butler_reply_due_at=reply.due_at
+            )
+            return
+        # Back at the desk by the end of the working day of the work (a paid order: promptly).
+        start = t.appointment_at if t.appointment_at and t.appointment_at > now else now
+        back = _promise(
+            t,
+            RETURN_PAID if t.paid else RETURN_FREE,
+            start=start,
+            responsible=t.assignee,
+            role=DEPARTMENT_ROLE.get(t.department, Role.DESK),
+        )
+        t.due_at = back.due_at
+
+    return _transition(ticket=ticket, action="dispatch", by=by, note=note, apply=apply, after=after)
 
 
 @transaction.atomic
@@ -617,7 +697,15 @@ def ticket_pause(*, ticket: Ticket, reason: str, by: Any) -> Ticket:
         t.pause_reason = _required_text(reason, "reason", max_length=200)
         t.paused_from = t.status
 
-    return _transition(ticket=ticket, action="pause", by=by, note=reason or "", apply=apply)
+    def after(t: Ticket) -> None:
+        # The clocks stop while the order waits (for parts, for the resident).
+        for deadline in _open_promises(t):
+            if deadline.paused_at is None:
+                promises.deadline_pause(subject=t, kind=deadline.kind, reason=t.pause_reason, by=by)
+
+    return _transition(
+        ticket=ticket, action="pause", by=by, note=reason or "", apply=apply, after=after
+    )
 
 
 @transaction.atomic
@@ -627,7 +715,14 @@ def ticket_resume(*, ticket: Ticket, by: Any, note: str = "") -> Ticket:
     def apply(t: Ticket) -> None:
         t.pause_reason = ""
 
-    return _transition(ticket=ticket, action="resume", by=by, note=note, apply=apply)
+    def after(t: Ticket) -> None:
+        for deadline in _open_promises(t):
+            if deadline.paused_at is not None:
+                moved = promises.deadline_resume(subject=t, kind=deadline.kind, by=by)
+                if moved.kind in {RETURN_FREE, RETURN_PAID, "complaint.answer"}:
+                    t.due_at = moved.due_at
+
+    return _transition(ticket=ticket, action="resume", by=by, note=note, apply=apply, after=after)
 
 
 @transaction.atomic
@@ -705,12 +800,20 @@ def ticket_complete(
             "material_cost": str(cost) if cost is not None else None,
         }
 
-    return _transition(ticket=ticket, action="complete", by=by, note=result or "", apply=apply)
+    def after(t: Ticket) -> None:
+        _drop_promises(t, _("The work is done."), kinds=("warranty.progress_report",))
+
+    return _transition(
+        ticket=ticket, action="complete", by=by, note=result or "", apply=apply, after=after
+    )
 
 
 def return_deadline(ticket: Ticket) -> dt.datetime:
-    """When a free order must be back at the desk: the end of the working day of the work."""
-    moment = ticket.done_at or ticket.dispatched_at or ticket.created_at or timezone.now()
+    """When the order must be back at the desk: its return deadline (opened at dispatch,
+    moved by pauses), else the end of the working day of the work."""
+    if ticket.due_at is not None:
+        return ticket.due_at
+    moment = ticket.dispatched_at or ticket.created_at or timezone.now()
     if ticket.appointment_at and ticket.appointment_at > moment:
         moment = ticket.appointment_at
     return end_of_working_day(ticket.project_id, moment)
@@ -737,8 +840,18 @@ def ticket_return(*, ticket: Ticket, by: Any, late_reason: str = "", note: str =
         t.return_late_reason = reason[:200] if late else ""
         return {"late": late}
 
+    def after(t: Ticket) -> None:
+        _kept(t, RETURN_PAID if t.paid else RETURN_FREE, by)
+        # The desk calls back everything finished today.
+        _promise(t, "order.callback", role=Role.DESK)
+
     return _transition(
-        ticket=ticket, action="return", by=by, note=note or late_reason or "", apply=apply
+        ticket=ticket,
+        action="return",
+        by=by,
+        note=note or late_reason or "",
+        apply=apply,
+        after=after,
     )
 
 
@@ -802,6 +915,7 @@ def ticket_callback(
         locked.status = TicketStatus.VISITED
         locked.visited_at = now
         locked.save()
+        _kept(locked, "order.callback", by)
     callback.save()
     _event(
         locked,
@@ -893,7 +1007,14 @@ def ticket_close(*, ticket: Ticket, by: Any, note: str = "") -> Ticket:
     def apply(t: Ticket) -> None:
         t.closed_at = timezone.now()
 
-    return _transition(ticket=ticket, action="close", by=by, note=note, apply=apply)
+    return _transition(
+        ticket=ticket,
+        action="close",
+        by=by,
+        note=note,
+        apply=apply,
+        after=lambda t: _drop_promises(t, _("The order is closed.")),
+    )
 
 
 @transaction.atomic
@@ -905,7 +1026,14 @@ def ticket_void(*, ticket: Ticket, reason: str, by: Any) -> Ticket:
         t.voided_at = timezone.now()
         t.voided_by = by
 
-    return _transition(ticket=ticket, action="void", by=by, note=reason or "", apply=apply)
+    return _transition(
+        ticket=ticket,
+        action="void",
+        by=by,
+        note=reason or "",
+        apply=apply,
+        after=lambda t: _drop_promises(t, _("The order was voided.")),
+    )
 
 
 @transaction.atomic
@@ -916,7 +1044,14 @@ def ticket_force_close(*, ticket: Ticket, reason: str, by: Any) -> Ticket:
         t.close_reason = _required_text(reason, "reason", max_length=200)
         t.closed_at = timezone.now()
 
-    return _transition(ticket=ticket, action="force_close", by=by, note=reason or "", apply=apply)
+    return _transition(
+        ticket=ticket,
+        action="force_close",
+        by=by,
+        note=reason or "",
+        apply=apply,
+        after=lambda t: _drop_promises(t, _("The order was closed by a supervisor.")),
+    )
 
 
 @transaction.atomic
@@ -985,7 +1120,14 @@ def complaint_investigate(*, ticket: Ticket, findings: str, by: Any) -> Ticket:
         detail.investigated_at = timezone.now()
         detail.save(update_fields=["findings", "investigated_at"])
 
-    return _transition(ticket=ticket, action="investigate", by=by, note=findings or "", apply=apply)
+    return _transition(
+        ticket=ticket,
+        action="investigate",
+        by=by,
+        note=findings or "",
+        apply=apply,
+        after=lambda t: _kept(t, "complaint.investigation", by),
+    )
 
 
 @transaction.atomic
@@ -1003,7 +1145,14 @@ def complaint_butler_reply(*, ticket: Ticket, reply: str, by: Any) -> Ticket:
         late = detail.butler_reply_due_at is not None and now > detail.butler_reply_due_at
         return {"late": late}
 
-    return _transition(ticket=ticket, action="butler_reply", by=by, note=reply or "", apply=apply)
+    return _transition(
+        ticket=ticket,
+        action="butler_reply",
+        by=by,
+        note=reply or "",
+        apply=apply,
+        after=lambda t: _kept(t, "complaint.butler_reply", by),
+    )
 
 
 @transaction.atomic
@@ -1019,7 +1168,14 @@ def complaint_answer(*, ticket: Ticket, answer: str, by: Any) -> Ticket:
         t.done_at = now
         return {"late": detail.answer_due_at is not None and now > detail.answer_due_at}
 
-    return _transition(ticket=ticket, action="answer", by=by, note=answer or "", apply=apply)
+    return _transition(
+        ticket=ticket,
+        action="answer",
+        by=by,
+        note=answer or "",
+        apply=apply,
+        after=lambda t: _kept(t, "complaint.answer", by),
+    )
 
 
 @transaction.atomic
@@ -1032,7 +1188,14 @@ def complaint_sign_off(*, ticket: Ticket, by: Any, note: str = "") -> Ticket:
         t.complaint.save(update_fields=["butler_signed_off_at"])
         t.returned_at = now
 
-    return _transition(ticket=ticket, action="sign_off", by=by, note=note, apply=apply)
+    return _transition(
+        ticket=ticket,
+        action="sign_off",
+        by=by,
+        note=note,
+        apply=apply,
+        after=lambda t: _promise(t, "order.callback", role=Role.DESK),
+    )
 
 
 @transaction.atomic
@@ -1045,7 +1208,14 @@ def complaint_confirm(*, ticket: Ticket, by: Any, note: str = "") -> Ticket:
         t.complaint.save(update_fields=["resident_confirmed_at"])
         t.closed_at = now
 
-    return _transition(ticket=ticket, action="confirm", by=by, note=note, apply=apply)
+    return _transition(
+        ticket=ticket,
+        action="confirm",
+        by=by,
+        note=note,
+        apply=apply,
+        after=lambda t: _drop_promises(t, _("The resident confirmed the matter closed.")),
+    )
 
 
 @transaction.atomic
@@ -1137,6 +1307,8 @@ def warranty_pass(
         passed_at=timezone.now(),
     )
     _event(locked, action="warranty_pass", by=by, data={"contractor": name, "liaison": liaison.pk})
+    # The liaison reports progress every working day until the repair is done.
+    _promise(locked, "warranty.progress_report", responsible=liaison)
     return warranty
 
 
@@ -1159,6 +1331,7 @@ def warranty_report(
     if WarrantyReport.objects.filter(warranty=warranty, date=day).exists():
         raise ApplicationError(fields={"date": [_("There is already a report for this day.")]})
     report = WarrantyReport.objects.create(warranty=warranty, date=day, progress=text, by=by)
+    _kept(locked, "warranty.progress_report", by)
     _event(locked, action="warranty_report", by=by, note=text, data={"date": day.isoformat()})
     return report
 

@@ -8,10 +8,12 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
 
+from frontdesk.core.deadlines import deadlines_of
 from frontdesk.core.errors import ApplicationError
+from frontdesk.core.models import Deadline, DeadlinePolicy
 from tickets import services
 from tickets.choices import TicketStatus
-from tickets.models import Callback, ComplaintDetail, Ticket, TicketEvent, TicketSettings
+from tickets.models import Callback, ComplaintDetail, Ticket, TicketEvent
 
 from .factories import register
 
@@ -104,17 +106,21 @@ def test_paid_repair_is_dispatched_only_after_the_quote_is_acknowledged(
     )
 
 
+def _worked(household, desk_user, engineer):
+    ticket = register(household=household, by=desk_user)
+    services.ticket_dispatch(ticket=ticket, by=desk_user, assignee=engineer)
+    services.ticket_arrive(ticket=ticket, by=engineer)
+    services.ticket_complete(ticket=ticket, by=engineer)
+    return ticket
+
+
 def test_free_order_back_after_the_working_day_needs_a_reason(household, desk_user, engineer):
-    """A free order returned after the project's end of the working day is refused without a
-    reason; the end of the day is the project's setting."""
+    """A free order returned after the end of the project's working day (its calendar, 17:30
+    by default) is refused without a reason."""
     with time_machine.travel(at(25, 9), tick=False):
-        late = register(household=household, by=desk_user)
-        early = register(household=household, by=desk_user)
-        for ticket in (late, early):
-            services.ticket_dispatch(ticket=ticket, by=desk_user, assignee=engineer)
-            services.ticket_arrive(ticket=ticket, by=engineer)
-            services.ticket_complete(ticket=ticket, by=engineer)
-    with time_machine.travel(at(25, 17, 30), tick=False):
+        late = _worked(household, desk_user, engineer)
+        early = _worked(household, desk_user, engineer)
+    with time_machine.travel(at(25, 17, 20), tick=False):
         services.ticket_return(ticket=early, by=engineer)
     with time_machine.travel(at(25, 18, 30), tick=False):
         with pytest.raises(ApplicationError) as refused:
@@ -126,14 +132,53 @@ def test_free_order_back_after_the_working_day_needs_a_reason(household, desk_us
     assert (late.status, late.return_late_reason) == ("returned", "等配件")
     assert (early.status, early.return_late_reason) == ("returned", "")
 
-    TicketSettings.objects.create(project=household.project, workday_end=dt.time(17, 0))
+
+def test_end_of_the_working_day_is_the_projects_setting(household, desk_user, engineer):
+    """A project whose working day ends at 17:00 wants free orders back by then."""
+    DeadlinePolicy.objects.create(project=household.project, workday_ends_at=dt.time(17, 0))
     with time_machine.travel(at(26, 9), tick=False):
+        ticket = _worked(household, desk_user, engineer)
+    assert ticket.due_at == at(26, 17)
+    with time_machine.travel(at(26, 17, 10), tick=False), pytest.raises(ApplicationError):
+        services.ticket_return(ticket=ticket, by=engineer)
+
+
+def test_promises_of_an_order_are_watched_as_deadlines(household, desk_user, engineer):
+    """Dispatch opens the return deadline of the worker; the return keeps it and opens the
+    desk's callback, which the callback keeps; voiding drops what is still open."""
+    with time_machine.travel(at(25, 9), tick=False):
+        ticket = register(household=household, by=desk_user)
+        services.ticket_dispatch(ticket=ticket, by=desk_user, assignee=engineer)
+        back = Deadline.objects.get(kind="order.return_free")
+        assert (back.responsible, back.due_at, back.state) == (engineer, at(25, 17, 30), "open")
+        services.ticket_arrive(ticket=ticket, by=engineer)
+        services.ticket_complete(ticket=ticket, by=engineer)
+        services.ticket_return(ticket=ticket, by=engineer)
+        services.ticket_callback(ticket=ticket, by=desk_user, satisfaction="satisfied")
+        other = register(household=household, by=desk_user)
+        services.ticket_dispatch(ticket=other, by=desk_user, assignee=engineer)
+        services.ticket_void(ticket=other, by=desk_user, reason="重复")
+    states = {d.kind: d.state for d in deadlines_of(ticket)}
+    assert states == {"order.return_free": "met", "order.callback": "met"}
+    assert [d.state for d in deadlines_of(other)] == ["cancelled"]
+
+
+def test_a_pause_moves_the_return_deadline_by_the_working_time_lost(household, desk_user, engineer):
+    """Waiting for parts from 10:00 to 10:00 the next day moves the return to the next day's
+    end: the order is not late then."""
+    with time_machine.travel(at(25, 9), tick=False):
         ticket = register(household=household, by=desk_user)
         services.ticket_dispatch(ticket=ticket, by=desk_user, assignee=engineer)
         services.ticket_arrive(ticket=ticket, by=engineer)
+    with time_machine.travel(at(25, 10), tick=False):
+        services.ticket_pause(ticket=ticket, by=engineer, reason="等待配件")
+    with time_machine.travel(at(26, 10), tick=False):
+        services.ticket_resume(ticket=ticket, by=engineer)
         services.ticket_complete(ticket=ticket, by=engineer)
-    with time_machine.travel(at(26, 17, 30), tick=False), pytest.raises(ApplicationError):
+    assert ticket.due_at == at(26, 17, 30)
+    with time_machine.travel(at(26, 17), tick=False):
         services.ticket_return(ticket=ticket, by=engineer)
+    assert ticket.return_late_reason == ""
 
 
 def test_pause_and_resume_return_to_where_the_order_stopped(household, desk_user, engineer):
@@ -300,9 +345,18 @@ def test_warranty_repair_gets_one_progress_report_a_day(household, desk_user, en
         assert "date" in refused.value.fields
     with time_machine.travel(at(26, 9), tick=False):
         services.warranty_report(ticket=ticket, by=engineer, progress="打胶")
+        services.ticket_arrive(ticket=ticket, by=engineer)
+        services.ticket_complete(ticket=ticket, by=engineer)
     reports = ticket.warranty.reports.order_by("date")
     assert [(r.date.day, r.progress) for r in reports] == [(25, "搭架"), (26, "打胶")]
     assert ticket.warranty.liaison == engineer
+    # Each day's report keeps that day's deadline; the work done stops the next one.
+    daily = deadlines_of(ticket).filter(kind="warranty.progress_report")
+    assert [(d.due_at, d.state) for d in daily] == [
+        (at(25, 17, 30), "met"),
+        (at(26, 17, 30), "met"),
+        (at(27, 17, 30), "cancelled"),
+    ]
 
 
 def test_public_place_needs_no_household_but_who_reported_it(building, desk_user):
@@ -464,10 +518,11 @@ def test_complaint_walks_through_its_process(household, desk_user, butler, super
         services.complaint_investigate(ticket=ticket, by=desk_user, findings="核实属实")
         services.ticket_dispatch(ticket=ticket, by=desk_user)
     detail = ComplaintDetail.objects.get(ticket=ticket)
+    # Four working hours from 9:00: 8:30-12:00, then 13:30-14:30.
     assert (ticket.assignee, detail.butler, detail.butler_reply_due_at) == (
         butler,
         butler,
-        at(25, 13),
+        at(25, 14, 30),
     )
     with time_machine.travel(at(25, 11), tick=False):
         services.complaint_butler_reply(ticket=ticket, by=butler, reply="已安排下午清理")
@@ -497,6 +552,12 @@ def test_complaint_walks_through_its_process(household, desk_user, butler, super
     ticket.refresh_from_db()
     detail.refresh_from_db()
     assert ticket.status == TicketStatus.CLOSED
+    assert {d.kind: d.state for d in deadlines_of(ticket)} == {
+        "complaint.investigation": "met",
+        "complaint.butler_reply": "met",
+        "complaint.answer": "met",
+        "order.callback": "met",
+    }
     assert (detail.findings, detail.butler_reply, detail.answer, detail.decision) == (
         "核实属实",
         "已安排下午清理",
