@@ -441,3 +441,109 @@ def test_monthly_contract_through_the_api(household, desk_user):
         "/api/v1/contracts/", {"household": household.pk, "kind": "repair"}, format="json"
     )
     assert bad.status_code == 400 and "kind" in bad.json()
+
+
+def test_housekeeping_and_convenience_through_the_api(household, desk_user, butler, cleaner):
+    """Housekeeping is priced on site and its time confirmed before dispatch; a convenience
+    service is dispatched once its fee is acknowledged; both go to their callback."""
+    desk, the_butler, lead = client_for(desk_user), client_for(butler), client_for(cleaner)
+    pk = ok(
+        desk.post(
+            URL,
+            {"kind": "housekeeping", "household": household.pk, "matter": "全屋保洁"},
+            format="json",
+        ),
+        201,
+    )["id"]
+    assert "appointment_at" in post(desk, pk, "dispatch").json()
+    ok(post(desk, pk, "confirm-time", appointment_at="2026-11-28T09:00:00+08:00"))
+    assert "price" in post(desk, pk, "dispatch").json()
+    assert "lead" in post(the_butler, pk, "price", price="380", lead=999999).json()
+    ok(post(the_butler, pk, "price", price="380.00", lead=cleaner.pk))
+    ok(post(desk, pk, "dispatch", assignee=cleaner.pk))
+    ok(post(lead, pk, "accept"))
+    ok(post(lead, pk, "complete", fee_charged="380.00"))
+    ok(post(lead, pk, "return", late_reason="晚"))
+    body = ok(
+        post(
+            desk,
+            pk,
+            "callback",
+            satisfaction="not_satisfied",
+            follow_up="rework",
+            comment="厨房没擦",
+        )
+    )
+    rework = Ticket.objects.get(rework_of_id=pk)
+    assert body["callbacks"][0]["follow_up_serial"] == rework.serial
+    assert (rework.kind, rework.paid) == ("housekeeping", False)
+
+    water = ok(
+        desk.post(
+            URL,
+            {
+                "kind": "convenience",
+                "household": household.pk,
+                "matter": "送水2桶",
+                "fee_quote": "36.00",
+                "time_confirmed": True,
+            },
+            format="json",
+        ),
+        201,
+    )
+    assert (water["serial"][:3], water["paid"]) == ("BM-", True)
+    assert post(desk, water["id"], "dispatch").status_code == 400
+    ok(post(desk, water["id"], "acknowledge-quote"))
+    assert ok(post(desk, water["id"], "dispatch"))["department"] == "customer_service"
+
+
+def test_warranty_repair_and_rework_through_the_api(household, desk_user, engineer):
+    """A warranty repair is passed to the developer with its liaison, who reports daily; a
+    finished repair can be reworked as a new linked order."""
+    desk, liaison = client_for(desk_user), client_for(engineer)
+    pk = register(household=household, by=desk_user, matter="外墙渗水").pk
+    ok(post(desk, pk, "warranty-pass", contractor="开发商工程部", liaison=engineer.pk))
+    ok(post(desk, pk, "dispatch", assignee=engineer.pk))
+    body = ok(post(liaison, pk, "warranty-report", progress="已搭架"))
+    assert body["warranty"]["contractor"] == "开发商工程部"
+    assert [r["progress"] for r in body["warranty"]["reports"]] == ["已搭架"]
+    again = post(liaison, pk, "warranty-report", progress="again")
+    assert again.status_code == 400 and "date" in again.json()
+    ok(post(liaison, pk, "arrive"))
+    ok(post(liaison, pk, "complete"))
+    ok(post(liaison, pk, "return", late_reason="晚"))
+    ok(post(desk, pk, "callback", satisfaction="basically_satisfied"))
+    fresh = ok(desk.post(f"{URL}{pk}/rework/", {"matter": "仍有渗水"}, format="json"), 201)
+    assert (fresh["rework_of"], fresh["matter"], fresh["status"]) == (pk, "仍有渗水", "registered")
+
+
+def test_liaison_and_contract_lists_run_a_fixed_number_of_queries(
+    django_assert_num_queries, household, desk_user
+):
+    """The liaison-form and contract lists cost the same for 2 rows as for 20."""
+    for n in range(20):
+        services.liaison_create(
+            project=household.project,
+            from_department="customer_service",
+            to_department="engineering",
+            matter=f"事项{n}",
+            by=desk_user,
+            ticket=register(household=household, by=desk_user),
+        )
+        services.contract_create(
+            household=household,
+            kind="greening",
+            service="修剪",
+            by=desk_user,
+            schedule_type="weekdays",
+            schedule_days=[1],
+            price="100",
+            starts_on=dt.date(2026, 11, 1),
+        )
+    for url in ("/api/v1/liaison-forms/", "/api/v1/contracts/"):
+        first, second = client_for(desk_user), client_for(desk_user)
+        with django_assert_num_queries(3):
+            assert len(ok(first.get(url + "?page_size=2"))["results"]) == 2
+        with django_assert_num_queries(3):
+            assert len(ok(second.get(url + "?page_size=20"))["results"]) == 20
