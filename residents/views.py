@@ -83,14 +83,13 @@ def _form_page(
     title: str,
     save: Callable[[dict[str, Any]], Any],
     done: str,
-    rename: dict[str, str] | None = None,
 ) -> HttpResponse:
     """The one shape of a write page: validate, call the service, show a refusal or go back."""
     if request.method == "POST" and form.is_valid():
         try:
             save(form.cleaned_data)
         except ApplicationError as error:
-            apply_error(error, form, rename=rename)
+            error.apply_to_form(form)
         else:
             return _back_to_file(request, household, done)
     return render(

@@ -1,4 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "tickets"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("new/", views.register, name="new"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/print/", views.print_ticket, name="print"),
+    path("<int:pk>/do/<slug:action>/", views.act, name="act"),
+    path("print/today/", views.print_today, name="print-today"),
+    path("r/<str:token>/", views.resident, name="resident"),
+    path("month-end/", views.month_end, name="month-end"),
+    path("liaison/", views.liaison_list, name="liaison-list"),
+    path("liaison/<int:pk>/", views.liaison_detail, name="liaison"),
+    path("liaison/<int:pk>/print/", views.liaison_print, name="liaison-print"),
+    path("contracts/", views.contract_list, name="contracts"),
+    path("contracts/<int:pk>/", views.contract_detail, name="contract"),
+    path("warranty/", views.warranty_daily, name="warranty-daily"),
+]

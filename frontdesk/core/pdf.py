@@ -61,7 +61,7 @@ def static_file_path(url: str) -> str:
     path = unquote(parts.path)
     if not path.startswith(static_prefix):
         raise FetchRefused(f"Not a static file: {url}")
-    relative = path[len(static_prefix):]
+    relative = path[len(static_prefix) :]
     normalized = posixpath.normpath(relative)
     if normalized != relative or normalized.startswith(("..", "/")) or "\x00" in normalized:
         raise FetchRefused(f"Not a static file: {url}")

@@ -1,0 +1,150 @@
+"""Printed work orders: three labelled copies, reprints, the complaint form, the day's run."""
+
+import io
+import time
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import translation
+from pypdf import PdfReader
+
+from tickets import services
+from tickets.models import Ticket, TicketEvent
+from tickets.printing import COPY_LABELS, FORM_TITLES
+
+from .factories import register
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(response) -> str:
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def labels() -> list[str]:
+    with translation.override("zh-hans"):
+        return [str(label) for label, _holder in COPY_LABELS]
+
+
+def test_three_copies_show_the_serial_three_times_with_their_labels(
+    client, desk_user, household, engineer
+):
+    """The print URL returns a PDF: copies 1, 2 and 3 labelled, each with the serial and matter."""
+    ticket = register(
+        household=household, by=desk_user, matter="厨房水龙头漏水", paid=True, fee_quote="80"
+    )
+    services.ticket_quote_acknowledge(ticket=ticket, by=desk_user)
+    services.ticket_dispatch(ticket=ticket, by=desk_user, assignee=engineer)
+    client.force_login(desk_user)
+    response = client.get(reverse("tickets:print", kwargs={"pk": ticket.pk}))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'inline; filename="{ticket.serial}.pdf"'
+    text = pdf_text(response)
+    assert text.count(ticket.serial) == 3
+    for label in labels():
+        assert text.count(label) == 1
+    assert text.count("厨房水龙头漏水") == 3
+    assert text.count(household.unit.code) == 3
+    assert text.count("王建国") == 3  # the household's main contact
+    assert "80.00" in text
+    # The order's title in Chinese, per kind.
+    with translation.override("zh-hans"):
+        assert str(FORM_TITLES["repair"]) in text
+    ticket.refresh_from_db()
+    assert ticket.print_count == 1
+    assert TicketEvent.objects.filter(ticket=ticket, action="print").count() == 1
+
+
+def test_a_reprint_is_counted_and_marked_on_every_copy(client, desk_user, household):
+    """The second printing says so on each copy; the first does not."""
+    ticket = register(household=household, by=desk_user)
+    client.force_login(desk_user)
+    url = reverse("tickets:print", kwargs={"pk": ticket.pk})
+    first = pdf_text(client.get(url))
+    second = pdf_text(client.get(url + "?download=1"))
+    with translation.override("zh-hans"):
+        from django.utils.translation import ngettext
+
+        mark = ngettext("Reprint · printing %(n)s", "Reprint · printing %(n)s", 2) % {"n": 2}
+        base = ngettext("Reprint · printing %(n)s", "Reprint · printing %(n)s", 1).split("%")[0]
+    assert base.strip() not in first
+    assert second.count(mark) == 3
+    assert Ticket.objects.get(pk=ticket.pk).print_count == 2
+
+
+def test_a_complaint_prints_on_its_own_form(client, desk_user, household, butler):
+    """A complaint prints on its form: time, matter, receiver, handling, result."""
+    ticket = register(
+        household=household,
+        by=desk_user,
+        kind="complaint",
+        matter="楼上装修噪音",
+        complaint={
+            "category": "decoration",
+            "reason": "service_quality",
+            "temper": "angry",
+            "resident_wants": "限制施工时间",
+        },
+    )
+    services.complaint_investigate(ticket=ticket, findings="属实", by=desk_user)
+    services.ticket_dispatch(ticket=ticket, by=desk_user)
+    services.complaint_butler_reply(ticket=ticket, reply="已约谈装修队", by=butler)
+    services.complaint_answer(ticket=ticket, answer="施工时间限定为9点至18点", by=butler)
+    client.force_login(desk_user)
+    text = pdf_text(client.get(reverse("tickets:print", kwargs={"pk": ticket.pk})))
+    assert text.count(ticket.serial) == 1
+    for value in (
+        "楼上装修噪音",
+        "限制施工时间",
+        "属实",
+        "已约谈装修队",
+        "施工时间限定为9点至18点",
+    ):
+        assert value in text
+    with translation.override("zh-hans"):
+        assert str(FORM_TITLES["complaint"]) in text
+        assert not any(label in text for label in labels())
+
+
+def test_the_days_open_orders_print_in_one_pdf(client, desk_user, household, project):
+    """Today's open orders print together, three copies each; voided ones are left out."""
+    tickets = [register(household=household, by=desk_user, matter=f"报修{i}") for i in range(3)]
+    services.ticket_void(ticket=tickets[1], reason="重复", by=desk_user)
+    client.force_login(desk_user)
+    response = client.get(reverse("tickets:print-today") + f"?project={project.pk}")
+    text = pdf_text(response)
+    assert text.count(tickets[0].serial) == 3 and text.count(tickets[2].serial) == 3
+    assert tickets[1].serial not in text
+
+
+def test_resident_copy_carries_the_signed_link_and_staff_copies_the_order_page(
+    desk_user, household
+):
+    """Copy 1's QR code holds the resident's signed link; copies 2 and 3 the order page."""
+    from frontdesk.core.pdf import qr_data_uri
+    from tickets.printing import copies_for, order_url, resident_url
+
+    ticket = register(household=household, by=desk_user)
+    with time_machine.travel("2026-11-25 10:00 +0800", tick=False):
+        copies = copies_for(ticket, None)
+        assert copies[0].qr == qr_data_uri(resident_url(ticket))
+    assert [c.number for c in copies] == [1, 2, 3]
+    assert copies[1].qr == copies[2].qr == qr_data_uri(order_url(ticket))
+
+
+def test_printing_fifty_orders_stays_fast(desk_user, household):
+    """Fifty three-copy orders render in seconds, not minutes (subset CJK font, block layout)."""
+    from tickets.printing import print_orders, print_queryset
+
+    for i in range(50):
+        register(household=household, by=desk_user, matter=f"第{i}号报修：卫生间漏水")
+    tickets = list(print_queryset().order_by("id"))
+    print_orders(tickets[:1], by=desk_user)  # fonts loaded once per process
+    started = time.perf_counter()
+    data = print_orders(tickets, by=desk_user)
+    elapsed = time.perf_counter() - started
+    assert len(PdfReader(io.BytesIO(data)).pages) >= 50
+    assert elapsed < 15, elapsed

@@ -1,0 +1,383 @@
+"""The desk's work-order pages: registering, the queue, the order page and its actions."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from tickets import services
+from tickets.choices import TicketStatus
+from tickets.models import ComplaintDetail, ResidentRating, Ticket
+
+from .factories import TicketFactory, register
+
+pytestmark = pytest.mark.django_db
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, 11, day, hour, minute, tzinfo=SH)
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def act(client, ticket, action, **data):
+    """POST one action of the order page, as its button or form does, and follow the redirect."""
+    prefixed = {f"{action.replace('-', '_')}-{k}": v for k, v in data.items()}
+    url = reverse("tickets:act", kwargs={"pk": ticket.pk, "action": action})
+    return client.post(url, prefixed, follow=True)
+
+
+def page_messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+# --- Registering ---------------------------------------------------------------------------
+
+
+def test_register_a_repair_from_the_household_file(client, desk_user, household):
+    """The form opened from a household file needs only the matter; the order gets its serial."""
+    login(client, desk_user)
+    url = reverse("tickets:new") + f"?household={household.pk}&kind=repair"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert household.unit.code in page.content.decode()
+    # The polite script for a repair on the phone is shown beside the form.
+    assert "script-repair" in page.content.decode()
+    assert "script-phone" in page.content.decode()
+
+    response = client.post(
+        url,
+        {
+            "kind": "repair",
+            "household": household.pk,
+            "matter": "厨房水龙头漏水",
+            "source": "phone",
+            "priority": "normal",
+            "address_confirmed": "on",
+        },
+    )
+    ticket = Ticket.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("tickets:detail", kwargs={"pk": ticket.pk})
+    assert ticket.serial == "WX-2026-000001"
+    assert ticket.household == household and ticket.address_confirmed
+    assert ticket.created_by == desk_user
+
+
+def test_register_a_public_place_emergency_without_a_household(client, desk_user, building):
+    """A lift emergency is registered with the place and who reported it, no household needed."""
+    login(client, desk_user)
+    response = client.post(
+        reverse("tickets:new") + "?kind=repair",
+        {
+            "kind": "repair",
+            "project": building.project_id,
+            "place": "lift",
+            "building": building.pk,
+            "reporter_name": "保安李",
+            "matter": "3栋电梯困人",
+            "source": "phone",
+            "priority": "emergency",
+        },
+    )
+    assert response.status_code == 302
+    ticket = Ticket.objects.get()
+    assert ticket.household is None and ticket.place == "lift"
+    assert ticket.priority == "emergency" and ticket.building == building
+
+
+def test_register_refusals_show_on_the_form_and_consume_no_serial(client, desk_user, building):
+    """A public order without a place, or a complaint without a category, is refused on the form."""
+    login(client, desk_user)
+    page = client.post(
+        reverse("tickets:new"),
+        {
+            "kind": "repair",
+            "project": building.project_id,
+            "matter": "灯不亮",
+            "source": "phone",
+            "priority": "normal",
+        },
+    )
+    assert page.status_code == 200
+    assert page.context["form"].errors["place"]
+    page = client.post(
+        reverse("tickets:new"),
+        {
+            "kind": "complaint",
+            "project": building.project_id,
+            "place": "lobby",
+            "reporter_name": "张女士",
+            "matter": "大堂很脏",
+            "source": "walk_in",
+            "priority": "normal",
+        },
+    )
+    assert page.status_code == 200
+    assert page.context["form"].errors["category"]
+    # A walk-in complaint shows the reception, complaint and three-day scripts.
+    html = page.content.decode()
+    assert "script-reception" in html and "script-complaint" in html
+    assert "script-three_days" in html
+    assert not Ticket.objects.exists()
+
+
+def test_household_of_another_project_is_not_found(client, desk_user, other_project):
+    """Opening the form with a household of a project the user does not work in is a 404."""
+    from tests.factories import HouseholdFactory
+
+    stranger = HouseholdFactory(unit__building__project=other_project, project=other_project)
+    login(client, desk_user)
+    assert client.get(reverse("tickets:new") + f"?household={stranger.pk}").status_code == 404
+
+
+# --- Walking each kind through the order page ----------------------------------------------------
+
+
+def test_repair_walks_through_the_order_page(client, desk_user, engineer, household):
+    """A paid repair: dispatch refused until the quote is acknowledged, then the whole process."""
+    login(client, desk_user)
+    with time_machine.travel(at(25, 9), tick=False):
+        ticket = register(household=household, by=desk_user, paid=True, fee_quote="80")
+        refused = act(client, ticket, "dispatch", department="engineering", assignee=engineer.pk)
+        assert any("acknowledges the fee" in m for m in page_messages(refused))
+        ticket.refresh_from_db()
+        assert ticket.status == TicketStatus.REGISTERED
+
+        act(client, ticket, "acknowledge-quote", fee_quote="80")
+        done = act(client, ticket, "dispatch", department="engineering", assignee=engineer.pk)
+        assert done.status_code == 200
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.DISPATCHED and ticket.assignee == engineer
+
+    login(client, engineer)
+    with time_machine.travel(at(25, 9, 30), tick=False):
+        act(client, ticket, "accept")
+        act(client, ticket, "arrive")
+    with time_machine.travel(at(25, 11), tick=False):
+        act(client, ticket, "complete", result="更换阀芯", fee_charged="80")
+        act(client, ticket, "return")
+    login(client, desk_user)
+    with time_machine.travel(at(25, 15), tick=False):
+        act(client, ticket, "callback", reached="1", satisfaction="satisfied", quality="good")
+        final = act(client, ticket, "close")
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.CLOSED
+    assert ticket.fee_charged == 80
+    html = final.content.decode()
+    # The timeline on the page shows every step.
+    for label in ("Dispatch", "Accept", "Arrived on site", "Work done", "Callback", "Close"):
+        assert label in html
+
+
+def test_complaint_walks_through_the_order_page(client, desk_user, butler, supervisor, household):
+    """A complaint goes to the building's butler, is answered, signed off, called back, confirmed
+    and marked valid by the supervisor; the desk may not mark it."""
+    login(client, desk_user)
+    ticket = register(
+        household=household,
+        by=desk_user,
+        kind="complaint",
+        matter="楼道卫生差",
+        complaint={"category": "cleaning", "reason": "service_quality", "temper": "angry"},
+    )
+    act(client, ticket, "investigate", findings="属实，保洁漏扫")
+    act(client, ticket, "dispatch")
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.DISPATCHED
+    assert ComplaintDetail.objects.get(ticket=ticket).butler == butler
+
+    login(client, butler)
+    act(client, ticket, "butler-reply", reply="已安排保洁重新清扫")
+    act(client, ticket, "answer", answer="已清扫并加强巡查")
+    act(client, ticket, "sign-off")
+    login(client, desk_user)
+    act(client, ticket, "callback", reached="1", satisfaction="satisfied")
+    refused = act(client, ticket, "mark-valid", valid="1", cause="漏扫")
+    assert any("supervisor" in m for m in page_messages(refused))
+    act(client, ticket, "confirm")
+    login(client, supervisor)
+    act(client, ticket, "mark-valid", valid="1", cause="漏扫", lesson="加强检查")
+    ticket.refresh_from_db()
+    detail = ComplaintDetail.objects.get(ticket=ticket)
+    assert ticket.status == TicketStatus.CLOSED
+    assert detail.valid is True and detail.answer == "已清扫并加强巡查"
+
+
+def test_housekeeping_needs_time_and_on_site_price_before_dispatch(
+    client, desk_user, butler, household
+):
+    """New housekeeping customer: no dispatch until the time is confirmed and the job priced."""
+    from frontdesk.core.roles import Role
+    from tests.factories import UserFactory
+
+    lead = UserFactory(role=Role.CLEANING, projects=[household.project], username="lead1")
+    login(client, desk_user)
+    ticket = register(household=household, by=desk_user, kind="housekeeping", matter="全屋保洁")
+    first = act(client, ticket, "dispatch")
+    assert any("Confirm the service time" in m for m in page_messages(first))
+    act(client, ticket, "confirm-time", appointment_at="2026-11-28T09:00")
+    second = act(client, ticket, "dispatch")
+    assert any("price the job on site" in m for m in page_messages(second))
+    act(client, ticket, "price", price="200", lead=lead.pk)
+    act(client, ticket, "dispatch", department="cleaning", assignee=lead.pk)
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.DISPATCHED and ticket.fee_quote == 200
+
+
+def test_greening_public_order_and_void(client, desk_user, building):
+    """A greening order about the grounds is voided with a reason; a second void is refused."""
+    login(client, desk_user)
+    ticket = services.ticket_register(
+        project=building.project,
+        kind="greening",
+        matter="草坪修剪",
+        by=desk_user,
+        place="grounds",
+        reporter_name="巡逻岗",
+        paid=False,
+        time_confirmed=True,
+    )
+    act(client, ticket, "void", reason="重复登记")
+    again = act(client, ticket, "void", reason="再次作废")
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.VOIDED and ticket.void_reason == "重复登记"
+    assert any("cannot be given" in m for m in page_messages(again))
+    # The voided serial shows struck through on its page.
+    assert 'class="serial void"' in again.content.decode()
+
+
+def test_illegal_action_is_refused_with_a_message(client, desk_user, household):
+    """Completing an order that was never dispatched is refused, and nothing changes."""
+    login(client, desk_user)
+    ticket = register(household=household, by=desk_user)
+    response = act(client, ticket, "complete", result="x")
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.REGISTERED
+    assert any("cannot be given" in m for m in page_messages(response))
+
+
+def test_order_of_another_project_is_a_404(client, desk_user, other_project):
+    """Another project's order page, print and actions answer 404."""
+    other = TicketFactory(project=other_project)
+    login(client, desk_user)
+    assert client.get(reverse("tickets:detail", kwargs={"pk": other.pk})).status_code == 404
+    assert client.get(reverse("tickets:print", kwargs={"pk": other.pk})).status_code == 404
+    url = reverse("tickets:act", kwargs={"pk": other.pk, "action": "void"})
+    assert client.post(url, {"void-reason": "x"}).status_code == 404
+
+
+def test_order_page_shows_only_the_allowed_actions(client, desk_user, household):
+    """A registered repair offers dispatch and void, not accept or close."""
+    login(client, desk_user)
+    ticket = register(household=household, by=desk_user)
+    html = client.get(reverse("tickets:detail", kwargs={"pk": ticket.pk})).content.decode()
+    assert 'id="action-dispatch"' in html and 'id="action-void"' in html
+    assert 'id="act-accept"' not in html and 'id="act-close"' not in html
+
+
+# --- Queue ------------------------------------------------------------------------------------
+
+
+def test_queue_filters_by_status_and_department(client, desk_user, household):
+    """The queue shows the orders of the chosen status and department."""
+    login(client, desk_user)
+    repair = register(household=household, by=desk_user, matter="漏水")
+    cleaning = register(household=household, by=desk_user, kind="housekeeping", matter="保洁")
+    services.ticket_void(ticket=cleaning, reason="重复", by=desk_user)
+    page = client.get(reverse("tickets:queue") + "?status=registered&department=engineering")
+    rows = page.context["rows"]
+    assert [t.pk for t in rows] == [repair.pk]
+    page = client.get(reverse("tickets:queue") + "?status=voided")
+    assert [t.pk for t in page.context["rows"]] == [cleaning.pk]
+
+
+def test_queue_pages_by_id_and_runs_a_fixed_number_of_queries(
+    client, desk_user, project, django_assert_max_num_queries, django_assert_num_queries
+):
+    """The queue runs the same queries for 3 or 63 orders; the next page follows by id."""
+    login(client, desk_user)
+    TicketFactory.create_batch(3, project=project, created_by=desk_user)
+    client.get(reverse("tickets:queue"))  # session and caches warm
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("tickets:queue"))
+    TicketFactory.create_batch(60, project=project, created_by=desk_user)
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("tickets:queue"))
+    assert len(page.context["rows"]) == 50 and page.context["more"]
+    older = client.get(reverse("tickets:queue") + "?" + page.context["next_query"])
+    assert len(older.context["rows"]) == 13
+    assert not {t.pk for t in older.context["rows"]} & {t.pk for t in page.context["rows"]}
+    assert "COUNT(" not in " ".join(q["sql"].upper() for q in few.captured_queries)
+
+
+def test_order_page_runs_a_fixed_number_of_queries(
+    client, desk_user, engineer, household, django_assert_max_num_queries, django_assert_num_queries
+):
+    """The order page costs the same queries with one event or many."""
+    login(client, desk_user)
+    ticket = register(household=household, by=desk_user)
+    url = reverse("tickets:detail", kwargs={"pk": ticket.pk})
+    client.get(url)
+    with django_assert_max_num_queries(40) as few:
+        client.get(url)
+    for _ in range(5):
+        services.ticket_follow_up(ticket=ticket, by=desk_user, note="催单")
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(url)
+    assert len(page.context["events"]) == 6
+
+
+# --- The resident's page -------------------------------------------------------------------------
+
+
+def test_resident_link_works_without_login_and_records_a_rating(
+    client, desk_user, engineer, household
+):
+    """The signed link on copy 1 opens the order's progress without login and takes a rating."""
+    from tickets.printing import resident_url
+
+    ticket = register(household=household, by=desk_user)
+    services.ticket_dispatch(ticket=ticket, by=desk_user, assignee=engineer)
+    services.ticket_accept(ticket=ticket, by=engineer)
+    url = resident_url(ticket)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert ticket.serial in page.content.decode()
+    assert not page.context["rateable"]
+    services.ticket_complete(ticket=ticket, by=engineer, result="ok")
+    client.post(url, {"satisfaction": "basically_satisfied", "comment": "师傅很准时"})
+    rating = ResidentRating.objects.get(ticket=ticket)
+    assert rating.satisfaction == "basically_satisfied" and rating.comment == "师傅很准时"
+    # The desk sees it beside its callbacks.
+    login(client, desk_user)
+    html = client.get(reverse("tickets:detail", kwargs={"pk": ticket.pk})).content.decode()
+    assert "师傅很准时" in html
+
+
+def test_resident_link_tampered_or_expired_is_refused(client, desk_user, household):
+    """A changed token is refused; a token older than the project's days has expired."""
+    from tickets.printing import resident_token
+
+    with time_machine.travel(at(1, 9), tick=False):
+        ticket = register(household=household, by=desk_user)
+        token = resident_token(ticket)
+    url = reverse("tickets:resident", kwargs={"token": token})
+    with time_machine.travel(at(2, 9), tick=False):
+        assert client.get(url).status_code == 200
+        tampered = reverse("tickets:resident", kwargs={"token": token[:-2] + "xx"})
+        assert client.get(tampered).status_code == 404
+        other = TicketFactory(project=ticket.project)
+        forged = token.replace(str(ticket.pk), str(other.pk), 1)
+        assert client.get(reverse("tickets:resident", kwargs={"token": forged})).status_code == 404
+    with time_machine.travel(at(1, 9) + dt.timedelta(days=31), tick=False):
+        expired = client.get(url)
+        assert expired.status_code == 410
+        assert "expired" in expired.content.decode()

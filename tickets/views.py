@@ -1,0 +1,942 @@
+"""The desk's work-order pages: register, queue, order page, printing, registers.
+
+Thin views: parse with a form, call a service or a selector, render. Every
+read goes through `tickets.selectors` (scoped to the user's projects: an
+order of another project is a 404); every write through `tickets.services`,
+whose refusals (`ApplicationError`, `PermissionDenied`) are shown as
+messages on the order page.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable
+from itertools import groupby
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from frontdesk.core.errors import ApplicationError
+from frontdesk.core.masking import phone_for
+from frontdesk.core.pdf import pdf_bytes_response, render_pdf
+from frontdesk.core.scoping import projects_for, scope
+from residents.models import Building, Household
+from residents.selectors import household_list
+
+from . import selectors, services
+from .choices import (
+    OPEN_STATUSES,
+    Department,
+    LiaisonStatus,
+    Priority,
+    Satisfaction,
+    TicketKind,
+    TicketStatus,
+)
+from .filtersets import TicketFilterSet
+from .forms import (
+    BUTTON_ONLY,
+    ContractCreateForm,
+    LiaisonCreateForm,
+    LiaisonReplyForm,
+    MonthForm,
+    OpenVisitForm,
+    RegisterForm,
+    ResidentRatingForm,
+    action_form,
+    staff_choices,
+)
+from .models import LiaisonForm, MonthlyContract, Ticket, WarrantyRepair
+from .printing import LinkRefused, print_orders, print_queryset, resident_url, ticket_for_token
+from .scripts import script_lines, scripts_for
+from .transitions import TRANSITIONS, allowed_actions
+
+PAGE_SIZE = 50
+DAY_PRINT_LIMIT = 200
+REGISTER_LIMIT = 5000
+
+
+def _int(value: Any) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None
+
+
+def _error_messages(request: HttpRequest, error: ApplicationError) -> None:
+    for field, texts in error.fields.items():
+        for text in texts:
+            prefix = "" if field == "non_field_errors" else f"{_field_label(field)}: "
+            messages.error(request, f"{prefix}{text}")
+
+
+def _field_label(field: str) -> str:
+    try:
+        return str(Ticket._meta.get_field(field).verbose_name)
+    except FieldDoesNotExist:
+        return field
+
+
+def _form_messages(request: HttpRequest, form: Any) -> None:
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else str(error))
+
+
+def _project_choices(user: Any) -> list[tuple[int, str]]:
+    return [(p.pk, p.name) for p in projects_for(user)]
+
+
+# --- The queue ---------------------------------------------------------------------------
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Orders per status and department with the shared filters, paged by id (no COUNT)."""
+    base = selectors.ticket_list(user=request.user)
+    filterset = TicketFilterSet(request.GET, queryset=base, request=request)
+    rows: list[Ticket] = []
+    more = False
+    if filterset.is_valid():
+        qs = filterset.qs
+        before = _int(request.GET.get("before"))
+        if before:
+            qs = qs.filter(id__lt=before)
+        rows = list(qs[: PAGE_SIZE + 1])
+        more = len(rows) > PAGE_SIZE
+        rows = rows[:PAGE_SIZE]
+    emergencies = list(
+        base.filter(status__in=OPEN_STATUSES, priority=Priority.EMERGENCY).order_by("id")[:10]
+    )
+    params = request.GET.copy()
+    params.pop("before", None)
+    next_params = params.copy()
+    if more:
+        next_params["before"] = str(rows[-1].pk)
+    status_params = params.copy()
+    status_params.pop("status", None)
+    department_params = params.copy()
+    department_params.pop("department", None)
+    return render(
+        request,
+        "tickets/queue.html",
+        {
+            "filterset": filterset,
+            "rows": rows,
+            "more": more,
+            "next_query": next_params.urlencode(),
+            "first_query": params.urlencode(),
+            "paged": bool(request.GET.get("before")),
+            "emergencies": emergencies,
+            "statuses": [("", _("All"))] + [(s.value, s.label) for s in TicketStatus],
+            "current_status": request.GET.getlist("status"),
+            "status_query": status_params.urlencode(),
+            "departments": list(Department.choices),
+            "current_department": request.GET.getlist("department"),
+            "department_query": department_params.urlencode(),
+            "kinds": list(TicketKind.choices),
+        },
+    )
+
+
+# --- Registration ------------------------------------------------------------------------
+
+
+def _household_for(request: HttpRequest, household_id: int | None) -> Household | None:
+    if household_id is None:
+        return None
+    try:
+        return (
+            household_list(user=request.user)
+            .select_related("unit__building__butler")
+            .prefetch_related("persons")
+            .get(pk=household_id)
+        )
+    except Household.DoesNotExist:
+        raise Http404(_("No such household.")) from None
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    """Register an order: from a household file (?household=<id>&kind=repair) or a public place."""
+    source = request.POST if request.method == "POST" else request.GET
+    household = _household_for(request, _int(source.get("household")))
+    projects = _project_choices(request.user)
+    if not projects:
+        raise PermissionDenied
+    buildings = [
+        (b.pk, f"{b.project.name} · {b}")
+        for b in scope(Building.objects.select_related("project"), request.user).order_by(
+            "project__name", "number"
+        )[:300]
+    ]
+    kind = source.get("kind") if source.get("kind") in TicketKind.values else TicketKind.REPAIR
+    initial = {
+        "kind": kind,
+        "source": source.get("source") or "phone",
+        "household": household.pk if household else None,
+        "project": household.project_id if household else projects[0][0],
+        "address_confirmed": False,
+    }
+    form_kwargs = {"projects": projects, "buildings": buildings, "initial": initial}
+    if request.method == "POST":
+        form = RegisterForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            ticket = _register(request, form, household)
+            if ticket is not None:
+                messages.success(
+                    request,
+                    _("Registered %(serial)s. Tell the resident the serial number.")
+                    % {"serial": ticket.serial},
+                )
+                return redirect("tickets:detail", pk=ticket.pk)
+    else:
+        form = RegisterForm(**form_kwargs)
+    current_kind = form["kind"].value() or kind
+    current_source = form["source"].value() or "phone"
+    contact = _main_contact(household)
+    scripts = [
+        (
+            script,
+            script_lines(
+                script,
+                name=request.user.get_full_name() or request.user.get_username(),
+                address=_address(household),
+            ),
+        )
+        for script in scripts_for(kind=current_kind, source=current_source)
+    ]
+    return render(
+        request,
+        "tickets/register.html",
+        {
+            "form": form,
+            "household": household,
+            "contact": contact,
+            "contact_phone": phone_for(request.user, contact.phone) if contact else "",
+            "kind": current_kind,
+            "kinds": list(TicketKind.choices),
+            "scripts": scripts,
+        },
+    )
+
+
+def _address(household: Household | None) -> str:
+    if household is None:
+        return ""
+    building = household.unit.building
+    return f"{household.project.name} {building} {household.unit.number}"
+
+
+def _main_contact(household: Household | None) -> Any:
+    if household is None:
+        return None
+    people = sorted(
+        (p for p in household.persons.all() if p.is_active), key=lambda p: (not p.is_primary, p.pk)
+    )
+    return people[0] if people else None
+
+
+def _register(
+    request: HttpRequest, form: RegisterForm, household: Household | None
+) -> Ticket | None:
+    data = form.cleaned_data
+    if household is not None:
+        project = household.project
+        building = None
+    else:
+        project = projects_for(request.user).filter(pk=data.get("project")).first()
+        if project is None:
+            form.add_error("project", _("Choose one of your projects."))
+            return None
+        building = (
+            scope(Building.objects.all(), request.user).filter(pk=data["building"]).first()
+            if data.get("building")
+            else None
+        )
+    try:
+        return services.ticket_register(
+            project=project,
+            kind=data["kind"],
+            matter=data["matter"],
+            by=request.user,
+            household=household,
+            building=building,
+            place="" if household else data.get("place") or "",
+            location=data.get("location") or "",
+            reporter_name=data.get("reporter_name") or "",
+            reporter_phone=data.get("reporter_phone") or "",
+            description=data.get("description") or "",
+            source=data["source"],
+            priority=data.get("priority") or Priority.NORMAL,
+            appointment_at=data.get("appointment_at"),
+            address_confirmed=data.get("address_confirmed", False),
+            time_confirmed=data.get("time_confirmed", False),
+            department=data.get("department") or None,
+            paid=data.get("paid"),
+            is_hourly=data.get("is_hourly", False),
+            fee_quote=data.get("fee_quote"),
+            complaint=form.complaint(),
+        )
+    except ApplicationError as error:
+        error.apply_to_form(form)
+        return None
+
+
+# --- The order page ----------------------------------------------------------------------
+
+
+def _ticket(request: HttpRequest, pk: int) -> Ticket:
+    try:
+        return selectors.ticket_detail(user=request.user, ticket_id=pk)
+    except Ticket.DoesNotExist:
+        raise Http404(_("No such work order.")) from None
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The order with its actions (those the transition table allows this user now) and timeline."""
+    ticket = _ticket(request, pk)
+    actions = allowed_actions(ticket, request.user)
+    staff = (
+        staff_choices(ticket.project_id)
+        if any(a.action in {"dispatch", "transfer", "price", "warranty_pass"} for a in actions)
+        else []
+    )
+    buttons = [t for t in actions if t.action in BUTTON_ONLY]
+    forms_ = [
+        (t, action_form(t.action, staff=staff, ticket=ticket))
+        for t in actions
+        if t.action not in BUTTON_ONLY
+    ]
+    warranty = getattr(ticket, "warranty", None) if _has(ticket, "warranty") else None
+    return render(
+        request,
+        "tickets/detail.html",
+        {
+            "ticket": ticket,
+            "complaint": ticket.complaint if _has(ticket, "complaint") else None,
+            "warranty": warranty,
+            "rating": ticket.resident_rating if _has(ticket, "resident_rating") else None,
+            "buttons": buttons,
+            "action_forms": forms_,
+            "events": list(ticket.events.all()),
+            "callbacks": list(ticket.callbacks.all()),
+            "slips": list(ticket.promise_slips.all()),
+            "reworks": list(ticket.reworks.all()),
+            "liaisons": list(ticket.liaison_forms.all()),
+            "resident_link": resident_url(ticket, request),
+            "is_open": ticket.status in OPEN_STATUSES,
+            "steps": _steps(ticket),
+        },
+    )
+
+
+def _has(ticket: Ticket, name: str) -> bool:
+    try:
+        return getattr(ticket, name) is not None
+    except Exception:  # noqa: BLE001 - a missing reverse one-to-one raises DoesNotExist
+        return False
+
+
+def _steps(ticket: Ticket) -> list[dict[str, Any]]:
+    """The main stages of the order with when each was reached (for the progress bar)."""
+    if ticket.kind == TicketKind.COMPLAINT:
+        detail_ = getattr(ticket, "complaint", None)
+        stages = [
+            (_("Registered"), ticket.created_at),
+            (_("With the butler"), ticket.dispatched_at),
+            (_("Butler replied"), detail_.butler_replied_at if detail_ else None),
+            (_("Answered"), detail_.answered_at if detail_ else None),
+            (_("Signed off"), ticket.returned_at),
+            (_("Called back"), ticket.visited_at),
+            (_("Closed"), ticket.closed_at),
+        ]
+    else:
+        stages = [
+            (_("Registered"), ticket.created_at),
+            (_("Dispatched"), ticket.dispatched_at),
+            (_("Accepted"), ticket.accepted_at),
+            (_("Arrived on site"), ticket.arrived_at),
+            (_("Work done"), ticket.done_at),
+            (_("Returned"), ticket.returned_at),
+            (_("Called back"), ticket.visited_at),
+            (_("Closed"), ticket.closed_at),
+        ]
+    return [{"label": label, "at": at} for label, at in stages]
+
+
+def _user(pk: int | None) -> Any:
+    if pk is None:
+        return None
+    return get_user_model().objects.filter(pk=pk).first()
+
+
+Runner = Callable[[Ticket, Any, dict[str, Any]], Any]
+
+RUNNERS: dict[str, Runner] = {
+    "acknowledge_quote": lambda t, by, d: services.ticket_quote_acknowledge(
+        ticket=t, by=by, fee_quote=d["fee_quote"], note=d["note"]
+    ),
+    "price": lambda t, by, d: services.ticket_price(
+        ticket=t, price=d["price"], by=by, lead=_user(d["lead"]), note=d["note"]
+    ),
+    "confirm_time": lambda t, by, d: services.ticket_confirm_time(
+        ticket=t, appointment_at=d["appointment_at"], by=by, note=d["note"]
+    ),
+    "dispatch": lambda t, by, d: services.ticket_dispatch(
+        ticket=t,
+        by=by,
+        department=d["department"] or None,
+        assignee=_user(d["assignee"]),
+        note=d["note"],
+    ),
+    "accept": lambda t, by, d: services.ticket_accept(ticket=t, by=by, note=d["note"]),
+    "arrive": lambda t, by, d: services.ticket_arrive(ticket=t, by=by, note=d["note"]),
+    "pause": lambda t, by, d: services.ticket_pause(ticket=t, reason=d["reason"], by=by),
+    "resume": lambda t, by, d: services.ticket_resume(ticket=t, by=by, note=d["note"]),
+    "transfer": lambda t, by, d: services.ticket_transfer(
+        ticket=t,
+        by=by,
+        reason=d["reason"],
+        department=d["department"] or None,
+        assignee=_user(d["assignee"]),
+    ),
+    "follow_up": lambda t, by, d: services.ticket_follow_up(ticket=t, by=by, note=d["note"]),
+    "complete": lambda t, by, d: services.ticket_complete(
+        ticket=t,
+        by=by,
+        result=d["result"],
+        fee_charged=d["fee_charged"],
+        material_cost=d["material_cost"],
+    ),
+    "return": lambda t, by, d: services.ticket_return(
+        ticket=t, by=by, late_reason=d["late_reason"], note=d["note"]
+    ),
+    "callback": lambda t, by, d: services.ticket_callback(
+        ticket=t,
+        by=by,
+        reached=d["reached"],
+        satisfaction=d["satisfaction"],
+        attitude=d["attitude"],
+        quality=d["quality"],
+        improper_charge=d["improper_charge"],
+        improper_charge_note=d["improper_charge_note"],
+        comment=d["comment"],
+        follow_up=d["follow_up"],
+    ),
+    "close": lambda t, by, d: services.ticket_close(ticket=t, by=by, note=d["note"]),
+    "rework": lambda t, by, d: services.ticket_rework(ticket=t, by=by, matter=d["matter"]),
+    "void": lambda t, by, d: services.ticket_void(ticket=t, reason=d["reason"], by=by),
+    "force_close": lambda t, by, d: services.ticket_force_close(
+        ticket=t, reason=d["reason"], by=by
+    ),
+    "promise_slip": lambda t, by, d: services.ticket_promise_slip(
+        ticket=t, reason=d["reason"], remedy=d["remedy"], by=by
+    ),
+    "warranty_pass": lambda t, by, d: services.warranty_pass(
+        ticket=t,
+        contractor=d["contractor"],
+        contractor_contact=d["contractor_contact"],
+        liaison=_user(d["liaison"]),
+        by=by,
+    ),
+    "warranty_report": lambda t, by, d: services.warranty_report(
+        ticket=t, progress=d["progress"], by=by, date=d["date"]
+    ),
+    "investigate": lambda t, by, d: services.complaint_investigate(
+        ticket=t, findings=d["findings"], by=by
+    ),
+    "butler_reply": lambda t, by, d: services.complaint_butler_reply(
+        ticket=t, reply=d["reply"], by=by
+    ),
+    "refer": lambda t, by, d: services.complaint_refer(
+        ticket=t, referred_to=d["referred_to"], note=d["note"], by=by
+    ),
+    "decide": lambda t, by, d: services.complaint_decide(
+        ticket=t, decision=d["decision"], by=by, close_tracking=d["close_tracking"]
+    ),
+    "answer": lambda t, by, d: services.complaint_answer(ticket=t, answer=d["answer"], by=by),
+    "sign_off": lambda t, by, d: services.complaint_sign_off(ticket=t, by=by, note=d["note"]),
+    "confirm": lambda t, by, d: services.complaint_confirm(ticket=t, by=by, note=d["note"]),
+    "mark_valid": lambda t, by, d: services.complaint_mark_valid(
+        ticket=t,
+        valid=d["valid"],
+        by=by,
+        cause=d["cause"],
+        lesson=d["lesson"],
+        change=d["change"],
+    ),
+}
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Apply one action of the transition table; a refusal comes back as a message."""
+    name = action.replace("-", "_")
+    if name not in TRANSITIONS or name not in RUNNERS:
+        raise Http404(_("No such action."))
+    try:
+        ticket = selectors.ticket_list(user=request.user).get(pk=pk)
+    except Ticket.DoesNotExist:
+        raise Http404(_("No such work order.")) from None
+    staff = staff_choices(ticket.project_id)
+    form = action_form(name, staff=staff, data=request.POST)
+    target = reverse("tickets:detail", kwargs={"pk": ticket.pk})
+    if not form.is_valid():
+        _form_messages(request, form)
+        return HttpResponseRedirect(target)
+    try:
+        result = RUNNERS[name](ticket, request.user, form.cleaned_data)
+    except ApplicationError as error:
+        _error_messages(request, error)
+        return HttpResponseRedirect(target)
+    except PermissionDenied as error:
+        messages.error(request, str(error) or _("You may not do this."))
+        return HttpResponseRedirect(target)
+    label = TRANSITIONS[name].label
+    messages.success(request, _("%(action)s: done.") % {"action": label})
+    follow = getattr(result, "follow_up_ticket", None)
+    if isinstance(result, Ticket) and result.pk != ticket.pk:
+        follow = result
+    if follow is not None:
+        messages.info(request, _("Opened the linked order %(serial)s.") % {"serial": follow.serial})
+    nxt = request.POST.get("next")
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(nxt)
+    return HttpResponseRedirect(target)
+
+
+# --- Printing ----------------------------------------------------------------------------
+
+
+def _print_response(request: HttpRequest, tickets: list[Ticket], filename: str) -> HttpResponse:
+    pdf = print_orders(tickets, by=request.user, request=request)
+    return pdf_bytes_response(pdf, filename=filename, attachment=request.GET.get("download") == "1")
+
+
+def ticket_print_response(request: HttpRequest, pk: int) -> HttpResponse:
+    """The order's three copies (a complaint: its form) as a PDF; counts the printing."""
+    try:
+        ticket = scope(print_queryset(), request.user).get(pk=pk)
+    except Ticket.DoesNotExist:
+        raise Http404(_("No such work order.")) from None
+    return _print_response(request, [ticket], f"{ticket.serial}.pdf")
+
+
+@login_required
+def print_ticket(request: HttpRequest, pk: int) -> HttpResponse:
+    return ticket_print_response(request, pk)
+
+
+def _chosen_project(request: HttpRequest) -> int:
+    projects = _project_choices(request.user)
+    if not projects:
+        raise PermissionDenied
+    wanted = _int(request.GET.get("project"))
+    ids = [pk for pk, _name in projects]
+    return wanted if wanted in ids else ids[0]
+
+
+@login_required
+def print_today(request: HttpRequest) -> HttpResponse:
+    """The day's open orders of a project, each as its three copies, in one PDF."""
+    project_id = _chosen_project(request)
+    today = timezone.localdate()
+    ids = list(
+        selectors.open_tickets_of_day(
+            user=request.user, project_id=project_id, day=today
+        ).values_list("id", flat=True)[:DAY_PRINT_LIMIT]
+    )
+    tickets = list(print_queryset().filter(pk__in=ids).order_by("id"))
+    if not tickets:
+        messages.info(request, _("There are no open orders to print today."))
+        return redirect("tickets:queue")
+    return _print_response(request, tickets, f"orders-{today:%Y%m%d}.pdf")
+
+
+# --- The resident's page (no login) ------------------------------------------------------
+
+
+def resident(request: HttpRequest, token: str) -> HttpResponse:
+    """What the resident's QR code opens: the order's progress and a rating form."""
+    try:
+        ticket = ticket_for_token(token)
+    except LinkRefused as refused:
+        status = 410 if refused.reason == "expired" else 404
+        return render(
+            request, "tickets/resident_refused.html", {"reason": refused.reason}, status=status
+        )
+    rating = ticket.resident_rating if _has(ticket, "resident_rating") else None
+    form = ResidentRatingForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.resident_rate(
+                    ticket=ticket,
+                    satisfaction=form.cleaned_data["satisfaction"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except ApplicationError as error:
+                for texts in error.fields.values():
+                    for text in texts:
+                        messages.error(request, text)
+            else:
+                messages.success(request, _("Thank you for your rating."))
+            return redirect(request.path)
+    rateable = rating is None and ticket.status in {
+        TicketStatus.DONE,
+        TicketStatus.RETURNED,
+        TicketStatus.VISITED,
+        TicketStatus.CLOSED,
+    }
+    return render(
+        request,
+        "tickets/resident.html",
+        {
+            "ticket": ticket,
+            "steps": _steps(ticket),
+            "rating": rating,
+            "form": form,
+            "rateable": rateable,
+            "satisfactions": Satisfaction.choices,
+        },
+    )
+
+
+# --- Month-end register ------------------------------------------------------------------
+
+
+def _customer(ticket: Ticket) -> str:
+    if ticket.household_id is not None:
+        return ticket.household.unit.code
+    return ticket.where
+
+
+@login_required
+def month_end(request: HttpRequest) -> HttpResponse:
+    """The month's dispatch and paid-service orders sorted by customer: page, PDF or CSV."""
+    projects = _project_choices(request.user)
+    form = MonthForm(request.GET, projects=projects)
+    start = form.month_start()
+    project_id = _chosen_project(request)
+    paid_only = form.is_valid() and form.cleaned_data.get("paid", False)
+    rows = list(
+        selectors.month_register(
+            user=request.user,
+            project_id=project_id,
+            year=start.year,
+            month=start.month,
+            paid_only=paid_only,
+        )[:REGISTER_LIMIT]
+    )
+    groups = []
+    for customer, items in groupby(rows, key=_customer):
+        items = list(items)
+        charged = sum((t.fee_charged or 0 for t in items if t.status != TicketStatus.VOIDED), 0)
+        groups.append({"customer": customer, "rows": items, "charged": charged})
+    total = sum((g["charged"] for g in groups), 0)
+    project_name = dict(projects).get(project_id, "")
+    fmt = request.GET.get("format")
+    name = f"register-{start:%Y%m}"
+    if fmt == "csv":
+        return _month_csv(rows, f"{name}.csv")
+    context = {
+        "form": form,
+        "groups": groups,
+        "total": total,
+        "count": len(rows),
+        "truncated": len(rows) >= REGISTER_LIMIT,
+        "month": start,
+        "project_name": project_name,
+        "paid_only": paid_only,
+        "query": request.GET.urlencode(),
+        "printed_at": timezone.now(),
+    }
+    if fmt == "pdf":
+        return pdf_bytes_response(
+            render_pdf("print/month_register.html", context, request=request),
+            filename=f"{name}.pdf",
+        )
+    return render(request, "tickets/month_end.html", context)
+
+
+def _month_csv(rows: list[Ticket], filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Customer"),
+            _("Serial number"),
+            _("Kind"),
+            _("Registered"),
+            _("Matter"),
+            _("Department"),
+            _("Status"),
+            _("Paid service"),
+            _("Fee quoted"),
+            _("Fee charged"),
+            _("Material cost"),
+        ]
+    )
+    for t in rows:
+        writer.writerow(
+            [
+                _customer(t),
+                t.serial,
+                t.get_kind_display(),
+                timezone.localtime(t.created_at).strftime("%Y-%m-%d %H:%M"),
+                _csv_safe(t.matter),
+                t.get_department_display(),
+                t.get_status_display(),
+                _("Yes") if t.paid else _("No"),
+                t.fee_quote if t.fee_quote is not None else "",
+                t.fee_charged if t.fee_charged is not None else "",
+                t.material_cost if t.material_cost is not None else "",
+            ]
+        )
+    return response
+
+
+def _csv_safe(text: str) -> str:
+    """Keep a spreadsheet from reading a cell as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+# --- Liaison forms -----------------------------------------------------------------------
+
+
+@login_required
+def liaison_list(request: HttpRequest) -> HttpResponse:
+    projects = _project_choices(request.user)
+    ticket = None
+    ticket_id = _int(request.GET.get("ticket") or request.POST.get("ticket"))
+    if ticket_id:
+        ticket = selectors.ticket_list(user=request.user).filter(pk=ticket_id).first()
+    if request.method == "POST":
+        form = LiaisonCreateForm(request.POST, projects=projects)
+        if form.is_valid():
+            project = projects_for(request.user).filter(pk=form.cleaned_data["project"]).first()
+            try:
+                created = services.liaison_create(
+                    project=project,
+                    from_department=form.cleaned_data["from_department"],
+                    to_department=form.cleaned_data["to_department"],
+                    matter=form.cleaned_data["matter"],
+                    by=request.user,
+                    ticket=ticket,
+                )
+            except ApplicationError as error:
+                error.apply_to_form(form)
+            else:
+                messages.success(request, _("Liaison form %(n)s written.") % {"n": created.number})
+                return redirect("tickets:liaison", pk=created.pk)
+    else:
+        form = LiaisonCreateForm(
+            projects=projects,
+            initial={
+                "project": ticket.project_id if ticket else projects[0][0] if projects else None,
+                "ticket": ticket.pk if ticket else None,
+                "matter": ticket.matter if ticket else "",
+            },
+        )
+    status = request.GET.get("status")
+    qs = selectors.liaison_list(user=request.user)
+    if status in LiaisonStatus.values:
+        qs = qs.filter(status=status)
+    before = _int(request.GET.get("before"))
+    if before:
+        qs = qs.filter(id__lt=before)
+    rows = list(qs[: PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    return render(
+        request,
+        "tickets/liaison_list.html",
+        {
+            "form": form,
+            "rows": rows[:PAGE_SIZE],
+            "more": more,
+            "next_before": rows[PAGE_SIZE - 1].pk if more else None,
+            "ticket": ticket,
+            "status": status,
+            "statuses": LiaisonStatus.choices,
+        },
+    )
+
+
+def _liaison(request: HttpRequest, pk: int) -> LiaisonForm:
+    try:
+        return selectors.liaison_list(user=request.user).select_related("project").get(pk=pk)
+    except LiaisonForm.DoesNotExist:
+        raise Http404(_("No such liaison form.")) from None
+
+
+@login_required
+def liaison_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    form_ = _liaison(request, pk)
+    reply_form = LiaisonReplyForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("op") == "close":
+                services.liaison_close(form=form_, by=request.user)
+                messages.success(request, _("Liaison form closed."))
+            elif reply_form.is_valid():
+                services.liaison_answer(
+                    form=form_, reply=reply_form.cleaned_data["reply"], by=request.user
+                )
+                messages.success(request, _("Reply recorded."))
+            else:
+                _form_messages(request, reply_form)
+        except ApplicationError as error:
+            _error_messages(request, error)
+        return redirect("tickets:liaison", pk=form_.pk)
+    return render(
+        request, "tickets/liaison_detail.html", {"liaison": form_, "reply_form": reply_form}
+    )
+
+
+@login_required
+def liaison_print(request: HttpRequest, pk: int) -> HttpResponse:
+    form_ = _liaison(request, pk)
+    pdf = render_pdf(
+        "print/liaison.html", {"liaison": form_, "printed_at": timezone.now()}, request=request
+    )
+    return pdf_bytes_response(pdf, filename=f"{form_.number}.pdf")
+
+
+# --- Monthly contracts -------------------------------------------------------------------
+
+
+@login_required
+def contract_list(request: HttpRequest) -> HttpResponse:
+    household = _household_for(
+        request, _int(request.GET.get("household") or request.POST.get("household"))
+    )
+    form = ContractCreateForm(
+        request.POST or None, initial={"household": household.pk if household else None}
+    )
+    if request.method == "POST" and household is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            contract = services.contract_create(
+                household=household,
+                kind=data["kind"],
+                service=data["service"],
+                schedule_type=data["schedule_type"],
+                schedule_days=data["schedule_days"],
+                price=data["price"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                visit_time=data["visit_time"],
+                by=request.user,
+            )
+        except ApplicationError as error:
+            error.apply_to_form(form)
+        else:
+            messages.success(request, _("Monthly contract registered."))
+            return redirect("tickets:contract", pk=contract.pk)
+    qs = selectors.contract_list(user=request.user)
+    if household is not None:
+        qs = qs.filter(household=household)
+    return render(
+        request,
+        "tickets/contract_list.html",
+        {"rows": list(qs[:200]), "form": form, "household": household},
+    )
+
+
+@login_required
+def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A contract's monthly register: the visits due and the order opened for each."""
+    try:
+        contract = selectors.contract_list(user=request.user).select_related("project").get(pk=pk)
+    except MonthlyContract.DoesNotExist:
+        raise Http404(_("No such contract.")) from None
+    month_form = MonthForm(request.GET, projects=[])
+    start = month_form.month_start()
+    if request.method == "POST":
+        form = OpenVisitForm(request.POST)
+        if form.is_valid():
+            try:
+                ticket = services.contract_open_visit(
+                    contract=contract,
+                    date=form.cleaned_data["date"],
+                    appointment_at=form.cleaned_data["appointment_at"],
+                    by=request.user,
+                )
+            except ApplicationError as error:
+                _error_messages(request, error)
+            else:
+                messages.success(request, _("Opened %(serial)s.") % {"serial": ticket.serial})
+        else:
+            _form_messages(request, form)
+        return redirect(
+            f"{reverse('tickets:contract', kwargs={'pk': contract.pk})}?month={start:%Y-%m}"
+        )
+    rows = selectors.contract_register(contract=contract, year=start.year, month=start.month)
+    time = contract.visit_time or dt.time(9, 0)
+    for row in rows:
+        row["default_at"] = dt.datetime.combine(row["date"], time).strftime("%Y-%m-%dT%H:%M")
+    previous = (start - dt.timedelta(days=1)).replace(day=1)
+    following = (start + dt.timedelta(days=32)).replace(day=1)
+    return render(
+        request,
+        "tickets/contract_detail.html",
+        {
+            "contract": contract,
+            "rows": rows,
+            "month": start,
+            "previous": previous,
+            "following": following,
+        },
+    )
+
+
+# --- Warranty repairs: the daily progress report -----------------------------------------
+
+
+@login_required
+def warranty_daily(request: HttpRequest) -> HttpResponse:
+    """The day's warranty progress report (返修进度日报表): each open repair and its report."""
+    day = timezone.localdate()
+    raw = request.GET.get("date")
+    if raw:
+        try:
+            day = dt.date.fromisoformat(raw)
+        except ValueError:
+            messages.error(request, _("Enter a valid date."))
+    repairs = list(
+        scope(WarrantyRepair.objects.all(), request.user, path="ticket__project")
+        .filter(ticket__status__in=OPEN_STATUSES)
+        .select_related("ticket__household__unit", "ticket__building", "liaison")
+        .prefetch_related("reports__by")
+        .order_by("passed_at")[:300]
+    )
+    rows = []
+    for repair in repairs:
+        reports = list(repair.reports.all())
+        today = next((r for r in reports if r.date == day), None)
+        rows.append({"repair": repair, "report": today, "count": len(reports)})
+    context = {"rows": rows, "day": day, "printed_at": timezone.now()}
+    if request.GET.get("format") == "pdf":
+        return pdf_bytes_response(
+            render_pdf("print/warranty_daily.html", context, request=request),
+            filename=f"warranty-{day:%Y%m%d}.pdf",
+        )
+    return render(request, "tickets/warranty_daily.html", context)
