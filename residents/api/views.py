@@ -62,7 +62,11 @@ class FilePermissions(DeskModelPermissions):
         user = request.user
         if not user or not user.is_authenticated:
             return False
-        if request.method.lower() not in view.http_method_names:
+        method = request.method.lower()
+        routed = getattr(view, "action_map", None) or {}
+        if method not in view.http_method_names or (
+            method != "options" and routed and method not in routed
+        ):
             return True  # the view answers 405: nothing is deleted here, by anyone
         needed = getattr(view, "action_permissions", {}).get(getattr(view, "action", None))
         if needed is None:

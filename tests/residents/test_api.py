@@ -118,12 +118,15 @@ def test_household_notes_are_corrected_with_patch_and_recorded(desk_api, househo
 
 
 def test_nothing_is_ever_deleted(desk_api, household):
-    """DELETE is refused on households and persons; the rows stay."""
+    """DELETE is refused on households and persons (405, not 403); the rows stay."""
     person = household.persons.get()
     assert desk_api.delete(f"{API}/households/{household.pk}/").status_code == 405
     assert desk_api.delete(f"{API}/persons/{person.pk}/").status_code == 405
     assert Household.objects.filter(pk=household.pk).exists()
     assert Person.objects.filter(pk=person.pk).exists()
+    assert desk_api.get(f"{API}/households/{household.pk}/move-out/").status_code == 405
+    household.refresh_from_db()
+    assert household.is_current
 
 
 def test_a_role_without_the_permission_cannot_move_a_household_in(api_client, engineer, unit):
