@@ -9,6 +9,7 @@ goes back to the household file with a message.
 from __future__ import annotations
 
 import copy
+import mimetypes
 from collections.abc import Callable
 from typing import Any
 
@@ -419,9 +420,12 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
     """Attachments are personal documents: served only to staff of the project."""
     _require(request, "residents.view_household")
     attachment = get_object_or_404(scope(Attachment.objects.all(), request.user), pk=attachment_id)
-    return FileResponse(
-        attachment.file.open("rb"), filename=attachment.file.name.rsplit("/", 1)[-1]
-    )
+    filename = attachment.file.name.rsplit("/", 1)[-1]
+    kind, _encoding = mimetypes.guess_type(filename)
+    # Scans and photos open in the browser; anything else (an uploaded web
+    # page, say) is only ever downloaded, never rendered on the desk's origin.
+    inline = kind is not None and (kind == "application/pdf" or kind.startswith("image/"))
+    return FileResponse(attachment.file.open("rb"), filename=filename, as_attachment=not inline)
 
 
 @login_required

@@ -633,3 +633,14 @@ def test_a_service_refusal_lands_on_the_forms_fields(desk_user):
     )
     assert "已有住户" in form.errors["unit_code"]
     assert "号码有误" in person_form.errors["phone"]
+
+
+def test_an_uploaded_web_page_is_downloaded_never_rendered(client, desk_user, household):
+    """An attachment that is not a scan or photo is sent as a download."""
+    client.force_login(desk_user)
+    client.post(
+        url("attachment-add", household_id=household.pk),
+        {"title": "网页", "file": SimpleUploadedFile("page.html", b"<script>alert(1)</script>")},
+    )
+    response = client.get(url("attachment-download", attachment_id=Attachment.objects.get().pk))
+    assert response["Content-Disposition"].startswith("attachment")
