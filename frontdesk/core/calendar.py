@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .errors import ApplicationError
@@ -199,3 +200,46 @@ def calendar_for(project: Project | int) -> WorkingCalendar:
         makeup_days=makeup,
         workday_ends_at=ends_at,
     )
+
+
+# --- Entering a year's holidays ---------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_year_set(
+    *,
+    project: Project,
+    year: int,
+    holidays: Mapping[dt.date, str],
+    workdays: Mapping[dt.date, str] | None = None,
+) -> int:
+    """Replace a project's holidays and make-up working days of one year (as published each year).
+
+    `holidays` and `workdays` map dates to names (国庆节, 国庆调休). A make-up
+    day works the hours of a Monday. Returns how many dates were set.
+    """
+    workdays = workdays or {}
+    errors: dict[str, list[str]] = {}
+    for day in [*holidays, *workdays]:
+        if day.year != year:
+            errors.setdefault("dates", []).append(
+                _("%(day)s is not in %(year)s.") % {"day": day.isoformat(), "year": year}
+            )
+    both = sorted(set(holidays) & set(workdays))
+    if both:
+        errors.setdefault("dates", []).append(
+            _("A date cannot be both a holiday and a working day: %(days)s.")
+            % {"days": ", ".join(d.isoformat() for d in both)}
+        )
+    if errors:
+        raise ApplicationError(fields=errors)
+    CalendarDay.objects.filter(project=project, date__year=year).delete()
+    rows = [
+        CalendarDay(project=project, date=day, kind=CalendarDayKind.HOLIDAY, name=name[:60])
+        for day, name in holidays.items()
+    ] + [
+        CalendarDay(project=project, date=day, kind=CalendarDayKind.WORKDAY, name=name[:60])
+        for day, name in workdays.items()
+    ]
+    CalendarDay.objects.bulk_create(rows)
+    return len(rows)

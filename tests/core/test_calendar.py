@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from frontdesk.core.calendar import WorkingCalendar, calendar_for
+from frontdesk.core.calendar import WorkingCalendar, calendar_for, calendar_year_set
+from frontdesk.core.errors import ApplicationError
 from frontdesk.core.models import CalendarDay, CalendarDayKind, DeadlinePolicy, WorkingWindow
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -125,3 +126,41 @@ def test_overlapping_windows_count_each_minute_once(project):
     assert calendar.working_between(
         at("2026-11-23", "00:00"), at("2026-11-24", "00:00")
     ) == dt.timedelta(hours=5)
+
+
+@pytest.mark.django_db
+def test_entering_a_years_holidays_replaces_that_year_only(project):
+    """A year's published holidays replace that year's dates and leave other years alone."""
+    CalendarDay.objects.create(
+        project=project, date=dt.date(2025, 10, 1), kind=CalendarDayKind.HOLIDAY
+    )
+    CalendarDay.objects.create(
+        project=project, date=dt.date(2026, 5, 1), kind=CalendarDayKind.HOLIDAY
+    )
+    calendar_year_set(
+        project=project,
+        year=2026,
+        holidays={dt.date(2026, 10, 1): "国庆节", dt.date(2026, 10, 2): "国庆节"},
+        workdays={dt.date(2026, 10, 10): "国庆调休"},
+    )
+    calendar = calendar_for(project)
+    assert not calendar.is_working_day(dt.date(2026, 10, 2))
+    assert calendar.is_working_day(dt.date(2026, 10, 10))
+    assert calendar.is_working_day(dt.date(2026, 5, 1))
+    assert not calendar.is_working_day(dt.date(2025, 10, 1))
+
+
+@pytest.mark.django_db
+def test_a_date_outside_the_year_is_refused(project):
+    """Another year's date, or a date both holiday and working day, is refused; nothing changes."""
+    with pytest.raises(ApplicationError) as refused:
+        calendar_year_set(project=project, year=2026, holidays={dt.date(2027, 1, 1): "元旦"})
+    assert "dates" in refused.value.fields
+    with pytest.raises(ApplicationError):
+        calendar_year_set(
+            project=project,
+            year=2026,
+            holidays={dt.date(2026, 10, 1): "国庆节"},
+            workdays={dt.date(2026, 10, 1): "调休"},
+        )
+    assert not CalendarDay.objects.exists()
