@@ -181,6 +181,7 @@ def _promise(
     start: dt.datetime | None = None,
     responsible: Any = None,
     role: str = "",
+    due_at: dt.datetime | None = None,
 ) -> Any:
     """Open the deadline of `kind` on the order. Call inside the step's transaction."""
     return promises.deadline_open(
@@ -190,6 +191,7 @@ def _promise(
         start=start or timezone.now(),
         responsible=responsible,
         responsible_role=role if responsible is None else "",
+        due_at=due_at,
         is_emergency=True if ticket.priority == Priority.EMERGENCY else None,
         url=_ticket_url(ticket),
         label=f"{ticket.serial} {ticket.matter}"[:200],
@@ -760,7 +762,29 @@ def ticket_transfer(
             ComplaintDetail.objects.filter(ticket=t).update(butler=assignee)
         return data
 
-    return _transition(ticket=ticket, action="transfer", by=by, note=reason or "", apply=apply)
+    def after(t: Ticket) -> None:
+        # The promise stays as it was made; the person it waits on changes, and a paused
+        # clock runs again (the order is dispatched anew).
+        for deadline in _open_promises(t):
+            if deadline.kind not in {RETURN_FREE, RETURN_PAID, "complaint.butler_reply"}:
+                continue
+            if deadline.paused_at is not None:
+                deadline = promises.deadline_resume(subject=t, kind=deadline.kind, by=by)
+            promises.deadline_cancel(subject=t, kind=deadline.kind, reason=_("Transferred."))
+            moved = _promise(
+                t,
+                deadline.kind,
+                start=deadline.start_at,
+                due_at=deadline.due_at,
+                responsible=t.assignee,
+                role=DEPARTMENT_ROLE.get(t.department, Role.DESK),
+            )
+            if moved.kind != "complaint.butler_reply":
+                t.due_at = moved.due_at
+
+    return _transition(
+        ticket=ticket, action="transfer", by=by, note=reason or "", apply=apply, after=after
+    )
 
 
 @transaction.atomic

@@ -216,6 +216,8 @@ def test_transfer_hands_the_order_to_another_worker_who_accepts_again(
         cleaner,
         None,
     )
+    back = Deadline.objects.get(kind="order.return_free", state="open")
+    assert (back.responsible, back.due_at) == (cleaner, ticket.due_at)
     event = TicketEvent.objects.get(ticket=ticket, action="transfer")
     assert event.data["from_department"] == "engineering" and event.note == "需清洁部处理"
 
