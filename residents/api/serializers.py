@@ -126,9 +126,9 @@ def _username(user: Model | None) -> str:
     return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
 
 
+# A row as the API shows it: every field read-only (writes have input serializers).
+# A comment, not a docstring: the schema would repeat a docstring on every subclass.
 class OutputSerializer(serializers.ModelSerializer):
-    """A row as the API shows it: every field read-only (writes have input serializers)."""
-
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
         for field in fields.values():
