@@ -15,6 +15,7 @@ resident follows the order and rates the service.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from rest_framework.renderers import BaseRenderer
 
 from frontdesk.core.pdf import qr_data_uri, render_pdf
 
@@ -191,3 +193,22 @@ def print_orders(
         "printed_by": by,
     }
     return render_pdf("print/orders.html", context, request=request)
+
+
+class PdfRenderer(BaseRenderer):
+    """Lets an API client ask for a printed order with `Accept: application/pdf`.
+
+    The view returns the PDF itself; an error (a 404) is written as JSON.
+    """
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(
+        self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
+    ) -> bytes:
+        if isinstance(data, bytes):
+            return data
+        return json.dumps(data, default=str).encode()

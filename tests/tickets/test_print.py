@@ -148,3 +148,20 @@ def test_printing_fifty_orders_stays_fast(desk_user, household):
     elapsed = time.perf_counter() - started
     assert len(PdfReader(io.BytesIO(data)).pages) >= 50
     assert elapsed < 15, elapsed
+
+
+def test_api_print_returns_the_same_pdf(desk_api, desk_user, household, other_project):
+    """GET /api/v1/tickets/{id}/print/ gives the three copies; another project's order is a 404."""
+    from .factories import TicketFactory
+
+    ticket = register(household=household, by=desk_user)
+    for accept in ("*/*", "application/pdf"):
+        response = desk_api.get(f"/api/v1/tickets/{ticket.pk}/print/", HTTP_ACCEPT=accept)
+        assert response.status_code == 200
+        text = pdf_text(response)
+        assert text.count(ticket.serial) == 3
+        for label in labels():
+            assert label in text
+    assert Ticket.objects.get(pk=ticket.pk).print_count == 2
+    other = TicketFactory(project=other_project)
+    assert desk_api.get(f"/api/v1/tickets/{other.pk}/print/").status_code == 404

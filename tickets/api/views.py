@@ -14,16 +14,19 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Model, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from frontdesk.core.errors import ApplicationError
 from frontdesk.core.models import Project
+from frontdesk.core.pdf import pdf_bytes_response
 from frontdesk.core.roles import Role, has_role
 from frontdesk.core.scoping import project_ids_for, scope
 from residents.models import Building, Household
@@ -31,6 +34,7 @@ from residents.models import Building, Household
 from .. import selectors, services
 from ..filtersets import LiaisonFormFilterSet, MonthlyContractFilterSet, TicketFilterSet
 from ..models import LiaisonForm, MonthlyContract, Ticket
+from ..printing import PdfRenderer, print_orders, print_queryset
 from . import serializers as s
 
 
@@ -339,6 +343,21 @@ class TicketViewSet(
         data = self.valid(s.ReworkSerializer, request)
         fresh = services.ticket_rework(ticket=ticket, by=request.user, **data)
         return self.answer(fresh.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="print",
+        url_name="print",
+        renderer_classes=[JSONRenderer, PdfRenderer],
+    )
+    def print_copies(self, request: Request, pk: str | None = None) -> HttpResponse:
+        """The order's three copies (a complaint: its form) as a PDF; counts the printing."""
+        ticket = self.get_object()
+        ticket = print_queryset().get(pk=ticket.pk)
+        pdf = print_orders([ticket], by=request.user, request=request._request)
+        return pdf_bytes_response(pdf, filename=f"{ticket.serial}.pdf")
 
 
 # --- Liaison forms --------------------------------------------------------------------------
