@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import json
 import math
 import os
@@ -27,6 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/fd_bench"
 # A sequential scan over a table this big is worth a look in a search query.
 BIG_TABLE_ROWS = 10_000
+# Modules that register measurements (and dataset parts) when imported. Work orders
+# will add "bench.orders", with its own dataset part and measurements.
+MEASUREMENT_MODULES = ("bench.measurements",)
 
 
 def _setup_django() -> None:
@@ -35,9 +39,41 @@ def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontdesk.settings")
     # Lockout bookkeeping is not what the benchmark measures.
     os.environ.setdefault("AXES_ENABLED", "false")
+    _create_database(os.environ["DATABASE_URL"])
     import django
 
     django.setup()
+
+
+def _create_database(url: str) -> None:
+    """Create the benchmark's PostgreSQL database when it does not exist yet."""
+    import dj_database_url
+    import psycopg2
+    from psycopg2 import errorcodes, sql
+
+    config = dj_database_url.parse(url)
+    if "postgresql" not in config["ENGINE"]:
+        return  # dataset.prepare() explains that PostgreSQL is needed
+    server = {
+        "host": config.get("HOST") or None,
+        "port": config.get("PORT") or None,
+        "user": config.get("USER") or None,
+        "password": config.get("PASSWORD") or None,
+    }
+    try:
+        psycopg2.connect(dbname=config["NAME"], **server).close()
+        return
+    except psycopg2.OperationalError as error:
+        if getattr(error, "pgcode", None) not in (None, errorcodes.INVALID_CATALOG_NAME):
+            raise
+        if "does not exist" not in str(error):
+            raise
+    connection = psycopg2.connect(dbname="postgres", **server)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+    connection.close()
+    print(f"created database {config['NAME']}", flush=True)
 
 
 @dataclass
@@ -299,6 +335,8 @@ def main() -> int:
         parser.error("--reps must be 1..1000 and --warmup 0..100")
 
     _setup_django()
+    for module in MEASUREMENT_MODULES:
+        importlib.import_module(module)
     from bench.dataset import prepare
     from bench.measurements import Context
 
