@@ -374,6 +374,27 @@ def _open_successor(
 
 
 @transaction.atomic
+def deadline_reassign(
+    *, subject: models.Model, kind: str, responsible: Any = None, responsible_role: str = ""
+) -> Deadline | None:
+    """Hand an open deadline to another person (or role): an order transferred to a new worker.
+
+    The promise keeps its due time, its pause and what the sweep has already
+    done, so a breach already notified is not notified again. Returns None
+    when nothing of `kind` is open.
+    """
+    if responsible is None and not responsible_role:
+        raise ApplicationError(fields={"responsible": [_("Name a person or a role responsible.")]})
+    deadline = _open_deadline(subject, kind)
+    if deadline is None:
+        return None
+    deadline.responsible = responsible
+    deadline.responsible_role = responsible_role
+    deadline.save(update_fields=["responsible", "responsible_role"])
+    return deadline
+
+
+@transaction.atomic
 def deadline_cancel(
     *, subject: models.Model, kind: str, reason: str, at: dt.datetime | None = None
 ) -> Deadline | None:

@@ -16,6 +16,7 @@ from frontdesk.core.deadlines import (
     deadline_meet,
     deadline_open,
     deadline_pause,
+    deadline_reassign,
     deadline_resume,
     deadline_sweep,
     deadlines_of,
@@ -582,3 +583,23 @@ def test_api_shape_of_a_deadline(project, household, staff):
     assert data["due_at"].startswith("2026-11-23T10:30")
     assert data["met_at"] is None and data["overdue"] is True
     assert data["label"] == "Commitment to the resident (general matter)"
+
+
+def test_reassigned_deadline_keeps_its_time_and_is_not_notified_twice(project, household, staff):
+    """A breached order handed to another worker keeps its due time and is not notified again."""
+    d = deadline_open(
+        subject=household,
+        project=project,
+        kind="order.return_paid",
+        start=at("2026-11-23", "09:00"),
+        responsible=staff["desk"],
+    )
+    sweep_at(at("2026-11-23", "11:00"))
+    deadline_reassign(subject=household, kind="order.return_paid", responsible=staff["butler"])
+    sweep_at(at("2026-11-23", "11:01"))
+    assert Deadline.objects.get(pk=d.pk).due_at == d.due_at
+    assert len(notices(staff["desk"], "Overdue")) == 1
+    assert notices(staff["butler"], "Overdue") == []
+    assert len(notices(staff["supervisor"], "Escalated")) == 0
+    sweep_at(at("2026-11-23", "13:30"))
+    assert len(notices(staff["supervisor"], "Escalated")) == 1
