@@ -87,6 +87,8 @@ class Result:
     cpu_ms: float | None = None  # median CPU time of the benchmark's own process (Django side)
     queries: int | None = None
     seq_scans: tuple[str, ...] = ()
+    indexes: tuple[str, ...] = ()  # indexes of big tables its queries use
+    show_plan: bool = False
     note: str = ""
 
 
@@ -113,39 +115,56 @@ def _is_read(sql: str) -> bool:
     return sql.lstrip("( \n").upper().startswith(("SELECT", "WITH"))
 
 
-def _big_tables() -> dict[str, int]:
+def _big_tables() -> dict[str, str]:
+    """Names of the big tables and of their indexes, each mapped to its table."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT relname, reltuples::bigint FROM pg_class "
-            "WHERE relkind = 'r' AND reltuples >= %s",
+            "SELECT t.relname, i.relname FROM pg_class t "
+            "LEFT JOIN pg_index x ON x.indrelid = t.oid "
+            "LEFT JOIN pg_class i ON i.oid = x.indexrelid "
+            "WHERE t.relkind = 'r' AND t.reltuples >= %s",
             [BIG_TABLE_ROWS],
         )
-        return dict(cursor.fetchall())
+        names: dict[str, str] = {}
+        for table, index in cursor.fetchall():
+            names[table] = table
+            if index:
+                names[index] = table
+        return names
 
 
-def _seq_scans(plan: dict[str, Any], big: dict[str, int]) -> list[str]:
-    found = []
+def _scans(plan: dict[str, Any], big: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Big tables read by sequential scan, and indexes used, anywhere in a plan."""
+    seq, indexes = [], []
     if plan.get("Node Type") == "Seq Scan" and plan.get("Relation Name") in big:
-        found.append(plan["Relation Name"])
+        seq.append(plan["Relation Name"])
+    if plan.get("Index Name") in big:
+        indexes.append(plan["Index Name"])
     for child in plan.get("Plans", []):
-        found.extend(_seq_scans(child, big))
-    return found
+        child_seq, child_indexes = _scans(child, big)
+        seq += child_seq
+        indexes += child_indexes
+    return seq, indexes
 
 
-def plan_check(sqls: list[str], big: dict[str, int]) -> tuple[str, ...]:
-    """Big tables read by a sequential scan in the plans of `sqls` (EXPLAIN, not executed)."""
+def plan_check(sqls: list[str], big: dict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Big tables read by sequential scan, and the indexes of big tables used, in the plans
+    of `sqls` (EXPLAIN without ANALYZE: nothing is executed)."""
     from django.db import connection
 
-    scans: list[str] = []
+    seq: list[str] = []
+    indexes: list[str] = []
     with connection.cursor() as cursor:
         for sql in sqls:
             cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
             raw = cursor.fetchone()[0]
             document = json.loads(raw) if isinstance(raw, str) else raw
-            scans.extend(_seq_scans(document[0]["Plan"], big))
-    return tuple(sorted(set(scans)))
+            query_seq, query_indexes = _scans(document[0]["Plan"], big)
+            seq += query_seq
+            indexes += query_indexes
+    return tuple(sorted(set(seq))), tuple(sorted(set(indexes)))
 
 
 def print_plans(name: str, sqls: list[str]) -> None:
@@ -157,6 +176,9 @@ def print_plans(name: str, sqls: list[str]) -> None:
             print(f"\n-- query {number}\n{sql}\n")
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
             print("\n".join(row[0] for row in cursor.fetchall()))
+    seq, indexes = plan_check(sqls, _big_tables())
+    print(f"\n-- indexes of big tables used: {', '.join(indexes) or 'none'}")
+    print(f"-- sequential scans of big tables: {', '.join(seq) or 'none'}")
 
 
 # --- Running ---------------------------------------------------------------------------------
@@ -178,7 +200,8 @@ def run_measurements(ctx: Any, args: argparse.Namespace, log: Any) -> list[Resul
             queries = _captured_queries(lambda call=call: call(0))
             result.queries = len(queries)
             sqls = [sql for sql in queries if _is_read(sql)]
-            result.seq_scans = plan_check(sqls, big)
+            result.seq_scans, result.indexes = plan_check(sqls, big)
+            result.show_plan = m.explain
             if args.explain:
                 if m.explain or args.only:
                     print_plans(m.name, sqls)
@@ -309,6 +332,23 @@ def report(
             f"{r.queries if r.queries is not None else '–'} | {', '.join(r.seq_scans) or 'no'} "
             f"| {verdict} |"
         )
+    planned = [r for r in results if r.show_plan and r.queries is not None]
+    if planned:
+        lines += [
+            "",
+            "## Indexes used by the search box and the file",
+            "",
+            f"From EXPLAIN of every query one call makes; tables of {BIG_TABLE_ROWS:,} rows or "
+            "more. `bench/run.py --explain` prints the plans in full.",
+            "",
+            "| measurement | indexes used | sequential scans |",
+            "| --- | --- | --- |",
+        ]
+        lines += [
+            f"| {r.name} | {', '.join(f'`{i}`' for i in r.indexes) or '–'} "
+            f"| {', '.join(r.seq_scans) or 'none'} |"
+            for r in planned
+        ]
     skipped = [r for r in results if r.verdict == "SKIP"]
     if skipped:
         lines += ["", "## Not measured yet", ""]
