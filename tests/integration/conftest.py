@@ -140,7 +140,11 @@ class CeleryProcesses:
 
 @pytest.fixture
 def celery_processes(transactional_db, tmp_path) -> Iterator[CeleryProcesses]:
-    """Worker and beat for this test (started by the test once its rows are committed)."""
+    """Worker and beat for this test, started by `start()` once the test's rows are committed.
+
+    A test may add to `env` before starting them, e.g. a short schedule of its own
+    job; they are always stopped (the whole process groups) when the test ends.
+    """
     url = broker_url()
     _require_redis(url)
     env = {
