@@ -62,7 +62,9 @@ class Building(models.Model):
         verbose_name_plural = _("buildings")
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "number"], name="residents_building_number_unique"
+                fields=["project", "number"],
+                name="residents_building_number_unique",
+                violation_error_message=_("This project already has a building with this number."),
             )
         ]
 
@@ -101,11 +103,19 @@ class Unit(models.Model):
         verbose_name_plural = _("units")
         constraints = [
             models.UniqueConstraint(
-                fields=["building", "number"], name="residents_unit_number_unique"
+                fields=["building", "number"],
+                name="residents_unit_number_unique",
+                violation_error_message=_("This building already has a unit with this number."),
             ),
-            models.UniqueConstraint(fields=["project", "code"], name="residents_unit_code_unique"),
+            models.UniqueConstraint(
+                fields=["project", "code"],
+                name="residents_unit_code_unique",
+                violation_error_message=_("This project already has a unit with this code."),
+            ),
             models.CheckConstraint(
-                condition=Q(floor_area__gt=0), name="residents_unit_area_positive"
+                condition=Q(floor_area__gt=0),
+                name="residents_unit_area_positive",
+                violation_error_message=_("The floor area must be greater than zero."),
             ),
         ]
 
@@ -152,17 +162,23 @@ class Household(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "file_number"], name="residents_household_file_unique"
+                fields=["project", "file_number"],
+                name="residents_household_file_unique",
+                violation_error_message=_("This file number is already in use."),
             ),
             models.UniqueConstraint(
                 fields=["unit"],
                 condition=Q(moved_out_on__isnull=True),
                 name="residents_household_one_current_per_unit",
+                violation_error_message=_(
+                    "This unit already has a current household; record its move-out first."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(moved_out_on__isnull=True)
                 | Q(moved_out_on__gte=models.F("moved_in_on")),
                 name="residents_household_out_after_in",
+                violation_error_message=_("The move-out date is before the move-in date."),
             ),
         ]
         indexes = [
@@ -250,6 +266,9 @@ class Vehicle(models.Model):
                 fields=["project", "plate"],
                 condition=Q(is_active=True),
                 name="residents_vehicle_plate_unique",
+                violation_error_message=_(
+                    "A vehicle with this plate is already registered in this project."
+                ),
             )
         ]
 
@@ -299,6 +318,9 @@ class Card(models.Model):
                 fields=["project", "kind", "number"],
                 condition=Q(status="active"),
                 name="residents_card_number_unique",
+                violation_error_message=_(
+                    "A card of this kind with this number is already active."
+                ),
             )
         ]
 
@@ -343,14 +365,17 @@ class MoveIn(models.Model):
             models.CheckConstraint(
                 condition=Q(water_reading__gte=0) | Q(water_reading__isnull=True),
                 name="residents_movein_water_nonneg",
+                violation_error_message=_("A meter reading cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(electricity_reading__gte=0) | Q(electricity_reading__isnull=True),
                 name="residents_movein_elec_nonneg",
+                violation_error_message=_("A meter reading cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(gas_reading__gte=0) | Q(gas_reading__isnull=True),
                 name="residents_movein_gas_nonneg",
+                violation_error_message=_("A meter reading cannot be negative."),
             ),
         ]
 
@@ -394,9 +419,12 @@ class Decoration(models.Model):
             models.CheckConstraint(
                 condition=Q(planned_end__gte=models.F("planned_start")),
                 name="residents_decoration_dates",
+                violation_error_message=_("The planned end is before the planned start."),
             ),
             models.CheckConstraint(
-                condition=Q(deposit__gte=0), name="residents_decoration_deposit_nonneg"
+                condition=Q(deposit__gte=0),
+                name="residents_decoration_deposit_nonneg",
+                violation_error_message=_("The deposit cannot be negative."),
             ),
         ]
 
@@ -426,7 +454,9 @@ class DecorationWorkerPass(models.Model):
         verbose_name_plural = _("decoration worker passes")
         constraints = [
             models.UniqueConstraint(
-                fields=["decoration", "pass_number"], name="residents_worker_pass_unique"
+                fields=["decoration", "pass_number"],
+                name="residents_worker_pass_unique",
+                violation_error_message=_("This pass number is already used for this decoration."),
             )
         ]
 
