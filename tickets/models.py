@@ -265,13 +265,14 @@ class Ticket(models.Model):
             ),
         ]
         indexes = [
+            # The lists are paged by id (cursor pagination, newest first), so each
+            # list filter's index ends with the id.
+            models.Index(fields=["project", "status", "-id"], name="tickets_project_status_id"),
+            models.Index(fields=["project", "kind", "-id"], name="tickets_project_kind_id"),
             models.Index(
-                fields=["project", "status", "-created_at"], name="tickets_project_status"
+                fields=["project", "department", "status", "-id"], name="tickets_department_id"
             ),
-            models.Index(fields=["project", "kind", "-created_at"], name="tickets_project_kind"),
-            models.Index(
-                fields=["project", "department", "status"], name="tickets_department_status"
-            ),
+            models.Index(fields=["project", "created_at"], name="tickets_project_created"),
             models.Index(fields=["project", "status", "due_at"], name="tickets_project_due"),
             models.Index(fields=["household", "-id"], name="tickets_household"),
             models.Index(fields=["building", "-id"], name="tickets_building"),
