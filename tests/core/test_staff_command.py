@@ -37,8 +37,20 @@ def projects_of(username):
 
 def test_add_creates_a_staff_member_who_can_log_in(client, project):
     """`staff add` makes a user with name, role, project and password who can log in at once."""
-    output = staff("add", "zhangsan", "--name", "张三", "--role", "desk", "--project", "east",
-                   "--password", "Desk-pass-2026", "--phone", "13800001111")
+    output = staff(
+        "add",
+        "zhangsan",
+        "--name",
+        "张三",
+        "--role",
+        "desk",
+        "--project",
+        "east",
+        "--password",
+        "Desk-pass-2026",
+        "--phone",
+        "13800001111",
+    )
     assert "zhangsan" in output and "roles=desk" in output and "projects=east" in output
     user = User.objects.get(username="zhangsan")
     assert user.get_full_name() == "张三"
@@ -49,8 +61,18 @@ def test_add_creates_a_staff_member_who_can_log_in(client, project):
 
 def test_add_on_an_existing_user_updates_only_what_is_given(project, other_project):
     """Running `staff add` again changes the given fields and keeps the rest."""
-    staff("add", "lisi", "--name", "李四", "--role", "butler", "--project", "east",
-          "--password", "Butler-pass-2026")
+    staff(
+        "add",
+        "lisi",
+        "--name",
+        "李四",
+        "--role",
+        "butler",
+        "--project",
+        "east",
+        "--password",
+        "Butler-pass-2026",
+    )
     output = staff("add", "lisi", "--project", "east", "--project", "west")
     assert output.startswith("Updated")
     assert roles_of("lisi") == ["butler"]

@@ -55,8 +55,10 @@ def test_demo_has_two_estates_of_about_300_households(seeded):
     projects = Project.objects.annotate(n=Count("buildings")).order_by("code")
     assert [(p.name, p.n) for p in projects] == [("翠湖名苑", 3), ("锦绣华庭", 3)]
     for project in projects:
-        assert all(b.butler and b.butler.groups.filter(name=Role.BUTLER).exists()
-                   for b in project.buildings.all())
+        assert all(
+            b.butler and b.butler.groups.filter(name=Role.BUTLER).exists()
+            for b in project.buildings.all()
+        )
     assert 280 <= Household.objects.count() <= 320
     unit = Unit.objects.get(project__code="jinxiu", code="3-1502")
     assert unit.floor == 15
@@ -91,13 +93,29 @@ def test_demo_keeps_unit_history_and_decorations(seeded):
         assert current.moved_in_on >= household.moved_out_on
         assert household.changes.filter(action="moved_out").exists()
     assert set(Decoration.objects.values_list("status", flat=True)) == {
-        "applied", "approved", "in_progress", "inspected"}
+        "applied",
+        "approved",
+        "in_progress",
+        "inspected",
+    }
 
 
 def test_demo_logins_cover_every_role_and_scope(seeded):
     """Every role has a demo login with the documented password; desk2 sees only one project."""
-    for username in ["desk", "desk2", "butler", "butler2", "supervisor", "manager", "cashier",
-                     "engineer", "cleaner", "greener", "security", "admin"]:
+    for username in [
+        "desk",
+        "desk2",
+        "butler",
+        "butler2",
+        "supervisor",
+        "manager",
+        "cashier",
+        "engineer",
+        "cleaner",
+        "greener",
+        "security",
+        "admin",
+    ]:
         assert login(username) is not None, username
     desk = login("desk")
     roles = set()
