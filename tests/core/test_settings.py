@@ -135,3 +135,22 @@ def test_celery_broker_url_wins_over_redis_url(tmp_path):
         tmp_path,
     )
     assert values["CELERY_BROKER_URL"] == "redis://broker:6379/1"
+
+
+def test_compose_runs_one_beat_and_migrates_first():
+    """docker compose runs web, worker and one beat on PostgreSQL and Redis, after migrate."""
+    import yaml
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    assert {"web", "worker", "beat", "db", "redis", "migrate"} <= set(services)
+    assert services["db"]["image"] == "postgres:16" and services["redis"]["image"] == "redis:7"
+    assert services["beat"]["deploy"]["replicas"] == 1
+    assert "beat" in services["beat"]["command"] and "gunicorn" in services["web"]["command"]
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        assert env["DATABASE_URL"].startswith("postgres://")
+        assert env["CELERY_BROKER_URL"].startswith("redis://")
+        assert "settings_production" in env["DJANGO_SETTINGS_MODULE"]
+        assert services[name]["depends_on"]["migrate"]["condition"] == (
+            "service_completed_successfully"
+        )
