@@ -159,6 +159,24 @@ def month_register(
     return qs.order_by("household__unit__code", "place", "id")
 
 
+def paid_orders_charged(
+    *, project_id: int, done_from: dt.datetime | None = None, done_before: dt.datetime | None = None
+) -> QuerySet[Ticket]:
+    """Finished paid orders with the fee charged, for the cashier (billing reads them here;
+    a voided order is never among them)."""
+    qs = Ticket.objects.filter(
+        project_id=project_id,
+        paid=True,
+        fee_charged__isnull=False,
+        done_at__isnull=False,
+    ).exclude(status=TicketStatus.VOIDED)
+    if done_from is not None:
+        qs = qs.filter(done_at__gte=done_from)
+    if done_before is not None:
+        qs = qs.filter(done_at__lt=done_before)
+    return qs.select_related("household__unit").order_by("done_at", "id")
+
+
 # --- Liaison forms and contracts -------------------------------------------------------------
 
 

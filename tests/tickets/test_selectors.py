@@ -1,0 +1,78 @@
+"""Reads of work orders: what the cashier, the month end and the household file get."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from tickets import selectors, services
+
+from .factories import register
+
+pytestmark = pytest.mark.django_db
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def _done(household, desk_user, engineer, **kwargs):
+    ticket = register(household=household, by=desk_user, **kwargs)
+    if ticket.paid:
+        services.ticket_quote_acknowledge(ticket=ticket, by=desk_user, fee_quote="50")
+    services.ticket_dispatch(ticket=ticket, by=desk_user, assignee=engineer)
+    services.ticket_arrive(ticket=ticket, by=engineer)
+    services.ticket_complete(ticket=ticket, by=engineer, fee_charged="50" if ticket.paid else None)
+    return ticket
+
+
+def test_cashier_gets_finished_paid_orders_but_never_voided_ones(household, desk_user, engineer):
+    """The cashier's list has each finished paid order with its fee; free, unfinished and
+    voided orders are left out."""
+    with time_machine.travel(dt.datetime(2026, 11, 25, 10, tzinfo=SH), tick=False):
+        charged = _done(household, desk_user, engineer, paid=True)
+        _done(household, desk_user, engineer)
+        register(household=household, by=desk_user, paid=True)
+        voided = _done(household, desk_user, engineer, paid=True)
+        services.ticket_void(ticket=voided, by=desk_user, reason="收错")
+    rows = list(selectors.paid_orders_charged(project_id=household.project_id))
+    assert [(t.serial, str(t.fee_charged)) for t in rows] == [(charged.serial, "50.00")]
+    later = dt.datetime(2026, 11, 26, tzinfo=SH)
+    assert not selectors.paid_orders_charged(project_id=household.project_id, done_from=later)
+
+
+def test_month_register_lists_the_months_orders_by_customer(household, second_household, desk_user):
+    """The month-end register holds the month's orders (not complaints), sorted by unit."""
+    with time_machine.travel(dt.datetime(2026, 11, 3, 10, tzinfo=SH), tick=False):
+        first = register(household=household, by=desk_user)
+        second = register(household=second_household, by=desk_user, kind="greening")
+        register(
+            household=household,
+            by=desk_user,
+            kind="complaint",
+            complaint={"category": "other", "reason": "service_quality"},
+        )
+    with time_machine.travel(dt.datetime(2026, 12, 1, 10, tzinfo=SH), tick=False):
+        register(household=household, by=desk_user)
+    rows = selectors.month_register(
+        user=desk_user, project_id=household.project_id, year=2026, month=11
+    )
+    assert [t.serial for t in rows] == [second.serial, first.serial]
+    paid = selectors.month_register(
+        user=desk_user, project_id=household.project_id, year=2026, month=11, paid_only=True
+    )
+    assert [t.serial for t in paid] == [second.serial]
+
+
+def test_household_file_shows_its_orders_with_their_timelines(
+    django_assert_num_queries, household, desk_user, engineer
+):
+    """A household's orders come newest first with their timelines in a fixed number of queries."""
+    older = register(household=household, by=desk_user)
+    services.ticket_dispatch(ticket=older, by=desk_user, assignee=engineer)
+    newer = register(household=household, by=desk_user)
+    reader = type(desk_user).objects.get(pk=desk_user.pk)
+    with django_assert_num_queries(3):
+        rows = selectors.household_tickets(user=reader, household_id=household.pk)
+        timelines = [[e.action for e in t.events.all()] for t in rows]
+    assert [t.serial for t in rows] == [newer.serial, older.serial]
+    assert timelines == [["register"], ["register", "dispatch"]]
