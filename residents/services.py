@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from sequences import get_next_value
 
 from frontdesk.core.errors import ApplicationError
-from frontdesk.core.models import Project
+from frontdesk.core.models import Membership, Project
 
 from .choices import (
     CardStatus,
@@ -149,6 +149,56 @@ def unit_create(
     )
     _full_clean(unit)
     unit.save()
+    return unit
+
+
+BUILDING_FIELDS = {"name", "floors", "butler"}
+
+
+@transaction.atomic
+def building_update(*, building: Building, data: Mapping[str, Any], by: Any) -> Building:
+    """Rename a building, correct its floors, or hand it to another butler.
+
+    The butler must work in the building's project.
+    """
+    butler = data.get("butler")
+    if (
+        butler is not None
+        and not Membership.objects.filter(user=butler, project_id=building.project_id).exists()
+    ):
+        raise ApplicationError(
+            fields={"butler": [_("The butler must be a staff member of this project.")]}
+        )
+    changes = _update(building, data, allowed=BUILDING_FIELDS)
+    _full_clean(building)
+    if changes:
+        building.save()
+    return building
+
+
+UNIT_FIELDS = {"floor", "floor_area", "unit_type"}
+
+
+@transaction.atomic
+def unit_update(*, unit: Unit, data: Mapping[str, Any], by: Any) -> Unit:
+    """Correct a unit's floor, floor area or type (its status follows move-in and decoration).
+
+    The correction is written into the history of the unit's current household,
+    since the floor area is what its fees are charged on.
+    """
+    changes = _update(unit, data, allowed=UNIT_FIELDS)
+    _full_clean(unit)
+    if changes:
+        unit.save()
+        current = Household.objects.filter(unit=unit, moved_out_on__isnull=True).first()
+        if current is not None:
+            record_change(
+                household=current,
+                actor=by,
+                action=ChangeAction.UPDATED,
+                instance=unit,
+                changes=changes,
+            )
     return unit
 
 

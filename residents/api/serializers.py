@@ -13,6 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
 from django.urls import reverse
@@ -173,6 +174,23 @@ class BuildingInputSerializer(serializers.Serializer):
         return attrs
 
 
+class BuildingUpdateSerializer(serializers.ModelSerializer):
+    # Staff of the user's own projects; the service checks the building's project.
+    butler = ScopedPrimaryKeyRelatedField(
+        label=_("Butler"),
+        queryset=get_user_model().objects.filter(is_active=True).distinct(),
+        project_path="memberships__project",
+        allow_null=True,
+        required=False,
+        help_text=_("Staff user id; the butler must work in the building's project."),
+    )
+
+    class Meta:
+        model = Building
+        fields = ["name", "floors", "butler"]
+        extra_kwargs = {"floors": {"min_value": 1}}
+
+
 class UnitSerializer(OutputSerializer):
     building_number = serializers.CharField(
         label=_("Building number"), source="building.number", read_only=True
@@ -217,6 +235,13 @@ class UnitInputSerializer(serializers.ModelSerializer):
                 }
             )
         return attrs
+
+
+class UnitUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["floor", "floor_area", "unit_type"]
+        extra_kwargs = {"floor_area": {"min_value": Decimal("0.01")}}
 
 
 # --- Persons ----------------------------------------------------------------

@@ -162,32 +162,60 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
 # --- The estate ----------------------------------------------------------------
 
 
-@extend_schema_view(create=_creates(s.BuildingInputSerializer, s.BuildingSerializer))
+@extend_schema_view(
+    create=_creates(s.BuildingInputSerializer, s.BuildingSerializer),
+    partial_update=_writes(s.BuildingUpdateSerializer, s.BuildingSerializer),
+)
 class BuildingViewSet(FileViewSet):
     """Buildings of the user's projects, with their butler."""
 
+    http_method_names = ["get", "post", "patch", "head", "options"]
     queryset = Building.objects.select_related("butler")
     serializer_class = s.BuildingSerializer
     filterset_class = filtersets.BuildingFilterSet
-    input_serializer_classes = {"create": s.BuildingInputSerializer}
-    action_permissions = {**READ, "create": ["residents.add_building"]}
+    input_serializer_classes = {
+        "create": s.BuildingInputSerializer,
+        "partial_update": s.BuildingUpdateSerializer,
+    }
+    action_permissions = {
+        **READ,
+        "create": ["residents.add_building"],
+        "partial_update": ["residents.change_building"],
+    }
 
     def perform_service_create(self, data: dict[str, Any]) -> Model:
         return services.building_create(**data)
 
+    def perform_service_update(self, instance: Building, data: dict[str, Any]) -> Model:
+        return services.building_update(building=instance, data=data, by=self.request.user)
 
-@extend_schema_view(create=_creates(s.UnitInputSerializer, s.UnitSerializer))
+
+@extend_schema_view(
+    create=_creates(s.UnitInputSerializer, s.UnitSerializer),
+    partial_update=_writes(s.UnitUpdateSerializer, s.UnitSerializer),
+)
 class UnitViewSet(FileViewSet):
-    """Units; a new unit is created vacant."""
+    """Units; a new unit is created vacant, and its status follows move-in and decoration."""
 
+    http_method_names = ["get", "post", "patch", "head", "options"]
     queryset = Unit.objects.select_related("building")
     serializer_class = s.UnitSerializer
     filterset_class = filtersets.UnitFilterSet
-    input_serializer_classes = {"create": s.UnitInputSerializer}
-    action_permissions = {**READ, "create": ["residents.add_unit"]}
+    input_serializer_classes = {
+        "create": s.UnitInputSerializer,
+        "partial_update": s.UnitUpdateSerializer,
+    }
+    action_permissions = {
+        **READ,
+        "create": ["residents.add_unit"],
+        "partial_update": ["residents.change_unit"],
+    }
 
     def perform_service_create(self, data: dict[str, Any]) -> Model:
         return services.unit_create(**data)
+
+    def perform_service_update(self, instance: Unit, data: dict[str, Any]) -> Model:
+        return services.unit_update(unit=instance, data=data, by=self.request.user)
 
 
 # --- Households ----------------------------------------------------------------

@@ -13,6 +13,7 @@ from residents import services
 from residents.choices import CardStatus, DecorationStatus, UnitStatus
 from residents.models import (
     Attachment,
+    Building,
     Card,
     ChangeRecord,
     Decoration,
@@ -21,6 +22,7 @@ from residents.models import (
     Note,
     Person,
     Unit,
+    Vehicle,
 )
 from tests.factories import (
     BuildingFactory,
@@ -576,7 +578,9 @@ def test_household_list_and_detail_query_counts(
 
 DETAIL_QUERIES = {
     # resource: (model, queries) -- the row with its joins, plus one per prefetched list
+    "buildings": (Building, 1),
     "units": (Unit, 1),
+    "vehicles": (Vehicle, 1),
     "persons": (Person, 1),
     "cards": (Card, 1),
     "decorations": (Decoration, 3),
@@ -660,3 +664,41 @@ def test_api_docs_page_loads_everything_from_this_server(api_client):
     assert "http://" not in html
     assert "https://" not in html
     assert "//cdn" not in html
+
+
+# --- Buildings and units ----------------------------------------------------------
+
+
+def test_building_is_handed_to_another_butler_of_the_project(
+    api_client, supervisor, building, other_desk_user
+):
+    """A supervisor sets a building's butler; staff of another project are refused."""
+    from frontdesk.core.roles import Role
+    from tests.factories import UserFactory
+
+    new_butler = UserFactory(role=Role.BUTLER, projects=[building.project])
+    api_client.force_authenticate(supervisor)
+    url = f"{API}/buildings/{building.pk}/"
+    response = api_client.patch(url, {"butler": new_butler.pk}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["butler"] == new_butler.pk
+    refused = api_client.patch(url, {"butler": other_desk_user.pk}, format="json")
+    assert refused.status_code == 400
+    assert "butler" in refused.json()
+    building.refresh_from_db()
+    assert building.butler == new_butler
+
+
+def test_unit_floor_area_correction_is_recorded_in_the_households_history(desk_api, household):
+    """A floor area correction shows in the current household's history; status stays put."""
+    url = f"{API}/units/{household.unit_id}/"
+    response = desk_api.patch(url, {"floor_area": "92.00"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["floor_area"] == "92.00"
+    line = desk_api.get(f"{API}/changes/?household={household.pk}").json()["results"][0]
+    assert line["changes"]["floor_area"] == ["89.50", "92.00"]
+    assert desk_api.patch(url, {"floor_area": "0"}, format="json").status_code == 400
+    before = household.unit.status
+    desk_api.patch(url, {"status": UnitStatus.DECORATING}, format="json")
+    household.unit.refresh_from_db()
+    assert household.unit.status == before != UnitStatus.DECORATING
