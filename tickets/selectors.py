@@ -117,10 +117,13 @@ def ticket_detail(*, user: Any, ticket_id: int) -> Ticket:
 
 
 def household_tickets(*, user: Any, household_id: int, limit: int = 100) -> list[Ticket]:
-    """A household's orders for its file, newest first, with their timelines."""
-    return list(
-        ticket_list(user=user, filters={"household_id": household_id}, with_timeline=True)[:limit]
+    """A household's orders for its file, newest first, with their timelines and callbacks
+    (a fixed number of queries)."""
+    qs = ticket_list(user=user, filters={"household_id": household_id}, with_timeline=True)
+    qs = qs.prefetch_related(
+        Prefetch("callbacks", queryset=Callback.objects.select_related("by").order_by("at", "id"))
     )
+    return list(qs[:limit])
 
 
 def open_tickets_of_day(*, user: Any, project_id: int, day: dt.date) -> QuerySet[Ticket]:

@@ -66,13 +66,15 @@ def test_month_register_lists_the_months_orders_by_customer(household, second_ho
 def test_household_file_shows_its_orders_with_their_timelines(
     django_assert_num_queries, household, desk_user, engineer
 ):
-    """A household's orders come newest first with their timelines in a fixed number of queries."""
+    """A household's orders come newest first with their timelines and callbacks, in a fixed
+    number of queries."""
     older = register(household=household, by=desk_user)
     services.ticket_dispatch(ticket=older, by=desk_user, assignee=engineer)
     newer = register(household=household, by=desk_user)
     reader = type(desk_user).objects.get(pk=desk_user.pk)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         rows = selectors.household_tickets(user=reader, household_id=household.pk)
         timelines = [[e.action for e in t.events.all()] for t in rows]
+        assert [list(t.callbacks.all()) for t in rows] == [[], []]
     assert [t.serial for t in rows] == [newer.serial, older.serial]
     assert timelines == [["register"], ["register", "dispatch"]]
