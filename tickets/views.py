@@ -37,6 +37,7 @@ from residents.selectors import household_list
 from . import selectors, services
 from .choices import (
     OPEN_STATUSES,
+    UNRETURNED_STATUSES,
     Department,
     LiaisonStatus,
     Priority,
@@ -148,6 +149,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             "current_department": request.GET.getlist("department"),
             "department_query": department_params.urlencode(),
             "kinds": list(TicketKind.choices),
+            "current_kind": request.GET.getlist("kind"),
+            "priorities": list(Priority.choices),
+            "current_priority": request.GET.getlist("priority"),
         },
     )
 
@@ -340,9 +344,32 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "liaisons": list(ticket.liaison_forms.all()),
             "resident_link": resident_url(ticket, request),
             "is_open": ticket.status in OPEN_STATUSES,
+            "overdue": ticket.due_at is not None
+            and ticket.status in UNRETURNED_STATUSES
+            and ticket.due_at < timezone.now(),
+            "primary_actions": PRIMARY_ACTIONS,
             "steps": _steps(ticket),
         },
     )
+
+
+# The step the order waits for in each status: drawn as a filled button or an open form.
+PRIMARY_ACTIONS = frozenset(
+    {
+        "dispatch",
+        "accept",
+        "arrive",
+        "complete",
+        "return",
+        "callback",
+        "close",
+        "resume",
+        "butler_reply",
+        "answer",
+        "sign_off",
+        "confirm",
+    }
+)
 
 
 def _has(ticket: Ticket, name: str) -> bool:

@@ -44,6 +44,7 @@ def test_register_dispatch_and_print_a_repair(page, desk_user, household, tmp_pa
     page.wait_for_selector("#id_matter:focus")
     page.keyboard.type("卫生间地漏堵塞，水漫到客厅")
     page.check("#id_address_confirmed")
+    page.screenshot(path=str(tmp_path / "register-page.png"), full_page=True)
     page.focus("#id_matter")
     page.keyboard.press("Enter")
     page.wait_for_url("**/tickets/*/")
@@ -59,6 +60,11 @@ def test_register_dispatch_and_print_a_repair(page, desk_user, household, tmp_pa
     assert ticket.status == TicketStatus.DISPATCHED and ticket.assignee == engineer
     assert page.locator(".badge.st-dispatched").count() >= 1
     page.screenshot(path=str(tmp_path / "order-page.png"), full_page=True)
+
+    page.goto("/tickets/?status=dispatched")
+    assert ticket.serial in page.content()
+    page.screenshot(path=str(tmp_path / "queue-page.png"), full_page=True)
+    page.goto(f"/tickets/{ticket.pk}/")
 
     with page.expect_download() as download_info:
         page.click("#download-pdf")
