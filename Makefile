@@ -51,8 +51,7 @@ lint: $(STAMP)
 	  ALLOWED_HOSTS=desk.example.com $(PY) manage.py check --deploy --fail-level WARNING
 
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*'
-	$(PY) manage.py makemessages -d djangojs -l zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'static/vendor/*'
+	$(PY) manage.py makemessages -l zh_Hans --no-location --no-obsolete --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 bench: $(STAMP)
