@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
 from django.urls import reverse
@@ -51,8 +52,9 @@ RAW_ID = {"base_template": "input.html", "input_type": "number"}
 
 
 def _user(serializer_field: serializers.Field) -> Any:
+    """The requesting user; without a request, an anonymous one (who sees everything masked)."""
     request = serializer_field.context.get("request")
-    return getattr(request, "user", None)
+    return getattr(request, "user", None) or AnonymousUser()
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
@@ -74,20 +76,14 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self) -> QuerySet[Any]:
         queryset = super().get_queryset()
-        user = _user(self)
-        if user is None:
-            return queryset.none()
-        return scope(queryset, user, self.project_path)
+        return scope(queryset, _user(self), self.project_path)
 
 
 class ScopedProjectField(ScopedPrimaryKeyRelatedField):
     """A project id, among the projects the user works in."""
 
     def get_queryset(self) -> QuerySet[Any]:
-        user = _user(self)
-        if user is None:
-            return Project.objects.none()
-        return projects_for(user)
+        return projects_for(_user(self))
 
 
 @extend_schema_field(

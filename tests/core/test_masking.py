@@ -126,3 +126,11 @@ def test_the_browsable_edit_form_is_masked_as_well(api_client, butler, household
     html = api_client.get(f"{API}/persons/{person.pk}/", HTTP_ACCEPT="text/html").content.decode()
     assert ID_NUMBER not in html
     assert "110105********002X" in html
+
+
+def test_a_person_rendered_without_a_request_is_masked(household):
+    """Rendering a person outside a request (an export, a task) shows masked data, never full."""
+    from residents.api.serializers import PersonSerializer
+
+    data = PersonSerializer(household.persons.get()).data
+    assert (data["phone"], data["id_number"]) == ("138****5678", "110105********002X")
