@@ -381,3 +381,19 @@ def test_resident_link_tampered_or_expired_is_refused(client, desk_user, househo
         expired = client.get(url)
         assert expired.status_code == 410
         assert "expired" in expired.content.decode()
+
+
+def test_queue_and_api_return_the_same_rows_for_a_query_string(
+    client, desk_api, desk_user, household
+):
+    """?kind=…&status=…&q=… means the same on the queue page and in /api/v1/tickets/."""
+    repair = register(household=household, by=desk_user, matter="阳台漏水")
+    register(household=household, by=desk_user, matter="阳台灯不亮")
+    register(household=household, by=desk_user, kind="housekeeping", matter="阳台保洁")
+    services.ticket_void(ticket=repair, reason="重复", by=desk_user)
+    query = "kind=repair&status=registered&q=阳台"
+    client.force_login(desk_user)
+    page_ids = [t.pk for t in client.get(reverse("tickets:queue") + "?" + query).context["rows"]]
+    api_ids = [row["id"] for row in desk_api.get("/api/v1/tickets/?" + query).json()["results"]]
+    assert page_ids == api_ids
+    assert len(page_ids) == 1
