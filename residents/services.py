@@ -596,6 +596,25 @@ def decoration_pass_issue(
 
 
 @transaction.atomic
+def decoration_pass_return(
+    *, worker_pass: DecorationWorkerPass, returned_on: dt.date, by: Any
+) -> DecorationWorkerPass:
+    """The worker hands the pass back at the desk; a pass is returned once."""
+    if worker_pass.returned_on is not None:
+        raise ApplicationError(fields={"returned_on": [_("This pass has already been returned.")]})
+    worker_pass.returned_on = returned_on
+    worker_pass.save(update_fields=["returned_on"])
+    record_change(
+        household=worker_pass.decoration.household,
+        actor=by,
+        action=ChangeAction.UPDATED,
+        instance=worker_pass,
+        changes={"returned_on": ["", str(returned_on)]},
+    )
+    return worker_pass
+
+
+@transaction.atomic
 def decoration_inspect(
     *,
     decoration: Decoration,

@@ -652,6 +652,10 @@ class WorkerPassInputSerializer(serializers.ModelSerializer):
         fields = ["name", "phone", "id_number", "valid_until"]
 
 
+class WorkerPassReturnSerializer(serializers.Serializer):
+    returned_on = serializers.DateField(label=_("Returned on"))
+
+
 class InspectionInputSerializer(serializers.ModelSerializer):
     class Meta:
         model = DecorationInspection

@@ -14,8 +14,9 @@ from typing import Any, ClassVar
 
 from django.db.models import Model, Prefetch, QuerySet
 from django.http import FileResponse
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -420,6 +421,7 @@ class DecorationViewSet(FileViewSet):
         "create": s.DecorationInputSerializer,
         "set_status": s.DecorationStatusSerializer,
         "issue_pass": s.WorkerPassInputSerializer,
+        "return_pass": s.WorkerPassReturnSerializer,
         "inspect": s.InspectionInputSerializer,
     }
     change = ["residents.change_decoration"]
@@ -428,6 +430,7 @@ class DecorationViewSet(FileViewSet):
         "create": ["residents.add_decoration"],
         "set_status": change,
         "issue_pass": change,
+        "return_pass": change,
         "inspect": change,
     }
 
@@ -461,6 +464,23 @@ class DecorationViewSet(FileViewSet):
         )
         body = s.WorkerPassSerializer(worker_pass, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED)
+
+    @_writes(
+        s.WorkerPassReturnSerializer,
+        s.WorkerPassSerializer,
+        summary="Record a worker pass handed back at the desk",
+        parameters=[OpenApiParameter("pass_id", int, OpenApiParameter.PATH)],
+    )
+    @action(detail=True, methods=["post"], url_path=r"passes/(?P<pass_id>\d+)/return")
+    def return_pass(self, request: Request, pk: str | None = None, pass_id: str = "") -> Response:
+        decoration = self.get_object()
+        worker_pass = get_object_or_404(decoration.worker_passes.all(), pk=pass_id)
+        data = self.valid_input(request)
+        worker_pass = services.decoration_pass_return(
+            worker_pass=worker_pass, by=request.user, **data
+        )
+        body = s.WorkerPassSerializer(worker_pass, context=self.get_serializer_context()).data
+        return Response(body)
 
     @_creates(
         s.InspectionInputSerializer,

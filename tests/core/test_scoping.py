@@ -165,6 +165,12 @@ def test_a_row_of_another_project_is_a_404(desk_api, foreign_household):
         f"{API}/cards/{card.pk}/status/", {"status": "lost", "on": "2026-11-23"}, format="json"
     )
     assert lost.status_code == 404
+    back = desk_api.post(
+        f"{API}/decorations/{decoration.pk}/passes/1/return/",
+        {"returned_on": "2026-11-23"},
+        format="json",
+    )
+    assert back.status_code == 404
     foreign_household.refresh_from_db()
     person.refresh_from_db()
     card.refresh_from_db()

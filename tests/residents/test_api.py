@@ -399,6 +399,12 @@ def test_decoration_from_application_to_final_inspection(desk_api, household):
     )
     assert worker.status_code == 201, worker.json()
     assert worker.json()["pass_number"] == f"{decoration}-01"
+    back = f"{API}/decorations/{decoration}/passes/{worker.json()['id']}/return/"
+    returned = desk_api.post(back, {"returned_on": "2026-12-31"}, format="json")
+    assert returned.json()["returned_on"] == "2026-12-31"
+    twice = desk_api.post(back, {"returned_on": "2027-01-02"}, format="json")
+    assert twice.status_code == 400
+    assert "returned_on" in twice.json()
     inspection = desk_api.post(
         f"{API}/decorations/{decoration}/inspections/",
         {"kind": "final", "inspected_on": "2026-12-31", "result": "passed"},
