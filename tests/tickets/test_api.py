@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
 from tickets import services
+from tickets.choices import TicketStatus
 from tickets.models import Ticket
 
 from .factories import TicketEventFactory, TicketFactory, register
@@ -245,7 +246,7 @@ def test_illegal_steps_are_refused_with_a_clear_message(household, desk_user, en
     ok(post(desk, pk, "void", reason="登记错误"))
     completed = post(desk, pk, "complete")
     assert completed.status_code == 400
-    assert "Voided" in completed.json()["non_field_errors"][0]
+    assert str(TicketStatus.VOIDED.label) in completed.json()["non_field_errors"][0]
     again = post(desk, pk, "void", reason="再次")
     assert again.status_code == 400 and "non_field_errors" in again.json()
     no_reason = post(desk, register(household=household, by=desk_user).pk, "void")
