@@ -50,13 +50,14 @@ def test_missing_password_is_a_400_on_that_field(api_client, desk_user):
 
 
 def test_without_credentials_or_with_a_bad_token_nothing_is_shown(api_client, household):
-    """No credentials, or an unknown token, are refused with no rows in the answer."""
+    """No credentials, or an unknown token, are a 401 asking for a token, with no rows."""
     anonymous = api_client.get("/api/v1/households/")
-    assert anonymous.status_code == 403
+    assert anonymous.status_code == 401
+    assert anonymous["WWW-Authenticate"] == "Token"
     assert "results" not in anonymous.json()
     api_client.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef")
     forged = api_client.get("/api/v1/households/")
-    assert forged.status_code == 403
+    assert forged.status_code == 401
     assert "results" not in forged.json()
 
 

@@ -253,7 +253,7 @@ def test_attachment_is_downloaded_through_the_api_not_the_media_url(desk_api, ho
     assert response.status_code == 200
     assert b"".join(response.streaming_content).decode() == "户型图"
     desk_api.force_authenticate(None)
-    assert desk_api.get(created["download_url"]).status_code == 403
+    assert desk_api.get(created["download_url"]).status_code == 401
 
 
 # --- Persons, vehicles, cards ----------------------------------------------------
