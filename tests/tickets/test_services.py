@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 
 from frontdesk.core.deadlines import deadlines_of
 from frontdesk.core.errors import ApplicationError
-from frontdesk.core.models import Deadline, DeadlinePolicy
+from frontdesk.core.models import Deadline, DeadlinePolicy, Notification
 from tickets import services
 from tickets.choices import TicketKind, TicketStatus
 from tickets.models import Callback, ComplaintDetail, Ticket, TicketEvent
@@ -868,3 +868,53 @@ def test_printing_is_counted_on_the_order(household, desk_user):
     assert services.ticket_record_print(ticket=ticket, by=desk_user) == 1
     assert services.ticket_record_print(ticket=ticket, by=desk_user) == 2
     assert actions(ticket).count("print") == 2
+
+
+# --- Who is told -----------------------------------------------------------------------------
+
+
+def test_dispatch_tells_the_worker_and_the_buildings_butler(household, desk_user, engineer, butler):
+    """A dispatched repair reaches its worker and the building's butler; a follow-up call
+    reaches the worker again."""
+    ticket = register(household=household, by=desk_user, matter="厨房漏水")
+    services.ticket_dispatch(ticket=ticket, by=desk_user, assignee=engineer)
+    services.ticket_follow_up(ticket=ticket, by=desk_user, note="住户再次来电")
+    told = sorted(Notification.objects.values_list("user__username", "topic"))
+    assert told == [
+        ("butler1", "ticket.dispatched"),
+        ("engineer1", "ticket.dispatched"),
+        ("engineer1", "ticket.follow_up"),
+    ]
+    notice = Notification.objects.get(user=engineer, topic="ticket.dispatched")
+    assert ticket.serial in notice.title and notice.url.endswith(f"/{ticket.pk}/")
+
+
+def test_emergency_is_delivered_at_once_and_a_referral_reaches_the_manager(
+    building, desk_user, butler, manager, supervisor
+):
+    """An emergency reaches the butler at any hour; a complaint referred to the service-center
+    manager reaches the manager, not the supervisor."""
+    night = dt.datetime(2026, 11, 28, 23, 0, tzinfo=SH)  # a Saturday night
+    with time_machine.travel(night, tick=False):
+        ticket = services.ticket_register(
+            project=building.project,
+            kind="complaint",
+            matter="电梯困人无人响应",
+            by=desk_user,
+            building=building,
+            place="lift",
+            reporter_name="李女士",
+            priority="emergency",
+            complaint={"category": "security", "reason": "emergency", "temper": "angry"},
+        )
+        services.ticket_dispatch(ticket=ticket, by=desk_user)
+        services.complaint_refer(
+            ticket=ticket, by=butler, referred_to="service_center_manager", note="需经理出面"
+        )
+    to_butler = Notification.objects.get(user=butler)
+    assert (to_butler.deliver_at, to_butler.is_emergency) == (night, True)
+    assert list(
+        Notification.objects.filter(topic="complaint.referred").values_list(
+            "user__username", flat=True
+        )
+    ) == ["manager1"]

@@ -20,6 +20,7 @@ from frontdesk.core import deadlines as promises
 from frontdesk.core.calendar import calendar_for
 from frontdesk.core.errors import ApplicationError
 from frontdesk.core.models import DeadlineState, Membership
+from frontdesk.core.notifications import notify, users_with_role
 from frontdesk.core.roles import Role
 
 from ..choices import (
@@ -136,6 +137,38 @@ def _ticket_url(ticket: Ticket) -> str:
         return reverse("tickets:detail", args=[ticket.pk])
     except NoReverseMatch:
         return ""
+
+
+# Notification topics of the work orders (frontdesk.core.notifications).
+TOPIC_DISPATCHED = "ticket.dispatched"
+TOPIC_FOLLOW_UP = "ticket.follow_up"
+TOPIC_REFERRED = "complaint.referred"
+
+
+def _tell(ticket: Ticket, user: Any, topic: str, title: str, body: str = "") -> None:
+    """Tell one person about the order, in the app (and by e-mail where their role says).
+
+    Call inside the step's transaction: the notice exists if and only if the step does.
+    An emergency is delivered at once, anything else in working time.
+    """
+    if user is None or not getattr(user, "is_active", False):
+        return
+    notify(
+        user=user,
+        topic=topic,
+        title=title,
+        body=body or ticket.matter,
+        url=_ticket_url(ticket),
+        project=ticket.project_id,
+        is_emergency=ticket.priority == Priority.EMERGENCY,
+        named=True,
+    )
+
+
+def _tell_role(ticket: Ticket, role: str, topic: str, title: str, body: str = "") -> None:
+    """Tell everyone of the project holding `role`."""
+    for user in users_with_role(project=ticket.project_id, role=role):
+        _tell(ticket, user, topic, title, body)
 
 
 def _promise(

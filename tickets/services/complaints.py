@@ -19,11 +19,13 @@ from ..models import (
     Ticket,
 )
 from .common import (
+    TOPIC_REFERRED,
     _choice,
     _drop_promises,
     _kept,
     _promise,
     _required_text,
+    _tell_role,
     _transition,
 )
 
@@ -151,7 +153,25 @@ def complaint_refer(*, ticket: Ticket, referred_to: str, note: str, by: Any) -> 
         detail.save(update_fields=["referred_to", "referred_at", "referral_note"])
         return {"referred_to": to}
 
-    return _transition(ticket=ticket, action="refer", by=by, note=note or "", apply=apply)
+    def after(t: Ticket) -> None:
+        # The head of customer service is a supervisor; the manager is the manager.
+        role = (
+            Role.MANAGER
+            if t.complaint.referred_to == ReferredTo.SERVICE_CENTER_MANAGER
+            else Role.SUPERVISOR
+        )
+        _tell_role(
+            t,
+            role,
+            TOPIC_REFERRED,
+            _("Complaint %(serial)s referred to you: %(matter)s")
+            % {"serial": t.serial, "matter": t.matter},
+            t.complaint.referral_note,
+        )
+
+    return _transition(
+        ticket=ticket, action="refer", by=by, note=note or "", apply=apply, after=after
+    )
 
 
 @transaction.atomic

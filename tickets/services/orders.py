@@ -49,6 +49,8 @@ from .common import (
     DEPARTMENT_ROLE,
     RETURN_FREE,
     RETURN_PAID,
+    TOPIC_DISPATCHED,
+    TOPIC_FOLLOW_UP,
     _aware,
     _choice,
     _drop_promises,
@@ -63,6 +65,8 @@ from .common import (
     _registered_due,
     _required_text,
     _sync,
+    _tell,
+    _tell_role,
     _transition,
     end_of_working_day,
     next_serial,
@@ -394,6 +398,13 @@ def ticket_dispatch(
             ComplaintDetail.objects.filter(ticket=t).update(
                 butler=t.assignee, butler_reply_due_at=reply.due_at
             )
+            _tell(
+                t,
+                t.assignee,
+                TOPIC_DISPATCHED,
+                _("Complaint %(serial)s to reply to: %(matter)s")
+                % {"serial": t.serial, "matter": t.matter},
+            )
             return
         # Back at the desk by the end of the working day of the work (a paid order: promptly).
         start = t.appointment_at if t.appointment_at and t.appointment_at > now else now
@@ -405,6 +416,14 @@ def ticket_dispatch(
             role=DEPARTMENT_ROLE.get(t.department, Role.DESK),
         )
         t.due_at = back.due_at
+        title = _("Work order %(serial)s: %(matter)s") % {"serial": t.serial, "matter": t.matter}
+        if t.assignee is not None:
+            _tell(t, t.assignee, TOPIC_DISPATCHED, title)
+        else:
+            _tell_role(t, DEPARTMENT_ROLE.get(t.department, Role.DESK), TOPIC_DISPATCHED, title)
+        # The butler of the building is told.
+        if t.building_id is not None and t.building.butler_id not in (None, t.assignee_id):
+            _tell(t, t.building.butler, TOPIC_DISPATCHED, title)
 
     return _transition(ticket=ticket, action="dispatch", by=by, note=note, apply=apply, after=after)
 
@@ -530,6 +549,11 @@ def ticket_transfer(
             )
             if moved.kind != "complaint.butler_reply":
                 t.due_at = moved.due_at
+        title = _("Work order %(serial)s: %(matter)s") % {"serial": t.serial, "matter": t.matter}
+        if t.assignee is not None:
+            _tell(t, t.assignee, TOPIC_DISPATCHED, title)
+        else:
+            _tell_role(t, DEPARTMENT_ROLE.get(t.department, Role.DESK), TOPIC_DISPATCHED, title)
 
     return _transition(
         ticket=ticket, action="transfer", by=by, note=reason or "", apply=apply, after=after
@@ -547,7 +571,19 @@ def ticket_follow_up(*, ticket: Ticket, by: Any, note: str = "") -> Ticket:
             t.priority = Priority.URGENT
         return {"count": t.follow_up_count, "priority": t.priority}
 
-    return _transition(ticket=ticket, action="follow_up", by=by, note=note, apply=apply)
+    def after(t: Ticket) -> None:
+        # Whoever has the order hears that the resident is waiting.
+        _tell(
+            t,
+            t.assignee,
+            TOPIC_FOLLOW_UP,
+            _("The resident called again about %(serial)s") % {"serial": t.serial},
+            note,
+        )
+
+    return _transition(
+        ticket=ticket, action="follow_up", by=by, note=note, apply=apply, after=after
+    )
 
 
 @transaction.atomic
