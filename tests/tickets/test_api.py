@@ -548,3 +548,21 @@ def test_liaison_and_contract_lists_run_a_fixed_number_of_queries(
             assert len(ok(first.get(url + "?page_size=2"))["results"]) == 2
         with django_assert_num_queries(3):
             assert len(ok(second.get(url + "?page_size=20"))["results"]) == 20
+
+
+def test_staff_of_several_projects_name_the_project(household, other_project, desk_user):
+    """Someone working in two projects must say which one an order belongs to, and may only
+    name one of theirs."""
+    from frontdesk.core.models import Membership, Project
+
+    Membership.objects.create(user=desk_user, project=other_project)
+    desk = client_for(desk_user)
+    body = {"kind": "repair", "household": household.pk, "matter": "漏水"}
+    assert "project" in desk.post(URL, body, format="json").json()
+    stranger = Project.objects.create(code="north", name="北苑")
+    refused = desk.post(URL, {**body, "project": stranger.pk}, format="json")
+    assert refused.status_code == 400 and "project" in refused.json()
+    wrong = desk.post(URL, {**body, "project": other_project.pk}, format="json")
+    assert wrong.status_code == 400 and "household" in wrong.json()
+    made = ok(desk.post(URL, {**body, "project": household.project_id}, format="json"), 201)
+    assert made["project"] == household.project_id
