@@ -162,6 +162,21 @@ def month_register(
     return qs.order_by("household__unit__code", "place", "id")
 
 
+def complaints_open_for(
+    *, user: Any, days: int = 7, now: dt.datetime | None = None
+) -> QuerySet[Ticket]:
+    """Complaints still open after `days` days, oldest first (the supervisor follows them)."""
+    since = (now or timezone.now()) - dt.timedelta(days=days)
+    return ticket_list(
+        user=user,
+        filters={
+            "kind": TicketKind.COMPLAINT,
+            "status__in": OPEN_STATUSES,
+            "created_at__lt": since,
+        },
+    ).order_by("created_at", "id")
+
+
 def paid_orders_charged(
     *, project_id: int, done_from: dt.datetime | None = None, done_before: dt.datetime | None = None
 ) -> QuerySet[Ticket]:

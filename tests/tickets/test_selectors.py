@@ -78,3 +78,17 @@ def test_household_file_shows_its_orders_with_their_timelines(
         assert [list(t.callbacks.all()) for t in rows] == [[], []]
     assert [t.serial for t in rows] == [newer.serial, older.serial]
     assert timelines == [["register"], ["register", "dispatch"]]
+
+
+def test_supervisor_sees_complaints_open_for_over_a_week(household, desk_user, supervisor):
+    """Complaints still open after seven days are listed, oldest first; closed ones are not."""
+    complaint = {"category": "cleaning", "reason": "service_quality"}
+    with time_machine.travel(dt.datetime(2026, 11, 2, 10, tzinfo=SH), tick=False):
+        old = register(household=household, by=desk_user, kind="complaint", complaint=complaint)
+        closed = register(household=household, by=desk_user, kind="complaint", complaint=complaint)
+        services.ticket_force_close(ticket=closed, by=supervisor, reason="住户撤诉")
+    with time_machine.travel(dt.datetime(2026, 11, 8, 10, tzinfo=SH), tick=False):
+        register(household=household, by=desk_user, kind="complaint", complaint=complaint)
+    now = dt.datetime(2026, 11, 10, 10, tzinfo=SH)
+    rows = selectors.complaints_open_for(user=supervisor, now=now)
+    assert [t.serial for t in rows] == [old.serial]
