@@ -748,3 +748,7 @@ class ContractVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract} {self.date}"
+
+
+# The supervision side (monthly report, its settings, job runs), seen by Django from here.
+from .reports import ComplaintReport, JobRun, ReportSettings  # noqa: E402, F401
