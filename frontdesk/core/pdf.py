@@ -174,7 +174,7 @@ def qr_data_uri(text: str, *, image: str = "png", scale: int = 4) -> str:
     """
     import segno
 
-    code = segno.make(text, error="m", micro=False)
+    code = segno.make(text, error="m", micro=False, boost_error=False)
     if image == "svg":
         return str(code.svg_data_uri(scale=scale, border=1, dark="#111"))
     return str(code.png_data_uri(scale=scale, border=1))
