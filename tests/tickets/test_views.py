@@ -265,6 +265,71 @@ def test_housekeeping_needs_time_and_on_site_price_before_dispatch(
     act(client, ticket, "dispatch", department="cleaning", assignee=lead.pk)
     ticket.refresh_from_db()
     assert ticket.status == TicketStatus.DISPATCHED and ticket.fee_quote == 200
+    login(client, lead)
+    act(client, ticket, "accept")
+    refused = act(client, ticket, "complete", result="已完成")
+    assert shows(refused, zh("This field is required."))  # a paid order records its fee
+    act(client, ticket, "complete", result="已完成", fee_charged="200")
+    act(client, ticket, "return")
+    login(client, desk_user)
+    act(client, ticket, "callback", reached="0")
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.RETURNED  # nobody answered: still waiting for a call
+    act(client, ticket, "callback", reached="1", satisfaction="satisfied")
+    act(client, ticket, "close")
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.CLOSED and ticket.fee_charged == 200
+
+
+def test_greening_with_a_dissatisfied_callback_opens_a_linked_rework(
+    client, desk_user, household, gardener
+):
+    """Greening: the callback's "not satisfied" with rework opens a linked order from the page."""
+    login(client, desk_user)
+    ticket = register(
+        household=household,
+        by=desk_user,
+        kind="greening",
+        matter="修剪庭院绿篱",
+        paid=False,
+        time_confirmed=True,
+    )
+    act(client, ticket, "dispatch", department="greening", assignee=gardener.pk)
+    login(client, gardener)
+    act(client, ticket, "arrive")
+    act(client, ticket, "complete", result="已修剪")
+    act(client, ticket, "return", late_reason="客户临时外出")
+    login(client, desk_user)
+    page = act(
+        client,
+        ticket,
+        "callback",
+        reached="1",
+        satisfaction="not_satisfied",
+        comment="修剪不整齐",
+        follow_up="rework",
+    )
+    rework = Ticket.objects.get(rework_of=ticket)
+    assert rework.serial.startswith("LH-") and rework.status == TicketStatus.REGISTERED
+    assert rework.serial in " ".join(page_messages(page))
+
+
+def test_convenience_service_follows_the_paid_order_flow(client, desk_user, household):
+    """A water delivery is paid: refused until the fee is acknowledged, then done and returned."""
+    login(client, desk_user)
+    ticket = register(household=household, by=desk_user, kind="convenience", matter="送桶装水两桶")
+    refused = act(client, ticket, "dispatch")
+    assert shows(
+        refused, zh("A paid order is dispatched only once the resident acknowledges the fee.")
+    )
+    act(client, ticket, "acknowledge-quote", fee_quote="36")
+    act(client, ticket, "dispatch")
+    act(client, ticket, "accept")
+    act(client, ticket, "complete", fee_charged="36")
+    act(client, ticket, "return")
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.RETURNED and ticket.department == "customer_service"
+    assert ticket.fee_charged == 36
 
 
 def test_greening_public_order_and_void(client, desk_user, building):
