@@ -60,6 +60,7 @@ UNITS_PER_FLOOR = 36
 HOUSEHOLDS = 100_000
 VACANT_SHARE = 0.01
 DESK_USERNAME = "bench-desk"
+SUPERVISOR_USERNAME = "bench-supervisor"  # a member of every benchmark project
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class Dataset:
 
     project: Project
     user: Any
+    supervisor: Any
     sizes: dict[str, int] = field(default_factory=dict)
     built: list[str] = field(default_factory=list)  # parts built by this run (not reused)
 
@@ -150,7 +152,27 @@ def prepare(*, log: Log) -> Dataset:
         built.append(part.name)
     project = Project.objects.get(code=PROJECT_PLANS[0].code)
     user = get_user_model().objects.get(username=DESK_USERNAME)
-    return Dataset(project=project, user=user, sizes=dataset_sizes(), built=built)
+    return Dataset(
+        project=project,
+        user=user,
+        supervisor=_supervisor(),
+        sizes=dataset_sizes(),
+        built=built,
+    )
+
+
+def _supervisor() -> Any:
+    """The supervisor of both projects (a few rows, made on any run that lacks them)."""
+    user, created = get_user_model().objects.get_or_create(
+        username=SUPERVISOR_USERNAME, defaults={"first_name": "客服主管"}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save()
+        user.groups.add(Group.objects.get(name=str(Role.SUPERVISOR)))
+    for plan in PROJECT_PLANS:
+        Membership.objects.get_or_create(user=user, project=Project.objects.get(code=plan.code))
+    return user
 
 
 def dataset_sizes() -> dict[str, int]:
