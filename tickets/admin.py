@@ -6,6 +6,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from frontdesk.core.admin import ProjectScopedAdminMixin
+
 from .models import (
     Callback,
     ComplaintDetail,
@@ -17,8 +19,11 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Look, never touch: an order's history must match its events."""
+class ReadOnlyAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
+    """Look, never touch: an order's history must match its events.
+
+    Like every admin of the desk, it shows only the user's projects.
+    """
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -61,6 +66,7 @@ class TicketAdmin(ReadOnlyAdmin):
 
 @admin.register(ComplaintDetail)
 class ComplaintDetailAdmin(ReadOnlyAdmin):
+    project_path = "ticket__project"
     list_display = ["ticket", "category", "reason", "temper", "valid"]
     list_filter = ["category", "reason", "valid"]
     list_select_related = ["ticket"]
@@ -69,6 +75,7 @@ class ComplaintDetailAdmin(ReadOnlyAdmin):
 
 @admin.register(Callback)
 class CallbackAdmin(ReadOnlyAdmin):
+    project_path = "ticket__project"
     list_display = ["ticket", "at", "reached", "satisfaction", "improper_charge"]
     list_filter = ["satisfaction", "improper_charge"]
     list_select_related = ["ticket"]
@@ -90,5 +97,5 @@ class MonthlyContractAdmin(ReadOnlyAdmin):
 
 
 @admin.register(TicketSettings)
-class TicketSettingsAdmin(admin.ModelAdmin):
+class TicketSettingsAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
     list_display = ["project", "resident_link_days"]

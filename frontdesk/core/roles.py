@@ -41,20 +41,36 @@ _HOUSEHOLD_EDIT = [
     "residents.add_note",
 ]
 _HOUSEHOLD_VIEW = ["residents.view_household", "residents.view_person"]
+# Work orders change only through their services (the API and pages check the
+# role of each step); these permissions open the read-only admin lists.
+_TICKETS_VIEW = [
+    "tickets.view_ticket",
+    "tickets.view_liaisonform",
+    "tickets.view_monthlycontract",
+]
+_TICKETS_SUPERVISE = [
+    *_TICKETS_VIEW,
+    "tickets.view_complaintdetail",
+    "tickets.view_callback",
+    "tickets.view_ticketsettings",
+    "tickets.change_ticketsettings",
+]
 
 # Which roles may do what. "view_phone" shows full phone numbers; without it a
 # phone shows as 138****5678. "view_id_number" shows full ID numbers.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.DESK: [
         *_HOUSEHOLD_VIEW,
+        *_TICKETS_VIEW,
         *_HOUSEHOLD_EDIT,
         "residents.view_phone",
         "residents.add_unit",
         "residents.change_unit",
     ],
-    Role.BUTLER: [*_HOUSEHOLD_VIEW, *_HOUSEHOLD_EDIT, "residents.view_phone"],
+    Role.BUTLER: [*_HOUSEHOLD_VIEW, *_TICKETS_VIEW, *_HOUSEHOLD_EDIT, "residents.view_phone"],
     Role.SUPERVISOR: [
         *_HOUSEHOLD_VIEW,
+        *_TICKETS_SUPERVISE,
         *_HOUSEHOLD_EDIT,
         "residents.view_phone",
         "residents.view_id_number",
@@ -63,12 +79,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "residents.add_building",
         "residents.change_building",
     ],
-    Role.MANAGER: [*_HOUSEHOLD_VIEW, "residents.view_phone", "residents.view_id_number"],
-    Role.CASHIER: [*_HOUSEHOLD_VIEW, "residents.view_phone"],
-    Role.ENGINEERING: [*_HOUSEHOLD_VIEW],
-    Role.CLEANING: [*_HOUSEHOLD_VIEW],
-    Role.GREENING: [*_HOUSEHOLD_VIEW],
-    Role.SECURITY: [*_HOUSEHOLD_VIEW],
+    Role.MANAGER: [
+        *_HOUSEHOLD_VIEW,
+        *_TICKETS_SUPERVISE,
+        "residents.view_phone",
+        "residents.view_id_number",
+    ],
+    Role.CASHIER: [*_HOUSEHOLD_VIEW, *_TICKETS_VIEW, "residents.view_phone"],
+    Role.ENGINEERING: [*_HOUSEHOLD_VIEW, *_TICKETS_VIEW],
+    Role.CLEANING: [*_HOUSEHOLD_VIEW, *_TICKETS_VIEW],
+    Role.GREENING: [*_HOUSEHOLD_VIEW, *_TICKETS_VIEW],
+    Role.SECURITY: [*_HOUSEHOLD_VIEW, *_TICKETS_VIEW],
 }
 
 
