@@ -34,7 +34,12 @@ MEASUREMENT_MODULES = ("bench.measurements",)
 
 
 def _setup_django() -> None:
-    sys.path.insert(0, str(ROOT))
+    # Run as a script, Python puts bench/ itself first on the path, where its modules
+    # would shadow any installed module of the same name: the repository root goes there.
+    if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":
+        sys.path[0] = str(ROOT)
+    else:
+        sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontdesk.settings")
     # Lockout bookkeeping is not what the benchmark measures.
