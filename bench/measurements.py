@@ -4,9 +4,9 @@ A measurement is a function that receives the shared `Context` and returns the
 call to time (taking the repetition number, so it can rotate through samples),
 or raises `Skip` when what it measures does not exist yet. Its budget is on
 the 95th percentile, in milliseconds. To add a measurement, decorate a
-function with `@measurement(...)` in this module or in a module that
-`bench.run` imports (a later `bench/orders.py` registers the work-order
-measurements against its own dataset part).
+function with `@measurement(...)` in this module or in one listed in
+`MEASUREMENT_MODULES` of `bench/run.py` (a later `bench/orders.py` registers
+the work-order measurements against its own dataset part).
 """
 
 from __future__ import annotations
@@ -34,11 +34,11 @@ PAGE_BUDGET_MS = 200.0
 Call = Callable[[int], Any]
 
 
-class Skip(Exception):  # noqa: N818 - it is a verdict, not an error
+class Skip(Exception):
     """What the measurement times does not exist yet (not a failure)."""
 
 
-class Broken(Exception):  # noqa: N818
+class Broken(Exception):
     """What the measurement times exists but does not answer correctly (a failure)."""
 
 
