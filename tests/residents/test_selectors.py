@@ -25,7 +25,7 @@ def test_short_name_is_matched_from_its_start_and_longer_text_anywhere(household
 
 
 def test_digits_find_a_unit_number_in_any_building_and_any_part_of_a_phone(household, desk_user):
-    """ "1502" finds unit 1502 and a phone with 1502; eleven digits only that phone."""
+    """Four digits find that unit number in any building and any phone holding them."""
     caller = HouseholdFactory(unit=UnitFactory(building=household.unit.building, number="0808"))
     PersonFactory(household=caller, name="李娜", phone="13915020000")
     assert _found(desk_user, "1502") == {household.pk, caller.pk}
