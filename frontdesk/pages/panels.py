@@ -19,6 +19,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from residents.models import Household
+from tickets.choices import TicketKind
+from tickets.selectors import household_tickets
 
 PanelLoader = Callable[[HttpRequest, Household], Mapping[str, Any]]
 
@@ -39,11 +41,26 @@ class BoundPanel:
     data: Mapping[str, Any]
 
 
+def _load_tickets(request: HttpRequest, household: Household) -> Mapping[str, Any]:
+    """The household's work orders and complaints with their timelines (fixed queries)."""
+    return {
+        "tickets": household_tickets(user=request.user, household_id=household.pk),
+        "kinds": TicketKind.choices,
+    }
+
+
 FILE_PANELS: list[Panel] = [
     Panel("unit", _("Unit"), "pages/panels/unit.html", width=4),
     Panel("household", _("Household"), "pages/panels/household.html", width=4),
     Panel("movein", _("Move-in record"), "pages/panels/movein.html", width=4),
     Panel("persons", _("Persons"), "pages/panels/persons.html", width=12),
+    Panel(
+        "tickets",
+        _("Work orders and complaints"),
+        "pages/panels/tickets.html",
+        width=12,
+        load=_load_tickets,
+    ),
     Panel("vehicles", _("Vehicles"), "pages/panels/vehicles.html", width=6),
     Panel("cards", _("Cards"), "pages/panels/cards.html", width=6),
     Panel("decorations", _("Decoration"), "pages/panels/decorations.html", width=12),

@@ -11,6 +11,7 @@ from frontdesk.core.roles import Role
 from residents import services
 from tests.factories import HouseholdFactory, PersonFactory, UnitFactory, UserFactory
 from tests.pages.helpers import fill_file
+from tests.tickets.factories import register
 
 pytestmark = pytest.mark.django_db
 
@@ -198,13 +199,27 @@ def test_file_query_count_is_fixed(client, desk_user, household, django_assert_n
     """The file page costs the same number of queries for a small and a large household."""
     client.force_login(desk_user)
     fill_file(household, desk_user, 1)
-    with django_assert_num_queries(20):
+    register(household=household, by=desk_user, matter="阳台地漏堵塞")
+    with django_assert_num_queries(23):
         small = client.get(file_url(household))
     fill_file(household, desk_user, 4, start=1)
-    with django_assert_num_queries(20):
+    for n in range(4):
+        register(household=household, by=desk_user, matter=f"客厅灯不亮 {n}")
+    with django_assert_num_queries(23):
         large = client.get(file_url(household))
     assert small.status_code == large.status_code == 200
     assert large.content.decode().count("工人") > small.content.decode().count("工人")
+    assert large.content.decode().count("WX-") > small.content.decode().count("WX-")
+
+
+def test_file_lists_the_households_orders_with_their_timeline(client, desk_user, household):
+    """An order registered for the household shows on its file with serial, status and events."""
+    ticket = register(household=household, by=desk_user, matter="卫生间水管爆裂")
+    client.force_login(desk_user)
+    html = client.get(file_url(household)).content.decode()
+    assert ticket.serial in html and "卫生间水管爆裂" in html
+    assert reverse("tickets:detail", kwargs={"pk": ticket.pk}) in html
+    assert f"{reverse('tickets:new')}?household={household.pk}&amp;kind=repair" in html
 
 
 # --- My settings ----------------------------------------------------------------------
