@@ -35,7 +35,9 @@ def test_every_string_is_translated_and_none_is_fuzzy():
 def test_compiled_catalogue_matches_the_source():
     """The committed .mo holds exactly the translations of the .po."""
     compiled = polib.mofile(str(PO.with_suffix(".mo")))
-    source = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural for e in _catalogue().translated_entries()}
+    source = {
+        (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural for e in _catalogue().translated_entries()
+    }
     built = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural for e in compiled if e.msgid}
     assert built == source
 
@@ -53,13 +55,32 @@ def test_catalogue_covers_every_marked_string(tmp_path):
             shutil.copy(source, copy / name)
     (copy / "locale").mkdir()
     subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", "zh_Hans", "--no-location",
-         "--ignore", "tests/*", "--ignore", "bench/*"],
-        cwd=copy, check=True, capture_output=True,
-        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "frontdesk.settings",
-             "FRONTDESK_VAR_DIR": str(tmp_path / "var"), "PYTHONPATH": str(copy)},
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            "zh_Hans",
+            "--no-location",
+            "--ignore",
+            "tests/*",
+            "--ignore",
+            "bench/*",
+        ],
+        cwd=copy,
+        check=True,
+        capture_output=True,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "frontdesk.settings",
+            "FRONTDESK_VAR_DIR": str(tmp_path / "var"),
+            "PYTHONPATH": str(copy),
+        },
     )
-    wanted = {(e.msgctxt, e.msgid) for e in polib.pofile(str(copy / "locale/zh_Hans/LC_MESSAGES/django.po"))}
+    wanted = {
+        (e.msgctxt, e.msgid)
+        for e in polib.pofile(str(copy / "locale/zh_Hans/LC_MESSAGES/django.po"))
+    }
     have = {(e.msgctxt, e.msgid) for e in _catalogue()}
     assert sorted(m for _, m in wanted - have) == []
 
