@@ -252,6 +252,43 @@ CELERY_BEAT_SCHEDULE["deadlines-sweep"] = {
     "schedule": DEADLINE_SWEEP_SECONDS,
     "options": {"expires": DEADLINE_SWEEP_SECONDS},
 }
+# The work orders' periodic jobs (tickets/jobs.py), crontab in TIME_ZONE. Each is
+# safe to run twice and makes up for a tick beat missed (it reads what is due or
+# missing from the database), so an expired tick is simply left to the next one.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["contract-visits-daily"] = {
+    "task": "tickets.tasks.list_contract_visits",
+    "schedule": crontab(minute=0, hour=6),
+    "options": {"expires": 6 * 3600},
+}
+CELERY_BEAT_SCHEDULE["unreturned-end-of-day"] = {
+    "task": "tickets.tasks.end_of_day_unreturned",
+    "schedule": crontab(minute=30, hour=18),
+    "options": {"expires": 4 * 3600},
+}
+CELERY_BEAT_SCHEDULE["weekly-summaries"] = {
+    "task": "tickets.tasks.weekly_summaries",
+    "schedule": crontab(minute=30, hour=8, day_of_week="mon"),
+    "options": {"expires": 12 * 3600},
+}
+# The monthly complaint statistics on the 27th, and a daily catch-up that issues any
+# complete period still missing (a 27th beat missed). COMPLAINT_REPORT_SECONDS runs
+# it every so many seconds instead (the worker integration test).
+CELERY_BEAT_SCHEDULE["complaint-statistics-27th"] = {
+    "task": "tickets.tasks.complaint_reports",
+    "schedule": crontab(minute=5, hour=0, day_of_month=27),
+    "options": {"expires": 12 * 3600},
+}
+CELERY_BEAT_SCHEDULE["complaint-statistics-catch-up"] = {
+    "task": "tickets.tasks.complaint_reports",
+    "schedule": (
+        float(os.environ["COMPLAINT_REPORT_SECONDS"])
+        if os.environ.get("COMPLAINT_REPORT_SECONDS")
+        else crontab(minute=15, hour=7)
+    ),
+    "options": {"expires": 12 * 3600},
+}
 
 # --- Mail ---------------------------------------------------------------------
 # Console in development; SMTP (EMAIL_HOST, EMAIL_PORT, ...) when DEBUG is off.

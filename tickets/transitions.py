@@ -171,6 +171,7 @@ EVENT_LABELS: dict[str, Promise] = {
     "print": _("Printed"),
     "rate": _("Rated by the resident"),
     "liaison": _("Liaison form"),
+    "late_reason": _("Reason it is not back at the desk"),
 }
 
 

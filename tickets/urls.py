@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_callbacks, views_reports
 
 app_name = "tickets"
 urlpatterns = [
@@ -18,4 +18,19 @@ urlpatterns = [
     path("contracts/", views.contract_list, name="contracts"),
     path("contracts/<int:pk>/", views.contract_detail, name="contract"),
     path("warranty/", views.warranty_daily, name="warranty-daily"),
+    path("callbacks/", views_callbacks.callback_queue, name="callbacks"),
+    path(
+        "callbacks/<int:pk>/outcome/",
+        views_callbacks.callback_outcome,
+        name="callback-outcome",
+    ),
+    path("visits/", views_callbacks.visits_due, name="visits"),
+    path("unreturned/", views_callbacks.unreturned, name="unreturned"),
+    path("weekly/", views_callbacks.weekly, name="weekly"),
+    path("reports/complaints/", views_reports.report_list, name="complaint-reports"),
+    path(
+        "reports/complaints/<str:period>/",
+        views_reports.report_detail,
+        name="complaint-report",
+    ),
 ]
