@@ -1,6 +1,5 @@
 """The demo data loaded by `manage.py seed_demo`."""
 
-import time
 from io import StringIO
 
 import pytest
@@ -26,9 +25,8 @@ def seeded(django_db_setup, django_db_blocker):
     """The demo, loaded once for this module and rolled back after it."""
     fast_hashing = override_settings(PASSWORD_HASHERS=[MD5])  # as tests.conftest does per test
     with django_db_blocker.unblock(), fast_hashing, transaction.atomic():
-        started = time.monotonic()
         call_command("seed_demo", "--if-empty", stdout=StringIO())
-        yield time.monotonic() - started
+        yield
         transaction.set_rollback(True)
 
 
@@ -37,9 +35,8 @@ def login(username):
     return user if user.check_password("demo12345") and user.is_active else None
 
 
-def test_demo_loads_quickly_and_only_once(seeded):
-    """The demo loads in well under 30 s, and --if-empty leaves an existing database alone."""
-    assert seeded < 30
+def test_demo_loads_only_once(seeded):
+    """--if-empty leaves an existing database alone (the load time is measured in bench/)."""
     households = Household.objects.count()
     out = StringIO()
     with translation.override("en"):

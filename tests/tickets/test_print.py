@@ -1,7 +1,6 @@
 """Printed work orders: three labelled copies, reprints, the complaint form, the day's run."""
 
 import io
-import time
 
 import pytest
 import time_machine
@@ -140,19 +139,17 @@ def test_resident_copy_carries_the_signed_link_and_staff_copies_the_order_page(
     assert copies[1].qr == copies[2].qr == qr_data_uri(order_url(ticket))
 
 
-def test_printing_fifty_orders_stays_fast(desk_user, household):
-    """Fifty three-copy orders render in seconds, not minutes (subset CJK font, block layout)."""
+def test_the_days_run_of_fifty_orders_is_one_pdf_of_three_copies_each(desk_user, household):
+    """Fifty orders print as one PDF with three copies of each (its speed is in bench/)."""
     from tickets.printing import print_orders, print_queryset
 
     for i in range(50):
         register(household=household, by=desk_user, matter=f"第{i}号报修：卫生间漏水")
     tickets = list(print_queryset().order_by("id"))
-    print_orders(tickets[:1], by=desk_user)  # fonts loaded once per process
-    started = time.perf_counter()
-    data = print_orders(tickets, by=desk_user)
-    elapsed = time.perf_counter() - started
-    assert len(PdfReader(io.BytesIO(data)).pages) >= 50
-    assert elapsed < 15, elapsed
+    reader = PdfReader(io.BytesIO(print_orders(tickets, by=desk_user)))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert len(reader.pages) >= 50
+    assert all(text.count(ticket.serial) == 3 for ticket in tickets)
 
 
 def test_api_print_returns_the_same_pdf(desk_api, desk_user, household, other_project):
