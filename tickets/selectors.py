@@ -29,6 +29,7 @@ from .models import (
 
 # What a row of a list shows, joined in the one query of the list.
 LIST_RELATED = (
+    "project",
     "household__unit",
     "building",
     "assignee",

@@ -30,7 +30,7 @@ from django.views.decorators.http import require_POST
 from frontdesk.core.errors import ApplicationError
 from frontdesk.core.masking import phone_for
 from frontdesk.core.pdf import pdf_bytes_response, render_pdf
-from frontdesk.core.scoping import projects_for, scope
+from frontdesk.core.scoping import project_ids_for, projects_for, scope
 from residents.models import Building, Household
 from residents.selectors import household_list
 
@@ -142,6 +142,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             "first_query": params.urlencode(),
             "paged": bool(request.GET.get("before")),
             "emergencies": emergencies,
+            # Serials repeat across projects: name the project when the user has several.
+            "many_projects": len(project_ids_for(request.user)) > 1,
             "statuses": [("", _("All"))] + [(s.value, s.label) for s in TicketStatus],
             "current_status": request.GET.getlist("status"),
             "status_query": status_params.urlencode(),

@@ -497,3 +497,20 @@ def test_queue_and_api_return_the_same_rows_for_a_query_string(
     api_ids = [row["id"] for row in desk_api.get("/api/v1/tickets/?" + query).json()["results"]]
     assert page_ids == api_ids
     assert len(page_ids) == 1
+
+
+def test_queue_names_the_project_when_the_user_works_in_several(client, project, other_project):
+    """Serials repeat across projects, so a desk of two projects sees each row's project."""
+    from frontdesk.core.roles import Role
+    from tests.factories import UserFactory
+
+    from .factories import TicketFactory
+
+    user = UserFactory(role=Role.DESK, projects=[project, other_project])
+    TicketFactory(project=project, serial="WX-2026-000001")
+    TicketFactory(project=other_project, serial="WX-2026-000001")
+    client.force_login(user)
+    html = client.get(reverse("tickets:queue")).content.decode()
+    assert html.count("WX-2026-000001") == 2
+    for name in (project.name, other_project.name):
+        assert f'<small class="muted">{name}</small>' in html
