@@ -2,6 +2,7 @@
 
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class UnitType(TextChoices):
@@ -47,7 +48,7 @@ class CardKind(TextChoices):
 class CardStatus(TextChoices):
     ACTIVE = "active", _("Active")
     LOST = "lost", _("Reported lost")
-    RETURNED = "returned", _("Returned")
+    RETURNED = "returned", pgettext_lazy("card status", "Returned")
 
 
 class ChecklistCondition(TextChoices):

@@ -2,13 +2,14 @@
 
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TicketKind(TextChoices):
     REPAIR = "repair", _("Repair")
     COMPLAINT = "complaint", _("Complaint")
     HOUSEKEEPING = "housekeeping", _("Housekeeping")
-    GREENING = "greening", _("Greening")
+    GREENING = "greening", pgettext_lazy("work order kind", "Greening")
     CONVENIENCE = "convenience", _("Convenience service")
 
 
@@ -28,7 +29,7 @@ PAID_BY_DEFAULT = frozenset({TicketKind.HOUSEKEEPING, TicketKind.GREENING, Ticke
 
 
 class TicketStatus(TextChoices):
-    REGISTERED = "registered", _("Registered")
+    REGISTERED = "registered", pgettext_lazy("work order status", "Registered")
     DISPATCHED = "dispatched", _("Dispatched")
     ACCEPTED = "accepted", _("Accepted")
     ARRIVED = "arrived", _("Arrived on site")
@@ -103,9 +104,9 @@ DEFAULT_DEPARTMENT: dict[str, str] = {
 
 
 class ComplaintCategory(TextChoices):
-    SECURITY = "security", _("Security")
-    CLEANING = "cleaning", _("Cleaning")
-    GREENING = "greening", _("Greening")
+    SECURITY = "security", pgettext_lazy("complaint category", "Security")
+    CLEANING = "cleaning", pgettext_lazy("complaint category", "Cleaning")
+    GREENING = "greening", pgettext_lazy("complaint category", "Greening")
     ENGINEERING = "engineering", _("Engineering maintenance")
     MAIL = "mail", _("Mail and newspapers")
     DECORATION = "decoration", _("Decoration management")

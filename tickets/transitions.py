@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.core.errors import ApplicationError
@@ -167,7 +167,7 @@ TRANSITIONS: dict[str, Transition] = {
 
 # Events that are not transitions but appear on the timeline.
 EVENT_LABELS: dict[str, Promise] = {
-    "register": _("Registered"),
+    "register": pgettext_lazy("work order event", "Registered"),
     "print": _("Printed"),
     "rate": _("Rated by the resident"),
     "liaison": _("Liaison form"),
