@@ -59,7 +59,14 @@ from .validators import normalize_phone
 
 
 class _YesNoWidget(BooleanWidget):
-    """Reads true/false/1/0 and passes anything else on, for the field to refuse."""
+    """Reads true/false/1/0 and passes anything else on, for the field to refuse.
+
+    The empty choice reads "Any": in a filter it means "do not filter", not "unknown".
+    """
+
+    def __init__(self, attrs: Any = None) -> None:
+        super().__init__(attrs)
+        self.choices = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         value = data.get(name)
