@@ -177,12 +177,6 @@ def _zh(choice):
         return str(choice.label)
 
 
-def t(text):
-    """A message as the page shows it (pages speak the default language, zh-hans)."""
-    with translation.override("zh-hans"):
-        return translation.gettext(text)
-
-
 EXPECTED_SUMMARY = {
     "period": PERIOD,
     "total": 6,
@@ -317,29 +311,31 @@ def test_pdf_carries_the_same_figures(client, desk_user, issued, project):
 
 
 def test_csv_carries_the_same_figures(client, desk_user, issued, project):
-    """The CSV has one row per figure, equal to the hand count."""
+    """The CSV (here in English) has one row per figure, equal to the hand count."""
     client.force_login(desk_user)
     url = reverse("tickets:complaint-report", kwargs={"period": PERIOD})
-    response = client.get(f"{url}?project={project.pk}&format=csv")
+    response = client.get(f"{url}?project={project.pk}&format=csv", HTTP_ACCEPT_LANGUAGE="en")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     by_item = {(r[0], r[1]): r[2:] for r in rows}
-    assert by_item[(t("Complaints"), t("All complaints"))] == ["6", ""]
+    assert by_item[("Complaints", "All complaints")] == ["6", ""]
     for code, count in EXPECTED_CATEGORIES.items():
-        assert by_item[(t("Per category"), _zh(ComplaintCategory(code)))] == [str(count), ""]
-    assert by_item[(t("Rates"), t("Complaint effectiveness rate"))] == ["", "50.0%"]
-    assert by_item[(t("Rates"), t("Found valid"))] == ["3", "50.0%"]
-    assert by_item[(t("Rates"), t("Resolved to satisfaction"))] == ["3", "50.0%"]
-    assert by_item[(t("Rates"), t("Handled on time"))] == ["4", "66.7%"]
-    assert by_item[(t("Rates"), t("Marked not valid"))] == ["1", ""]
-    assert by_item[(t("Rates"), t("Not yet marked"))] == ["2", ""]
-    assert by_item[(t("Trend"), "2026-10")] == ["2", "50.0% / 0.0% / 50.0%"]
-    assert by_item[(t("Rising household"), "3-1502")] == ["3", t("before: %d") % 1]
-    assert by_item[(t("Rising category"), _zh(ComplaintCategory.CLEANING))] == [
+        with translation.override("en"):
+            label = str(ComplaintCategory(code).label)
+        assert by_item[("Per category", label)] == [str(count), ""]
+    assert by_item[("Rates", "Complaint effectiveness rate")] == ["", "50.0%"]
+    assert by_item[("Rates", "Found valid")] == ["3", "50.0%"]
+    assert by_item[("Rates", "Resolved to satisfaction")] == ["3", "50.0%"]
+    assert by_item[("Rates", "Handled on time")] == ["4", "66.7%"]
+    assert by_item[("Rates", "Marked not valid")] == ["1", ""]
+    assert by_item[("Rates", "Not yet marked")] == ["2", ""]
+    assert by_item[("Trend", "2026-10")] == ["2", "50.0% / 0.0% / 50.0%"]
+    assert by_item[("Rising household", "3-1502")] == ["3", "before: 1"]
+    assert by_item[("Rising category", "Cleaning")] == [
         "3",
-        t("before: %d") % 1,
+        "before: 1",
     ]
-    assert by_item[(t("Callbacks by butler"), "butler1")] == ["3/5", "60.0% / 66.7%"]
-    assert by_item[(t("Period"), t("From"))] == ["2026-10-27 00:00", ""]
+    assert by_item[("Callbacks by butler", "butler1")] == ["3/5", "60.0% / 66.7%"]
+    assert by_item[("Period", "From")] == ["2026-10-27 00:00", ""]
 
 
 def test_api_answers_the_frozen_figures(desk_api, issued, project, django_assert_num_queries):
