@@ -99,3 +99,20 @@ class MonthlyContractAdmin(ReadOnlyAdmin):
 @admin.register(TicketSettings)
 class TicketSettingsAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
     list_display = ["project", "resident_link_days"]
+
+
+# The project's callback and statistics settings, and the issued monthly reports
+# (read only: they change by regenerating a period on the reports page).
+from .reports import ComplaintReport, ReportSettings  # noqa: E402
+
+
+@admin.register(ReportSettings)
+class ReportSettingsAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["project", "effectiveness_basis", "callback_attempts", "callback_retry_minutes"]
+
+
+@admin.register(ComplaintReport)
+class ComplaintReportAdmin(ReadOnlyAdmin):
+    list_display = ["project", "period", "generated_at", "generated_by"]
+    list_filter = ["period"]
+    list_select_related = ["project", "generated_by"]

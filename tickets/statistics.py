@@ -31,6 +31,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import (
     Case,
@@ -55,7 +56,7 @@ from django.utils.translation import gettext_lazy
 from frontdesk.core.errors import ApplicationError
 from frontdesk.core.models import Deadline, DeadlineState, Project
 from frontdesk.core.notifications import Topic, notify, users_with_role
-from frontdesk.core.roles import Role
+from frontdesk.core.roles import Role, has_role
 from frontdesk.core.scoping import scope
 
 from .choices import ComplaintCategory, Department, Satisfaction, TicketKind, TicketStatus
@@ -464,6 +465,39 @@ def complaint_reports_catch_up(*, now: dt.datetime | None = None) -> list[Compla
             if name not in have:
                 issued.append(complaint_report_issue(project=project, period=name, now=now))
     return issued
+
+
+# --- The project's choice ----------------------------------------------------------------
+
+
+@transaction.atomic
+def report_settings_update(
+    *,
+    project: Project,
+    by: Any,
+    effectiveness_basis: str,
+    callback_attempts: int,
+    callback_retry_minutes: int,
+) -> ReportSettings:
+    """A supervisor or the manager sets which rate carries the name 投诉有效率 and how the
+    desk retries callbacks. Reports already issued keep the basis they were issued with."""
+    if not has_role(by, Role.SUPERVISOR, Role.MANAGER):
+        raise PermissionDenied(_("Only a supervisor or the manager may change these settings."))
+    errors: dict[str, list[str]] = {}
+    if effectiveness_basis not in EffectivenessBasis.values:
+        errors["effectiveness_basis"] = [_("Choose one of the two rates.")]
+    if not (isinstance(callback_attempts, int) and 1 <= callback_attempts <= 10):
+        errors["callback_attempts"] = [_("Between 1 and 10 attempts.")]
+    if not (isinstance(callback_retry_minutes, int) and 5 <= callback_retry_minutes <= 24 * 60):
+        errors["callback_retry_minutes"] = [_("Between 5 minutes and a day.")]
+    if errors:
+        raise ApplicationError(fields=errors)
+    row, _created = ReportSettings.objects.select_for_update().get_or_create(project=project)
+    row.effectiveness_basis = effectiveness_basis
+    row.callback_attempts = callback_attempts
+    row.callback_retry_minutes = callback_retry_minutes
+    row.save()
+    return row
 
 
 # --- Reads ------------------------------------------------------------------------------

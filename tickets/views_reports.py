@@ -27,7 +27,7 @@ from frontdesk.core.roles import Role, has_role
 from frontdesk.core.scoping import project_ids_for, projects_for
 
 from . import statistics
-from .reports import ComplaintReport
+from .reports import ComplaintReport, EffectivenessBasis, ReportSettings
 
 COMPILERS = (Role.DESK, Role.SUPERVISOR, Role.MANAGER)
 
@@ -41,6 +41,24 @@ class IssueForm(forms.Form):
         help_text=gettext_lazy("The month whose 27th ends the period."),
     )
     replace = forms.BooleanField(label=gettext_lazy("Regenerate if issued"), required=False)
+
+    def __init__(self, *args: Any, projects: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["project"].choices = projects
+
+
+class SettingsForm(forms.Form):
+    project = forms.TypedChoiceField(label=gettext_lazy("Project"), coerce=int)
+    effectiveness_basis = forms.ChoiceField(
+        label=gettext_lazy("Complaint effectiveness rate means"),
+        choices=EffectivenessBasis.choices,
+    )
+    callback_attempts = forms.IntegerField(
+        label=gettext_lazy("Callback attempts"), min_value=1, max_value=10
+    )
+    callback_retry_minutes = forms.IntegerField(
+        label=gettext_lazy("Call again after (minutes)"), min_value=5, max_value=24 * 60
+    )
 
     def __init__(self, *args: Any, projects: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -66,10 +84,37 @@ def _project_id(request: HttpRequest) -> int:
 
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
-    """The issued reports of the user's projects, and the form to issue or regenerate one."""
+    """The issued reports of the user's projects, the form to issue or regenerate one, and
+    (for a supervisor or the manager) the project's choice of rate and callback retries."""
     projects = [(p.pk, p.name) for p in projects_for(request.user).order_by("name")]
-    form = IssueForm(request.POST or None, projects=projects)
-    if request.method == "POST":
+    posted = request.POST if request.method == "POST" else None
+    is_settings = posted is not None and "effectiveness_basis" in posted
+    form = IssueForm(None if is_settings else posted, projects=projects)
+    current = ReportSettings.for_project(projects[0][0]) if projects else None
+    settings_form = SettingsForm(
+        posted if is_settings else None,
+        projects=projects,
+        initial={
+            "effectiveness_basis": getattr(current, "effectiveness_basis", None),
+            "callback_attempts": getattr(current, "callback_attempts", None),
+            "callback_retry_minutes": getattr(current, "callback_retry_minutes", None),
+        },
+    )
+    if is_settings:
+        if settings_form.is_valid():
+            data = settings_form.cleaned_data
+            try:
+                statistics.report_settings_update(
+                    project=projects_for(request.user).get(pk=data.pop("project")),
+                    by=request.user,
+                    **data,
+                )
+            except ApplicationError as error:
+                error.apply_to_form(settings_form)
+            else:
+                messages.success(request, _("Settings saved."))
+                return redirect("tickets:complaint-reports")
+    elif posted is not None:
         if not has_role(request.user, *COMPILERS):
             raise PermissionDenied
         if form.is_valid():
@@ -95,7 +140,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
         {
             "reports": reports,
             "form": form,
+            "settings_form": settings_form,
             "can_issue": has_role(request.user, *COMPILERS),
+            "can_configure": has_role(request.user, Role.SUPERVISOR, Role.MANAGER),
             "last_period": statistics.last_complete_period(),
         },
     )

@@ -401,3 +401,34 @@ def test_a_period_not_over_is_refused(project):
             statistics.complaint_report_issue(project=project, period=PERIOD)
     assert "period" in refused.value.fields
     assert not ComplaintReport.objects.exists()
+
+
+def test_supervisor_chooses_the_rate_and_regenerates_from_the_page(
+    client, supervisor, desk_user, issued, project, django_assert_num_queries
+):
+    """On the reports page the supervisor makes the satisfaction share carry the name and
+    regenerates the period: the same report now names 50.0% after that rate. The desk may
+    issue reports but not change the project's choice."""
+    url = reverse("tickets:complaint-reports")
+    client.force_login(desk_user)
+    # Session, user, projects, their names, the project's settings, the reports, roles.
+    with django_assert_num_queries(7):
+        html = client.get(url).content.decode()
+    assert PERIOD in html and 'id="settings"' not in html
+    choice = {
+        "project": project.pk,
+        "effectiveness_basis": "satisfied",
+        "callback_attempts": 2,
+        "callback_retry_minutes": 30,
+    }
+    assert client.post(url, choice).status_code == 403
+    client.force_login(supervisor)
+    with time_machine.travel(at(2026, 11, 28, 9), tick=False):
+        assert client.post(url, choice).status_code == 302
+        response = client.post(url, {"project": project.pk, "period": PERIOD, "replace": "on"})
+    assert response.status_code == 302
+    settings = ReportSettings.objects.get(project=project)
+    assert (settings.effectiveness_basis, settings.callback_attempts) == ("satisfied", 2)
+    report = ComplaintReport.objects.get(project=project, period=PERIOD)
+    assert report.pk == issued.pk and report.figures["effectiveness_basis"] == "satisfied"
+    assert report.generated_by == supervisor
