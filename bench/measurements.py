@@ -49,16 +49,24 @@ class Measurement:
     budget_ms: float
     prepare: Callable[[Context], Call]
     explain: bool  # print the plans of its queries in --explain mode
+    reps: int | None  # at most this many timed calls (a slow measurement)
+    warmup: int | None  # this many untimed calls instead of --warmup
 
 
 REGISTRY: list[Measurement] = []
 
 
 def measurement(
-    name: str, *, group: str, budget_ms: float, explain: bool = False
+    name: str,
+    *,
+    group: str,
+    budget_ms: float,
+    explain: bool = False,
+    reps: int | None = None,
+    warmup: int | None = None,
 ) -> Callable[[Callable[[Context], Call]], Callable[[Context], Call]]:
     def register(prepare: Callable[[Context], Call]) -> Callable[[Context], Call]:
-        REGISTRY.append(Measurement(name, group, budget_ms, prepare, explain))
+        REGISTRY.append(Measurement(name, group, budget_ms, prepare, explain, reps, warmup))
         return prepare
 
     return register
@@ -97,11 +105,16 @@ class Context:
             supervisor.__dict__.pop(attribute, None)
         return supervisor
 
+    def log_in(self) -> None:
+        """Log the desk client in (call outside the measurements' rolled-back transactions)."""
+        self._client = Client()
+        self._client.force_login(self.dataset.user)
+
     @property
     def client(self) -> Client:
         if self._client is None:
-            self._client = Client()
-            self._client.force_login(self.dataset.user)
+            self.log_in()
+        assert self._client is not None
         return self._client
 
     def _spread(self, values: list[Any]) -> list[Any]:
@@ -337,3 +350,74 @@ def page_home_unit_code(ctx: Context) -> Call:
 def page_household_file(ctx: Context) -> Call:
     _require_url(f"/households/{ctx.household_ids[0]}/")
     return _rotate(ctx.household_ids, lambda pk: _get(ctx, f"/households/{pk}/"))
+
+
+# --- Printing and the demo ----------------------------------------------------------------
+
+PRINT_BUDGET_MS = 15_000.0
+DEMO_BUDGET_MS = 30_000.0
+
+
+@measurement(
+    "print: the day's run of 50 orders, three copies each",
+    group="printing",
+    budget_ms=PRINT_BUDGET_MS,
+    reps=3,
+    warmup=1,
+)
+def print_day_run(ctx: Context) -> Call:
+    try:
+        from tickets.printing import print_orders, print_queryset
+        from tickets.services import ticket_register
+    except ImportError as missing:
+        raise Skip("work orders cannot be printed yet") from missing
+    user = ctx.dataset.user
+    households = list(
+        Household.objects.filter(project=ctx.dataset.project, moved_out_on=None)
+        .select_related("project")
+        .order_by("id")[:10]
+    )
+    ids = [
+        ticket_register(
+            project=households[i % len(households)].project,
+            household=households[i % len(households)],
+            kind="repair",
+            matter=f"第{i + 1}号报修：卫生间漏水",
+            by=user,
+        ).pk
+        for i in range(50)
+    ]
+    orders = list(print_queryset().filter(pk__in=ids).order_by("id"))
+
+    def call(i: int) -> bytes:
+        pdf = print_orders(orders, by=user)
+        if not pdf.startswith(b"%PDF"):
+            raise Broken("print_orders did not return a PDF")
+        return pdf
+
+    return call
+
+
+@measurement(
+    "demo: seed_demo loads the demo estates",
+    group="demo",
+    budget_ms=DEMO_BUDGET_MS,
+    reps=1,
+    warmup=0,
+)
+def demo_load(ctx: Context) -> Call:
+    from io import StringIO
+
+    from django.core.management import call_command, get_commands
+    from django.db import transaction
+
+    if "seed_demo" not in get_commands():
+        raise Skip("there is no seed_demo command yet")
+
+    def call(i: int) -> None:
+        # Each load in a savepoint of its own, undone at once: the demo loads only once.
+        with transaction.atomic():
+            call_command("seed_demo", stdout=StringIO())
+            transaction.set_rollback(True)
+
+    return call

@@ -89,6 +89,7 @@ class Result:
     verdict: str  # PASS, FAIL or SKIP
     median_ms: float | None = None
     p95_ms: float | None = None
+    reps: int | None = None
     cpu_ms: float | None = None  # median CPU time of the benchmark's own process (Django side)
     queries: int | None = None
     seq_scans: tuple[str, ...] = ()
@@ -190,47 +191,67 @@ def print_plans(name: str, sqls: list[str]) -> None:
 
 
 def run_measurements(ctx: Any, args: argparse.Namespace, log: Any) -> list[Result]:
+    """Time every registered measurement, each inside a transaction that is rolled back.
+
+    A measurement may write (a print run counts its printings, the demo loads
+    its estates): the rollback leaves the dataset as it was for the next one.
+    """
+    from django.db import transaction
+
     from bench.measurements import REGISTRY, Broken, Skip
 
     big = _big_tables()
+    ctx.log_in()  # outside the transactions: the session must outlive each of them
     results = []
     for m in REGISTRY:
         if args.only and args.only.lower() not in m.name.lower():
             continue
         result = Result(m.name, m.group, m.budget_ms, "FAIL")
         try:
-            call = m.prepare(ctx)
-            for i in range(args.warmup):
-                call(i)
-            queries = _captured_queries(lambda call=call: call(0))
-            result.queries = len(queries)
-            sqls = [sql for sql in queries if _is_read(sql)]
-            result.seq_scans, result.indexes = plan_check(sqls, big)
-            result.show_plan = m.explain
-            if args.explain:
-                if m.explain or args.only:
-                    print_plans(m.name, sqls)
-                continue
-            samples, cpu = [], []
-            for i in range(args.reps):
-                started, started_cpu = time.perf_counter(), time.process_time()
-                call(i)
-                samples.append((time.perf_counter() - started) * 1000)
-                cpu.append((time.process_time() - started_cpu) * 1000)
+            with transaction.atomic():
+                _measure(m, ctx, args, big, result)
+                transaction.set_rollback(True)
         except Skip as skip:
             result.verdict, result.note = "SKIP", str(skip)
         except Broken as broken:
             result.note = str(broken)
         except Exception as error:  # a crash is a failed measurement, not a failed run
             result.note = f"{type(error).__name__}: {error}"
-        else:
-            result.median_ms = statistics.median(samples)
-            result.p95_ms = percentile(samples, 0.95)
-            result.cpu_ms = statistics.median(cpu)
-            result.verdict = "PASS" if result.p95_ms < m.budget_ms else "FAIL"
+        if args.explain:
+            continue
         results.append(result)
         log(_line(result))
     return results
+
+
+def _measure(
+    m: Any, ctx: Any, args: argparse.Namespace, big: dict[str, str], result: Result
+) -> None:
+    call = m.prepare(ctx)
+    # The first warm-up call also gives the queries of one call.
+    queries = _captured_queries(lambda: call(0))
+    for i in range(1, m.warmup if m.warmup is not None else args.warmup):
+        call(i)
+    result.queries = len(queries)
+    sqls = [sql for sql in queries if _is_read(sql)]
+    result.seq_scans, result.indexes = plan_check(sqls, big)
+    result.show_plan = m.explain
+    if args.explain:
+        if m.explain or args.only:
+            print_plans(m.name, sqls)
+        return
+    reps = min(args.reps, m.reps) if m.reps else args.reps
+    samples, cpu = [], []
+    for i in range(reps):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        call(i)
+        samples.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    result.reps = reps
+    result.median_ms = statistics.median(samples)
+    result.p95_ms = percentile(samples, 0.95)
+    result.cpu_ms = statistics.median(cpu)
+    result.verdict = "PASS" if result.p95_ms < m.budget_ms else "FAIL"
 
 
 def _line(r: Result) -> str:
@@ -298,8 +319,8 @@ def report(
         "",
         f"Run {now:%Y-%m-%d %H:%M} UTC on commit `{info.pop('commit') or '?'}` with "
         f"`bench/run.py --reps {args.reps}`: {args.reps} timed calls per measurement after "
-        f"{args.warmup} warm-up calls. Times in milliseconds; each budget is on the 95th "
-        "percentile (nearest rank).",
+        f"{args.warmup} warm-up calls (fewer for the slow ones: see *calls*). Times in "
+        "milliseconds; each budget is on the 95th percentile (nearest rank).",
         "",
         "Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()) + ".",
         f"Load average (1 min) before and after the measurements: {load}; a load above the "
@@ -321,9 +342,9 @@ def report(
         "benchmark's own process: the Python side of the call, without PostgreSQL's work and "
         "without waiting for a busy CPU.",
         "",
-        "| group | measurement | median | p95 | budget (p95) | Django CPU | queries "
+        "| group | measurement | calls | median | p95 | budget (p95) | Django CPU | queries "
         "| seq scan on a big table | result |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
     for r in results:
         if r.verdict == "SKIP":
@@ -333,7 +354,8 @@ def report(
         cpu = f"{r.cpu_ms:.1f}" if r.cpu_ms is not None else "–"
         verdict = r.verdict if not r.note else f"{r.verdict}: {r.note}"
         lines.append(
-            f"| {r.group} | {r.name} | {median} | {p95} | < {r.budget_ms:.0f} | {cpu} | "
+            f"| {r.group} | {r.name} | {r.reps or '–'} | {median} | {p95} "
+            f"| < {r.budget_ms:,.0f} | {cpu} | "
             f"{r.queries if r.queries is not None else '–'} | {', '.join(r.seq_scans) or 'no'} "
             f"| {verdict} |"
         )
