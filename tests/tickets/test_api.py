@@ -338,9 +338,9 @@ def test_list_runs_a_fixed_number_of_queries(
     """The list costs the same number of queries for 2 rows as for 40, timelines included."""
     _orders(household.project, household, desk_user, 40)
     first, second = client_for(desk_user), client_for(desk_user)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         small = ok(first.get(URL + "?page_size=2"))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         large = ok(second.get(URL + "?page_size=40"))
     assert (len(small["results"]), len(large["results"])) == (2, 40)
     assert len(large["results"][0]["timeline"]) == 3
@@ -359,11 +359,23 @@ def test_detail_runs_a_fixed_number_of_queries(
     services.ticket_promise_slip(ticket=long, by=desk_user, reason="缺货", remedy="明天")
     services.ticket_promise_slip(ticket=long, by=desk_user, reason="缺货", remedy="后天")
     first, second = client_for(desk_user), client_for(desk_user)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         ok(first.get(f"{URL}{short.pk}/"))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         body = ok(second.get(f"{URL}{long.pk}/"))
     assert len(body["timeline"]) == 9 and len(body["promise_slips"]) == 2
+
+
+def test_each_order_carries_its_deadlines(household, desk_user, engineer):
+    """An order in the list and on its own shows its promises with due_at, met_at and overdue."""
+    ticket = register(household=household, by=desk_user)
+    services.ticket_dispatch(ticket=ticket, by=desk_user, assignee=engineer)
+    client = client_for(desk_user)
+    detail = ok(client.get(f"{URL}{ticket.pk}/"))["deadlines"]
+    listed = next(r for r in ok(client.get(URL))["results"] if r["id"] == ticket.pk)["deadlines"]
+    assert detail == listed and detail
+    assert {"kind", "due_at", "met_at", "overdue"} <= set(detail[0])
+    assert detail[0]["met_at"] is None and detail[0]["overdue"] is False
 
 
 # --- Liaison forms and contracts ---------------------------------------------------------------

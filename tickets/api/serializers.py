@@ -14,6 +14,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from frontdesk.core.api.deadlines import DeadlineSerializer
+from frontdesk.core.deadlines import deadlines_of
 from frontdesk.core.masking import phone_for
 
 from ..choices import (
@@ -113,6 +115,7 @@ class TicketSerializer(serializers.ModelSerializer):
     created_by = PersonField()
     complaint = ComplaintSerializer(read_only=True, default=None)
     timeline = TicketEventSerializer(source="events", many=True, read_only=True)
+    deadlines = serializers.SerializerMethodField()
 
     class Meta:
         model = Ticket
@@ -169,8 +172,17 @@ class TicketSerializer(serializers.ModelSerializer):
             "follow_up_count",
             "complaint",
             "timeline",
+            "deadlines",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(DeadlineSerializer(many=True))
+    def get_deadlines(self, ticket: Ticket) -> list[dict[str, Any]]:
+        """The order's promises (due_at, met_at, overdue). A list view puts the page's
+        deadlines, fetched in one query, in the context under "deadlines"."""
+        by_ticket = self.context.get("deadlines")
+        rows = by_ticket.get(ticket.pk, []) if by_ticket is not None else deadlines_of(ticket)
+        return DeadlineSerializer(rows, many=True).data  # type: ignore[return-value]
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_unit(self, ticket: Ticket) -> str:

@@ -24,6 +24,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from frontdesk.core.deadlines import deadlines_for_subjects
 from frontdesk.core.errors import ApplicationError
 from frontdesk.core.models import Project
 from frontdesk.core.pdf import pdf_bytes_response
@@ -145,6 +146,16 @@ class TicketViewSet(
         if self.action == "list":
             return s.TicketSerializer
         return s.TicketDetailSerializer
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset) or []
+        context = {
+            **self.get_serializer_context(),
+            "deadlines": deadlines_for_subjects(Ticket, [t.pk for t in page]),
+        }
+        data = s.TicketSerializer(page, many=True, context=context).data
+        return self.get_paginated_response(data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         pk = str(kwargs.get("pk", ""))
