@@ -17,17 +17,18 @@
                scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
   });
   new Chart(document.getElementById("chart-trend"), {
+    type: "bar",
     data: {
       labels: data.periods,
       datasets: [
         { type: "bar", label: data.labels.count, data: data.totals, yAxisID: "count",
-          backgroundColor: "#c9d6e8" },
+          backgroundColor: "#c9d6e8", order: 2 },
         { type: "line", label: data.labels.valid, data: data.valid, yAxisID: "rate",
-          borderColor: "#b74a4a", spanGaps: true },
+          borderColor: "#b74a4a", spanGaps: true, order: 1 },
         { type: "line", label: data.labels.satisfied, data: data.satisfied, yAxisID: "rate",
-          borderColor: "#4aa36b", spanGaps: true },
+          borderColor: "#4aa36b", spanGaps: true, order: 1 },
         { type: "line", label: data.labels.on_time, data: data.on_time, yAxisID: "rate",
-          borderColor: "#d79a2b", spanGaps: true },
+          borderColor: "#d79a2b", spanGaps: true, order: 1 },
       ],
     },
     options: {
