@@ -80,7 +80,7 @@ def test_contract_visits_are_listed_once(
 
 
 def test_end_of_day_lists_unreturned_free_orders_once(
-    client, household, desk_user, engineer, project
+    client, household, desk_user, engineer, project, django_assert_num_queries
 ):
     """At the end of the day the desk is told once which free orders are not back, and the
     next shift records why on the page."""
@@ -108,7 +108,10 @@ def test_end_of_day_lists_unreturned_free_orders_once(
     assert JobRun.objects.filter(job="end_of_day", project=project).count() == 1
     client.force_login(desk_user)
     with time_machine.travel(at(11, 25, 8, 30), tick=False):
-        html = client.get(reverse("tickets:unreturned")).content.decode()
+        client.get(reverse("tickets:unreturned"))
+        # Session, user, projects, the orders with what a row shows, the user's roles.
+        with django_assert_num_queries(5):
+            html = client.get(reverse("tickets:unreturned")).content.decode()
         assert out.serial in html and back.serial not in html
         client.post(reverse("tickets:unreturned"), {"ticket": out.pk, "reason": "等配件"})
         html = client.get(reverse("tickets:unreturned")).content.decode()
@@ -118,7 +121,7 @@ def test_end_of_day_lists_unreturned_free_orders_once(
 
 
 def test_weekly_summaries_go_out_once_a_week(
-    client, household, desk_user, butler, supervisor, manager, project
+    client, household, desk_user, butler, supervisor, manager, project, django_assert_num_queries
 ):
     """On Monday the manager gets the unfinished matters and the supervisor the complaints
     open for over a week, once, however often the job runs; the page shows both lists."""
@@ -136,7 +139,10 @@ def test_weekly_summaries_go_out_once_a_week(
         tasks.weekly_summaries()
         tasks.weekly_summaries()
         client.force_login(supervisor)
-        html = client.get(reverse("tickets:weekly")).content.decode()
+        client.get(reverse("tickets:weekly"))
+        # Session, user, projects, unfinished orders, old complaints, the user's roles.
+        with django_assert_num_queries(6):
+            html = client.get(reverse("tickets:weekly")).content.decode()
     summary = Notification.objects.get(user=manager, topic=Topic.SUMMARY)
     assert "2026-W49" in summary.title and " 2 " in summary.title
     to_supervisor = Notification.objects.get(user=supervisor, topic=Topic.SUMMARY)
