@@ -364,12 +364,14 @@ def complaint_report_issue(
     by: Any = None,
     replace: bool = False,
     now: dt.datetime | None = None,
+    announce: bool = True,
 ) -> ComplaintReport:
     """Issue the period's report: compute its figures and freeze them.
 
     An issued period is returned unchanged unless `replace` asks to regenerate
     it, which overwrites its figures in the same row (never a second report).
-    A period that has not ended yet is refused.
+    A period that has not ended yet is refused. With `announce`, a new report
+    is notified to the project's supervisors and manager.
     """
     now = now or timezone.now()
     parse_period(period)
@@ -411,7 +413,8 @@ def complaint_report_issue(
     except IntegrityError:
         # Issued by a concurrent job between our read and our insert: theirs stands.
         return ComplaintReport.objects.get(project=project, period=period)
-    _announce(report, now=now)
+    if announce:
+        _announce(report, now=now)
     return report
 
 
@@ -448,6 +451,8 @@ def complaint_reports_catch_up(*, now: dt.datetime | None = None) -> list[Compla
 
     What beat missed (a worker down on the 27th) is produced on the next run;
     a period already issued is left as it is. Returns the reports issued now.
+    The periods start with the project's first (its creation or its earliest
+    complaint).
     """
     now = now or timezone.now()
     last = last_complete_period(now)
@@ -463,7 +468,13 @@ def complaint_reports_catch_up(*, now: dt.datetime | None = None) -> list[Compla
             period = period_before(period, -1)
         for name in periods:
             if name not in have:
-                issued.append(complaint_report_issue(project=project, period=name, now=now))
+                # Only the latest period is announced: a project catching up on many
+                # months gets one notice, not one per month.
+                issued.append(
+                    complaint_report_issue(
+                        project=project, period=name, now=now, announce=name == last
+                    )
+                )
     return issued
 
 
