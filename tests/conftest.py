@@ -132,11 +132,12 @@ def chromium_path():
 
 
 @pytest.fixture
-def browser(chromium_path):
+def browser(chromium_path, monkeypatch):
     """A real headless Chromium driven by Playwright (never a downloaded browser)."""
     # Playwright's sync API runs an event loop in this thread; the ORM calls the
-    # test makes around it are synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # test makes around it are synchronous and safe. Only for this test: the
+    # deployment check refuses the variable, and later tests must not inherit it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     if not os.path.exists(chromium_path):

@@ -11,8 +11,10 @@ from frontdesk.core.admin import ProjectScopedAdminMixin
 from .models import (
     Callback,
     ComplaintDetail,
+    ComplaintReport,
     LiaisonForm,
     MonthlyContract,
+    ReportSettings,
     Ticket,
     TicketEvent,
     TicketSettings,
@@ -103,7 +105,6 @@ class TicketSettingsAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
 
 # The project's callback and statistics settings, and the issued monthly reports
 # (read only: they change by regenerating a period on the reports page).
-from .reports import ComplaintReport, ReportSettings  # noqa: E402
 
 
 @admin.register(ReportSettings)

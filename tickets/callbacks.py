@@ -29,8 +29,7 @@ from frontdesk.core.roles import Role
 
 from . import selectors, services
 from .choices import Dissatisfied, Satisfaction, TicketKind, TicketStatus
-from .models import Callback, Ticket
-from .reports import ReportSettings
+from .models import Callback, ReportSettings, Ticket
 
 TOPIC_NOT_SATISFIED = "callback.not_satisfied"
 TOPIC_UNREACHABLE = "callback.unreachable"

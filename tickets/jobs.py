@@ -39,8 +39,7 @@ from frontdesk.core.scoping import scope
 
 from . import selectors, statistics
 from .choices import OPEN_STATUSES, UNRETURNED_STATUSES, TicketKind
-from .models import ContractVisit, MonthlyContract, Ticket
-from .reports import JobRun
+from .models import ContractVisit, JobRun, MonthlyContract, Ticket
 from .services.common import _event, _lock, _required_text, _sync
 
 TOPIC_UNRETURNED = "orders.unreturned"

@@ -60,8 +60,7 @@ from frontdesk.core.roles import Role, has_role
 from frontdesk.core.scoping import scope
 
 from .choices import ComplaintCategory, Department, Satisfaction, TicketKind, TicketStatus
-from .models import Callback, Ticket
-from .reports import ComplaintReport, EffectivenessBasis, ReportSettings
+from .models import Callback, ComplaintReport, EffectivenessBasis, ReportSettings, Ticket
 
 PERIOD_DAY = 27
 TREND_PERIODS = 12

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import views, views_callbacks, views_reports
+from .views import callbacks as views_callbacks
+from .views import orders as views
+from .views import reports as views_reports
 
 app_name = "tickets"
 urlpatterns = [

@@ -21,7 +21,7 @@ from frontdesk.core.errors import ApplicationError
 from frontdesk.core.scoping import project_ids_for
 
 from .. import statistics
-from ..reports import ComplaintReport
+from ..models import ComplaintReport
 from .views import DeskStaffPermission
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from frontdesk.core.models import Project
 from residents.models import Building, Household
 
-from .choices import (
+from ..choices import (
     ComplaintCategory,
     ComplaintReason,
     ContractKind,
@@ -342,7 +342,7 @@ class TicketEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        from .transitions import action_label
+        from ..transitions import action_label
 
         return str(action_label(self.action))
 
@@ -748,7 +748,3 @@ class ContractVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract} {self.date}"
-
-
-# The supervision side (monthly report, its settings, job runs), seen by Django from here.
-from .reports import ComplaintReport, JobRun, ReportSettings  # noqa: E402, F401

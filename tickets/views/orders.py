@@ -35,8 +35,8 @@ from frontdesk.core.scoping import project_ids_for, projects_for, scope
 from residents.models import Building, Household
 from residents.selectors import household_list
 
-from . import selectors, services
-from .choices import (
+from .. import selectors, services
+from ..choices import (
     OPEN_STATUSES,
     UNRETURNED_STATUSES,
     Department,
@@ -46,8 +46,8 @@ from .choices import (
     TicketKind,
     TicketStatus,
 )
-from .filtersets import TicketFilterSet
-from .forms import (
+from ..filtersets import TicketFilterSet
+from ..forms import (
     BUTTON_ONLY,
     ContractCreateForm,
     LiaisonCreateForm,
@@ -59,10 +59,10 @@ from .forms import (
     action_form,
     staff_choices,
 )
-from .models import LiaisonForm, MonthlyContract, Ticket, WarrantyRepair
-from .printing import LinkRefused, print_orders, print_queryset, resident_url, ticket_for_token
-from .scripts import script_lines, scripts_for
-from .transitions import TRANSITIONS, allowed_actions
+from ..models import LiaisonForm, MonthlyContract, Ticket, WarrantyRepair
+from ..printing import LinkRefused, print_orders, print_queryset, resident_url, ticket_for_token
+from ..scripts import script_lines, scripts_for
+from ..transitions import TRANSITIONS, allowed_actions
 
 PAGE_SIZE = 50
 DAY_PRINT_LIMIT = 200

@@ -23,10 +23,10 @@ from frontdesk.core.errors import ApplicationError
 from frontdesk.core.roles import Role, has_role
 from frontdesk.core.scoping import scope
 
-from . import callbacks, jobs, services
-from .choices import Dissatisfied
-from .filtersets import TicketFilterSet
-from .models import ContractVisit, Ticket
+from .. import callbacks, jobs, services
+from ..choices import Dissatisfied
+from ..filtersets import TicketFilterSet
+from ..models import ContractVisit, Ticket
 
 QUEUE_LIMIT = 100
 LIST_LIMIT = 200

@@ -26,8 +26,8 @@ from frontdesk.core.pdf import pdf_bytes_response, render_pdf
 from frontdesk.core.roles import Role, has_role
 from frontdesk.core.scoping import project_ids_for, projects_for
 
-from . import statistics
-from .reports import ComplaintReport, EffectivenessBasis, ReportSettings
+from .. import statistics
+from ..models import ComplaintReport, EffectivenessBasis, ReportSettings
 
 COMPILERS = (Role.DESK, Role.SUPERVISOR, Role.MANAGER)
 
