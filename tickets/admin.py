@@ -3,11 +3,13 @@ the per-project settings of the process are edited here."""
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
 from frontdesk.core.admin import ProjectScopedAdminMixin
 
+from .choices import Place
 from .models import (
     Callback,
     ComplaintDetail,
@@ -98,8 +100,24 @@ class MonthlyContractAdmin(ReadOnlyAdmin):
     list_select_related = ["household__unit"]
 
 
+class TicketSettingsForm(forms.ModelForm):
+    """The major public places are ticked from the list rather than typed as JSON."""
+
+    major_places = forms.MultipleChoiceField(
+        label=TicketSettings._meta.get_field("major_places").verbose_name,
+        choices=Place.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = TicketSettings
+        fields = ["project", "resident_link_days", "major_places", "emergency_words", "major_words"]
+
+
 @admin.register(TicketSettings)
 class TicketSettingsAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
+    form = TicketSettingsForm
     list_display = ["project", "resident_link_days"]
 
 

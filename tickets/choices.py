@@ -83,6 +83,23 @@ class Priority(TextChoices):
 PRIORITY_RANK: dict[str, int] = {Priority.NORMAL: 0, Priority.URGENT: 1, Priority.EMERGENCY: 2}
 
 
+class Weight(TextChoices):
+    """How heavy a matter is for the quick commitment (快速响应): it sets the commitment's
+    deadline. What makes a matter major or an emergency is the project's configuration."""
+
+    GENERAL = "general", _("General matter")
+    MAJOR = "major", _("Major matter")
+    EMERGENCY = "emergency", _("Emergency")
+
+
+# The deadline kind (frontdesk.core.deadlines) of the commitment owed for each weight.
+COMMITMENT_KIND: dict[str, str] = {w.value: f"commitment.{w.value}" for w in Weight}
+# The words an emergency is recognised by, and the public places that make a matter
+# major, when a project has not set its own.
+DEFAULT_EMERGENCY_WORDS = ("困人", "被困", "爆管", "跑水", "停电", "漏电", "火警", "燃气泄漏")
+DEFAULT_MAJOR_PLACES = (Place.LIFT.value,)
+
+
 class Department(TextChoices):
     ENGINEERING = "engineering", _("Engineering")
     CLEANING = "cleaning", _("Cleaning")

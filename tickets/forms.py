@@ -185,6 +185,20 @@ class ConfirmTimeForm(NoteForm):
     )
 
 
+class CommitForm(NoteForm):
+    what = forms.CharField(label=_("What will be done"), max_length=200)
+    by_when = forms.DateTimeField(
+        label=_("By when"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
+    )
+    by_whom_user = StaffField(label=_("By whom"), required=False)
+    by_whom = forms.CharField(
+        label=_("Or by whom (name)"),
+        max_length=100,
+        required=False,
+        help_text=_("Someone outside the staff list: a contractor, another department."),
+    )
+
+
 class DispatchForm(NoteForm):
     department = forms.ChoiceField(
         label=_("Department"), choices=_blank(Department.choices), required=False
@@ -311,6 +325,7 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
     "acknowledge_quote": QuoteForm,
     "price": PriceForm,
     "confirm_time": ConfirmTimeForm,
+    "commit": CommitForm,
     "dispatch": DispatchForm,
     "accept": NoteForm,
     "arrive": NoteForm,
@@ -354,6 +369,8 @@ def action_form(
         form.initial["department"] = ticket.department
     if ticket is not None and action == "confirm_time" and not data and ticket.appointment_at:
         form.initial["appointment_at"] = timezone.localtime(ticket.appointment_at)
+    if ticket is not None and action == "commit" and not data:
+        form.initial["what"] = ticket.matter
     if ticket is not None and action == "acknowledge_quote" and not data:
         form.initial["fee_quote"] = ticket.fee_quote
     return form

@@ -12,10 +12,19 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
+from frontdesk.core.deadlines import deadlines_of
+from frontdesk.core.models import Deadline, DeadlineState
 from frontdesk.core.scoping import scope
 
-from .choices import OPEN_STATUSES, UNRETURNED_STATUSES, TicketKind, TicketStatus
+from .choices import (
+    COMMITMENT_KIND,
+    OPEN_STATUSES,
+    UNRETURNED_STATUSES,
+    TicketKind,
+    TicketStatus,
+)
 from .models import (
     Callback,
     ContractVisit,
@@ -75,6 +84,43 @@ def ticket_list(
     if with_timeline:
         qs = qs.prefetch_related(timeline_prefetch())
     return qs.filter(**(filters or {})).order_by("-id")
+
+
+def commitment_of(ticket: Ticket) -> dict[str, Any] | None:
+    """The latest commitment given to the resident (the "commit" step, or a dispatch to a
+    named worker at an agreed time): what, by when, by whom, given when and by whom.
+
+    Reads the order's timeline: prefetch it (`timeline_prefetch`) and this costs nothing.
+    """
+    found = None
+    for event in ticket.events.all():
+        if isinstance(event.data, dict) and isinstance(event.data.get("commitment"), dict):
+            found = event
+    if found is None:
+        return None
+    given = found.data["commitment"]
+    by_when = parse_datetime(str(given.get("by_when") or ""))
+    return {
+        "what": given.get("what", ""),
+        "by_when": by_when,
+        "by_whom": given.get("by_whom", ""),
+        "by_whom_user": given.get("by_whom_user"),
+        "given_at": found.at,
+        "given_by": found.actor,
+        "action": found.action,
+    }
+
+
+def commitment_owed(ticket: Ticket) -> Deadline | None:
+    """The order's commitment deadline still open (one query), None once it is given.
+
+    Its kind says the matter's weight (`COMMITMENT_KIND`).
+    """
+    return (
+        deadlines_of(ticket)
+        .filter(state=DeadlineState.OPEN, kind__in=list(COMMITMENT_KIND.values()))
+        .first()
+    )
 
 
 def ticket_detail(*, user: Any, ticket_id: int) -> Ticket:

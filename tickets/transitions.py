@@ -72,6 +72,8 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({S.REGISTERED, *WORKING, S.PAUSED}),
             None,
         ),
+        # The quick commitment (快速响应): what will be done, by when, by whom.
+        Transition("commit", _("Commitment given"), OPEN_STATUSES, None),
         Transition("dispatch", _("Dispatch"), frozenset({S.REGISTERED}), S.DISPATCHED),
         Transition("accept", _("Accept"), frozenset({S.DISPATCHED}), S.ACCEPTED, NOT_COMPLAINT),
         Transition(
@@ -172,6 +174,7 @@ EVENT_LABELS: dict[str, Promise] = {
     "rate": _("Rated by the resident"),
     "liaison": _("Liaison form"),
     "late_reason": _("Reason it is not back at the desk"),
+    "emergency": _("Raised to emergency by the words of the matter"),
 }
 
 

@@ -160,8 +160,12 @@ def test_promises_of_an_order_are_watched_as_deadlines(household, desk_user, eng
         services.ticket_dispatch(ticket=other, by=desk_user, assignee=engineer)
         services.ticket_void(ticket=other, by=desk_user, reason="重复")
     states = {d.kind: d.state for d in deadlines_of(ticket)}
-    assert states == {"order.return_free": "met", "order.callback": "met"}
-    assert [d.state for d in deadlines_of(other)] == ["cancelled"]
+    assert states == {
+        "commitment.general": "cancelled",
+        "order.return_free": "met",
+        "order.callback": "met",
+    }
+    assert [d.state for d in deadlines_of(other)] == ["cancelled", "cancelled"]
 
 
 def test_a_pause_moves_the_return_deadline_by_the_working_time_lost(household, desk_user, engineer):
@@ -556,6 +560,7 @@ def test_complaint_walks_through_its_process(household, desk_user, butler, super
     detail.refresh_from_db()
     assert ticket.status == TicketStatus.CLOSED
     assert {d.kind: d.state for d in deadlines_of(ticket)} == {
+        "commitment.general": "cancelled",
         "complaint.investigation": "met",
         "complaint.butler_reply": "met",
         "complaint.answer": "met",

@@ -46,6 +46,7 @@ from ..models import (
     TicketEvent,
     WarrantyReport,
 )
+from ..selectors import commitment_of
 from ..transitions import allowed_actions
 
 
@@ -95,6 +96,18 @@ class TicketEventSerializer(serializers.ModelSerializer):
         ]
 
 
+class CommitmentSerializer(serializers.Serializer):
+    """The commitment given to the resident: what will be done, by when, by whom."""
+
+    what = serializers.CharField()
+    by_when = serializers.DateTimeField(allow_null=True)
+    by_whom = serializers.CharField()
+    by_whom_user = serializers.IntegerField(allow_null=True)
+    given_at = serializers.DateTimeField()
+    given_by = PersonField()
+    action = serializers.CharField()
+
+
 class ComplaintSerializer(serializers.ModelSerializer):
     butler = PersonField()
     decided_by = PersonField()
@@ -115,6 +128,7 @@ class TicketSerializer(serializers.ModelSerializer):
     created_by = PersonField()
     complaint = ComplaintSerializer(read_only=True, default=None)
     timeline = TicketEventSerializer(source="events", many=True, read_only=True)
+    commitment = serializers.SerializerMethodField()
     deadlines = serializers.SerializerMethodField()
 
     class Meta:
@@ -172,9 +186,16 @@ class TicketSerializer(serializers.ModelSerializer):
             "follow_up_count",
             "complaint",
             "timeline",
+            "commitment",
             "deadlines",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(CommitmentSerializer(allow_null=True))
+    def get_commitment(self, ticket: Ticket) -> dict[str, Any] | None:
+        """The latest commitment given to the resident, read from the timeline (null before)."""
+        given = commitment_of(ticket)
+        return CommitmentSerializer(given).data if given is not None else None
 
     @extend_schema_field(DeadlineSerializer(many=True))
     def get_deadlines(self, ticket: Ticket) -> list[dict[str, Any]]:
@@ -349,6 +370,20 @@ class PriceSerializer(NoteSerializer):
 
 class ConfirmTimeSerializer(NoteSerializer):
     appointment_at = serializers.DateTimeField()
+
+
+class CommitSerializer(NoteSerializer):
+    what = serializers.CharField(max_length=200, help_text=_("What will be done."))
+    by_when = serializers.DateTimeField(help_text=_("By when it will be done."))
+    by_whom = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="", help_text=_("By whom.")
+    )
+    by_whom_user = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text=_("User id of the staff member who will do it (instead of a name)."),
+    )
 
 
 class DispatchSerializer(NoteSerializer):

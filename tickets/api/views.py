@@ -200,6 +200,12 @@ class TicketViewSet(
         s.ConfirmTimeSerializer,
         lambda t, d, u: services.ticket_confirm_time(ticket=t, by=u, **d),
     )
+    commit = _transition_action(
+        "commit",
+        "commit",
+        s.CommitSerializer,
+        lambda t, d, u: services.ticket_commit(ticket=t, by=u, **_with_user(d, "by_whom_user")),
+    )
     # `dispatch` is the name of the view's own entry point: the action's method is named apart.
     dispatch_order = _transition_action(
         "dispatch_order",

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +22,8 @@ from frontdesk.core.models import Project
 from residents.models import Building, Household
 
 from ..choices import (
+    DEFAULT_EMERGENCY_WORDS,
+    DEFAULT_MAJOR_PLACES,
     ComplaintCategory,
     ComplaintReason,
     ContractKind,
@@ -45,6 +49,19 @@ MONEY = {"max_digits": 10, "decimal_places": 2}
 # --- Settings per project ---------------------------------------------------------
 
 
+def default_major_places() -> list[str]:
+    return list(DEFAULT_MAJOR_PLACES)
+
+
+def default_emergency_words() -> str:
+    return "\n".join(DEFAULT_EMERGENCY_WORDS)
+
+
+def split_words(text: str) -> list[str]:
+    """The words of a settings list: one a line, or separated by commas (either script)."""
+    return [w.strip() for w in re.split(r"[\n,，、;；]+", text or "") if w.strip()]
+
+
 class TicketSettings(models.Model):
     """A project's settings of the work-order process that are not deadlines.
 
@@ -62,6 +79,28 @@ class TicketSettings(models.Model):
         default=30,
         help_text=_("How long the link on the resident's copy opens the order's progress."),
     )
+    # What the quick commitment (快速响应) counts as major or an emergency.
+    major_places = models.JSONField(
+        _("public places that make a matter major"),
+        default=default_major_places,
+        blank=True,
+        help_text=_("An order about one of these places is a major matter."),
+    )
+    emergency_words = models.TextField(
+        _("words that mark an emergency"),
+        default=default_emergency_words,
+        blank=True,
+        help_text=_(
+            "One word or phrase a line (commas also separate them). A matter containing one "
+            "is an emergency: its priority is raised and the commitment is due soonest."
+        ),
+    )
+    major_words = models.TextField(
+        _("words that mark a major matter"),
+        default="",
+        blank=True,
+        help_text=_("One word or phrase a line (commas also separate them)."),
+    )
 
     class Meta:
         verbose_name = _("work-order settings")
@@ -69,6 +108,19 @@ class TicketSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.project)
+
+    def clean(self) -> None:
+        places = self.major_places if isinstance(self.major_places, list) else None
+        if places is None or any(p not in Place.values for p in places):
+            raise ValidationError({"major_places": _("Choose public places from the list.")})
+
+    @property
+    def emergency_word_list(self) -> list[str]:
+        return split_words(self.emergency_words)
+
+    @property
+    def major_word_list(self) -> list[str]:
+        return split_words(self.major_words)
 
     @classmethod
     def for_project(cls, project_id: int) -> TicketSettings:

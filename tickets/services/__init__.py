@@ -16,6 +16,7 @@ One module per part of the process: `orders` (every kind), `complaints`,
 the functions from here.
 """
 
+from .commitments import classify, classify_for_project, ticket_commit
 from .common import (
     RETURN_FREE,
     RETURN_PAID,
@@ -65,6 +66,8 @@ from .warranty import warranty_pass, warranty_report
 __all__ = [
     "RETURN_FREE",
     "RETURN_PAID",
+    "classify",
+    "classify_for_project",
     "complaint_answer",
     "complaint_butler_reply",
     "complaint_confirm",
@@ -88,6 +91,7 @@ __all__ = [
     "ticket_arrive",
     "ticket_callback",
     "ticket_close",
+    "ticket_commit",
     "ticket_complete",
     "ticket_confirm_time",
     "ticket_dispatch",

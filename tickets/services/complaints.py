@@ -18,6 +18,7 @@ from ..choices import (
 from ..models import (
     Ticket,
 )
+from .commitments import commitment_dropped
 from .common import (
     TOPIC_REFERRED,
     _choice,
@@ -96,8 +97,13 @@ def complaint_answer(*, ticket: Ticket, answer: str, by: Any) -> Ticket:
         by=by,
         note=answer or "",
         apply=apply,
-        after=lambda t: _kept(t, "complaint.answer", by),
+        after=lambda t: _answered(t, by),
     )
+
+
+def _answered(ticket: Ticket, by: Any) -> None:
+    _kept(ticket, "complaint.answer", by)
+    commitment_dropped(ticket, _("The resident has the answer."))
 
 
 @transaction.atomic

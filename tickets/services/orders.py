@@ -45,6 +45,13 @@ from ..models import (
     Ticket,
 )
 from ..transitions import check
+from .commitments import (
+    classify_for_project,
+    commitment_data,
+    commitment_dropped,
+    commitment_kept,
+    commitment_open,
+)
 from .common import (
     DEPARTMENT_ROLE,
     RETURN_FREE,
@@ -187,6 +194,9 @@ def ticket_register(
         paid = kind in PAID_BY_DEFAULT
     if kind == TicketKind.COMPLAINT and paid:
         raise ApplicationError(fields={"paid": [_("A complaint is not a paid service.")]})
+    weighed = classify_for_project(
+        project_id=project.pk, matter=matter, priority=priority, place=place
+    )
 
     now = timezone.now()
     ticket = Ticket(
@@ -201,7 +211,7 @@ def ticket_register(
         matter=matter,
         description=description or "",
         source=source,
-        priority=priority,
+        priority=weighed.priority,
         appointment_at=appointment_at,
         address_confirmed=bool(address_confirmed),
         confirmed_time_at=now if time_confirmed else None,
@@ -236,7 +246,19 @@ def ticket_register(
         data["rework_of"] = rework_of.serial
     if complaint_from is not None:
         data["complaint_from"] = complaint_from.serial
+    data["weight"] = weighed.weight
     _event(ticket, action="register", by=by, from_status="", data=data, at=now)
+    if weighed.priority != priority:
+        # The desk sees on the timeline why the order jumped the queue.
+        _event(
+            ticket,
+            action="emergency",
+            by=by,
+            note=weighed.word,
+            data={"from": priority, "to": weighed.priority, "word": weighed.word},
+            at=now,
+        )
+    commitment_open(ticket, weighed.weight, start=now, by=by)
     if detail is not None:
         # Same-day investigation, and the answer the resident is promised (three days).
         _promise(ticket, "complaint.investigation", start=now, responsible=by)
@@ -388,10 +410,20 @@ def ticket_dispatch(
         t.dispatched_at = timezone.now()
         if who is not None:
             data["assignee"] = who.pk
+            if t.appointment_at is not None and t.appointment_at > t.dispatched_at:
+                # A named worker at an agreed time is the commitment to the resident.
+                data["commitment"] = commitment_data(
+                    what=t.matter,
+                    by_when=t.appointment_at,
+                    by_whom=who.get_full_name() or who.get_username(),
+                    by_whom_user=who,
+                )
         return data
 
     def after(t: Ticket) -> None:
         now = t.dispatched_at or timezone.now()
+        if t.assignee is not None and t.appointment_at is not None and t.appointment_at > now:
+            commitment_kept(t, by)
         if t.kind == TicketKind.COMPLAINT:
             # The butler replies to the desk within the project's hours (4 by default).
             reply = _promise(t, "complaint.butler_reply", start=now, responsible=t.assignee)
@@ -456,7 +488,14 @@ def ticket_arrive(*, ticket: Ticket, by: Any, at: Any = None, note: str = "") ->
         if t.assignee_id is None:
             t.assignee = by
 
-    return _transition(ticket=ticket, action="arrive", by=by, note=note, apply=apply)
+    return _transition(
+        ticket=ticket,
+        action="arrive",
+        by=by,
+        note=note,
+        apply=apply,
+        after=lambda t: commitment_dropped(t, _("The worker is on site.")),
+    )
 
 
 @transaction.atomic
@@ -611,6 +650,7 @@ def ticket_complete(
 
     def after(t: Ticket) -> None:
         _drop_promises(t, _("The work is done."), kinds=("warranty.progress_report",))
+        commitment_dropped(t, _("The work is done."))
 
     return _transition(
         ticket=ticket, action="complete", by=by, note=result or "", apply=apply, after=after

@@ -37,6 +37,7 @@ from residents.selectors import household_list
 
 from .. import selectors, services
 from ..choices import (
+    COMMITMENT_KIND,
     OPEN_STATUSES,
     UNRETURNED_STATUSES,
     Department,
@@ -45,6 +46,7 @@ from ..choices import (
     Satisfaction,
     TicketKind,
     TicketStatus,
+    Weight,
 )
 from ..filtersets import TicketFilterSet
 from ..forms import (
@@ -320,7 +322,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     actions = allowed_actions(ticket, request.user)
     staff = (
         staff_choices(ticket.project_id)
-        if any(a.action in {"dispatch", "transfer", "price", "warranty_pass"} for a in actions)
+        if any(
+            a.action in {"commit", "dispatch", "transfer", "price", "warranty_pass"}
+            for a in actions
+        )
         else []
     )
     buttons = [t for t in actions if t.action in BUTTON_ONLY]
@@ -330,6 +335,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         if t.action not in BUTTON_ONLY
     ]
     warranty = getattr(ticket, "warranty", None) if _has(ticket, "warranty") else None
+    owed = selectors.commitment_owed(ticket)
     return render(
         request,
         "tickets/detail.html",
@@ -352,9 +358,18 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             and ticket.due_at < timezone.now(),
             "primary_actions": PRIMARY_ACTIONS,
             "steps": _steps(ticket),
+            "commitment": selectors.commitment_of(ticket),
+            "commitment_owed": owed,
+            "commitment_weight": WEIGHT_OF_KIND.get(owed.kind) if owed is not None else None,
+            "commitment_late": owed is not None
+            and owed.paused_at is None
+            and owed.due_at < timezone.now(),
         },
     )
 
+
+# The weight of a matter, by the kind of its commitment deadline.
+WEIGHT_OF_KIND = {kind: Weight(weight).label for weight, kind in COMMITMENT_KIND.items()}
 
 # The step the order waits for in each status: drawn as a filled button or an open form.
 PRIMARY_ACTIONS = frozenset(
@@ -426,6 +441,15 @@ RUNNERS: dict[str, Runner] = {
     ),
     "confirm_time": lambda t, by, d: services.ticket_confirm_time(
         ticket=t, appointment_at=d["appointment_at"], by=by, note=d["note"]
+    ),
+    "commit": lambda t, by, d: services.ticket_commit(
+        ticket=t,
+        by=by,
+        what=d["what"],
+        by_when=d["by_when"],
+        by_whom=d["by_whom"],
+        by_whom_user=_user(d["by_whom_user"]),
+        note=d["note"],
     ),
     "dispatch": lambda t, by, d: services.ticket_dispatch(
         ticket=t,
