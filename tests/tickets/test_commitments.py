@@ -366,3 +366,50 @@ def test_admin_form_ticks_major_places_and_refuses_unknown_ones(project):
     assert saved.emergency_word_list == ["困人", "水浸"]
     refused = TicketSettingsForm(data={**data, "major_places": ["roof"]}, instance=saved)
     assert not refused.is_valid() and "major_places" in refused.errors
+
+
+def test_trapped_in_a_lift_registered_as_normal_jumps_the_queue(client, desk_user, building):
+    """Registered on the page as a normal matter, "电梯困人" becomes an emergency: the queue
+    lists it among the emergencies and its page shows the 15-minute commitment owed."""
+    login(client, desk_user)
+    with time_machine.travel(START, tick=False):
+        client.post(
+            reverse("tickets:new") + "?kind=repair",
+            {
+                "kind": "repair",
+                "project": building.project_id,
+                "place": "lift",
+                "building": building.pk,
+                "reporter_name": "保安李",
+                "matter": "3栋电梯困人",
+                "source": "phone",
+                "priority": "normal",
+            },
+        )
+        queue = client.get(reverse("tickets:queue"))
+        ticket = queue.context["emergencies"][0]
+        assert ticket.matter == "3栋电梯困人" and ticket.priority == "emergency"
+        page = client.get(reverse("tickets:detail", kwargs={"pk": ticket.pk}))
+    assert page.context["commitment_owed"].due_at == minute(15)
+    assert page.context["commitment_weight"] == Weight.EMERGENCY.label
+
+
+def test_api_registration_answers_with_the_raised_priority_and_the_commitment_owed(
+    household, desk_user
+):
+    """POST /tickets/ with "楼上爆管" answers with priority emergency, the raise on the
+    timeline and the open 15-minute commitment among the deadlines."""
+    with time_machine.travel(START, tick=False):
+        body = ok(
+            client_for(desk_user).post(
+                "/api/v1/tickets/",
+                {"kind": "repair", "household": household.pk, "matter": "楼上爆管"},
+                format="json",
+            ),
+            201,
+        )
+    assert body["priority"] == "emergency" and body["commitment"] is None
+    assert [e["action"] for e in body["timeline"]] == ["register", "emergency"]
+    owed = [d for d in body["deadlines"] if d["kind"].startswith("commitment.")]
+    assert [(d["kind"], d["state"]) for d in owed] == [("commitment.emergency", "open")]
+    assert dt.datetime.fromisoformat(owed[0]["due_at"]) == minute(15)
