@@ -6,7 +6,15 @@ import re
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 
 from frontdesk.core.scoping import project_ids_for, scope
 
@@ -59,29 +67,29 @@ def household_list(*, user: Any, filters: dict[str, Any] | None = None) -> Query
 
 
 def household_search(*, user: Any, q: str, limit: int = 20) -> list[Household]:
-    """Households matching the search box, current ones first, with their main contact.
+    """Households matching the search box, current ones first, each part in unit order.
 
     Where the database allows it (PostgreSQL), current and moved-out households
-    are two limited branches of one query: the current branch walks the units'
-    (project, code) index and stops after `limit` matches, so a common surname
-    (王: thousands of households in one estate) costs no more than a rare one,
-    instead of sorting every match.
+    are two limited branches of one query, each walking the units' code index
+    and stopping after `limit` matches: a common surname (王: thousands of
+    households in one estate) costs no more than a rare one, instead of sorting
+    every match.
     """
     if not q.strip():
         return []
-    matches = household_list(user=user).filter(household_search_q(q))
-    current_first = (F("moved_out_on").asc(nulls_first=True), "unit__code", "-id")
+    # The unit's project repeats the household's, and lets the (project, code) index serve.
+    matches = (
+        household_list(user=user)
+        .filter(household_search_q(q), unit__project_id__in=project_ids_for(user))
+        .annotate(moved=ExpressionWrapper(Q(moved_out_on__isnull=False), BooleanField()))
+    )
+    by_unit = ("unit__code", "-id")
     if connection.features.supports_slicing_ordering_in_compound:
-        current = matches.filter(
-            moved_out_on__isnull=True, unit__project_id__in=project_ids_for(user)
-        ).order_by("unit__code", "-id")[:limit]
-        # Plain ascending order (no NULLS FIRST), which the (project, moved_out_on) index gives.
-        moved_out = matches.filter(moved_out_on__isnull=False).order_by(
-            "moved_out_on", "unit__code", "-id"
-        )[:limit]
-        qs = current.union(moved_out, all=True).order_by(*current_first)
+        current = matches.filter(moved_out_on__isnull=True).order_by(*by_unit)[:limit]
+        moved_out = matches.filter(moved_out_on__isnull=False).order_by(*by_unit)[:limit]
+        qs = current.union(moved_out, all=True).order_by("moved", *by_unit)
     else:
-        qs = matches.order_by(*current_first)
+        qs = matches.order_by("moved", *by_unit)
     found = list(qs[:limit])
     prefetch_related_objects(
         found, Prefetch("persons", queryset=Person.objects.filter(is_active=True))

@@ -33,7 +33,7 @@ def test_digits_find_a_unit_number_in_any_building_and_any_part_of_a_phone(house
     assert _found(desk_user, "5678") == {household.pk}
 
 
-def test_current_households_come_first_in_unit_order_then_moved_out_ones(building, desk_user):
+def test_current_households_come_first_then_moved_out_ones_each_in_unit_order(building, desk_user):
     """A surname shared by many lists current households by unit code, then moved-out ones."""
 
     def household(number, moved_out_on=None):
@@ -44,12 +44,14 @@ def test_current_households_come_first_in_unit_order_then_moved_out_ones(buildin
         return found
 
     gone = household("0101", moved_out_on=dt.date(2026, 3, 1))
+    gone_earlier = household("0301", moved_out_on=dt.date(2026, 2, 1))
     later = household("1201")
     first = household("0201")
     assert [h.pk for h in household_search(user=desk_user, q="王")] == [
         first.pk,
         later.pk,
         gone.pk,
+        gone_earlier.pk,
     ]
     assert [h.pk for h in household_search(user=desk_user, q="王", limit=2)] == [
         first.pk,
