@@ -32,7 +32,7 @@ from frontdesk.core.pdf import qr_data_uri, render_pdf
 
 from .choices import TicketKind
 from .models import Ticket, TicketSettings
-from .services import ticket_record_print
+from .services import tickets_record_print
 
 # --- The resident's signed link ------------------------------------------------------
 
@@ -185,8 +185,7 @@ def print_orders(
     Repairs, housekeeping, greening and convenience orders print as three
     copies; complaints on their complaint form. Each order starts a new sheet.
     """
-    for ticket in tickets:
-        ticket_record_print(ticket=ticket, by=by)
+    tickets_record_print(tickets=tickets, by=by)
     context = {
         "orders": [_order_context(t, request) for t in tickets],
         "printed_at": timezone.now(),

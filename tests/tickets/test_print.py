@@ -167,3 +167,21 @@ def test_api_print_returns_the_same_pdf(desk_api, desk_user, household, other_pr
     assert Ticket.objects.get(pk=ticket.pk).print_count == 2
     other = TicketFactory(project=other_project)
     assert desk_api.get(f"/api/v1/tickets/{other.pk}/print/").status_code == 404
+
+
+def test_a_print_run_counts_every_order_in_a_fixed_number_of_queries(
+    desk_user, household, django_assert_num_queries
+):
+    """Counting the prints of 3 or 30 orders costs the same queries, and each gets its event."""
+    from tickets.models import TicketEvent
+    from tickets.services import tickets_record_print
+
+    few = [register(household=household, by=desk_user, matter=f"漏水 {i}") for i in range(3)]
+    many = [register(household=household, by=desk_user, matter=f"停水 {i}") for i in range(30)]
+    with django_assert_num_queries(5):  # savepoint, update, read back, insert, release
+        tickets_record_print(tickets=few, by=desk_user)
+    with django_assert_num_queries(5):
+        tickets_record_print(tickets=many, by=desk_user)
+    tickets_record_print(tickets=few, by=desk_user)
+    assert [t.print_count for t in few] == [2, 2, 2]
+    assert TicketEvent.objects.filter(action="print", ticket__in=few).count() == 6

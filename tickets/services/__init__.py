@@ -60,6 +60,7 @@ from .orders import (
     ticket_rework,
     ticket_transfer,
     ticket_void,
+    tickets_record_print,
 )
 from .warranty import warranty_pass, warranty_report
 
@@ -102,6 +103,7 @@ __all__ = [
     "ticket_promise_slip",
     "ticket_quote_acknowledge",
     "ticket_record_print",
+    "tickets_record_print",
     "ticket_register",
     "ticket_resume",
     "ticket_return",
