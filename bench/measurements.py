@@ -166,6 +166,17 @@ class Context:
         return self._spread(list(names))
 
     @cached_property
+    def given_names(self) -> list[str]:
+        """The last two characters of three-character names: 建国 of 王建国."""
+        names = (
+            self._persons.annotate(length=Length("name"))
+            .filter(length=3)
+            .order_by("id")
+            .values_list("name", flat=True)
+        )
+        return self._spread([name[1:] for name in names])
+
+    @cached_property
     def surnames(self) -> list[str]:
         return ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周"][: self.samples_per_kind]
 
@@ -248,6 +259,16 @@ def search_full_phone(ctx: Context) -> Call:
 )
 def search_two_character_name(ctx: Context) -> Call:
     return _search(ctx, ctx.two_character_names)
+
+
+@measurement(
+    "search: given name (建国 of 王建国)",
+    group="search box",
+    budget_ms=SEARCH_BUDGET_MS,
+    explain=True,
+)
+def search_given_name(ctx: Context) -> Call:
+    return _search(ctx, ctx.given_names)
 
 
 @measurement(

@@ -15,6 +15,7 @@ from django.db.models import (
     QuerySet,
     prefetch_related_objects,
 )
+from django.db.models.functions import Reverse
 
 from frontdesk.core.scoping import project_ids_for, scope
 
@@ -31,10 +32,11 @@ def household_search_q(q: str) -> Q:
     Each branch is an indexed lookup (the unit code and file number are
     b-tree prefixes; names and phones use trigram indexes on PostgreSQL).
     Digits are a phone fragment, and up to six digits also a unit number in
-    any building. A name of one or two characters (a surname, or a short full
-    name) is matched from its start: a trigram index cannot look up fewer than
-    three characters inside a name, and at 100,000 households the scan would
-    miss the search box's budget. Three characters or more are found anywhere.
+    any building. A name of one or two characters is matched at its start (a
+    surname: 王) or its end (a given name: 建国 finds 王建国): a trigram index
+    cannot look up fewer than three characters inside a name, and at 100,000
+    households a scan would miss the search box's budget; the end is served by
+    an index of the reversed name. Three characters or more are found anywhere.
     """
     q = q.strip()
     if not q:
@@ -55,8 +57,15 @@ def household_search_q(q: str) -> Q:
         people = Person.objects.filter(phone__contains=digits).values("household_id")
         # One subquery for both branches: an OR of two would test every household.
         return Q(id__in=people.union(by_unit) if len(digits) <= 6 else people)
-    lookup = "name__startswith" if len(q) < 3 else "name__contains"
-    people = Person.objects.filter(**{lookup: q}).values("household_id")
+    if len(q) < 3:
+        # A surname or a given name: the start or the end of a name, both indexed.
+        people = (
+            Person.objects.annotate(name_reversed=Reverse("name"))
+            .filter(Q(name__startswith=q) | Q(name_reversed__startswith=q[::-1]))
+            .values("household_id")
+        )
+    else:
+        people = Person.objects.filter(name__contains=q).values("household_id")
     return Q(id__in=people)
 
 

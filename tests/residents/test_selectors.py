@@ -14,14 +14,15 @@ def _found(user, q):
     return {h.pk for h in household_search(user=user, q=q)}
 
 
-def test_short_name_is_matched_from_its_start_and_longer_text_anywhere(household, desk_user):
-    """Two characters find a surname or a name's start; three or more find any part."""
+def test_short_name_is_matched_at_its_start_or_end_and_longer_text_anywhere(household, desk_user):
+    """Two characters find a surname or a given name; three or more find any part."""
     other = HouseholdFactory(unit=UnitFactory(building=household.unit.building, number="0101"))
     PersonFactory(household=other, name="欧阳建国")
     assert _found(desk_user, "王建") == {household.pk}
     assert _found(desk_user, "欧阳") == {other.pk}
     assert _found(desk_user, "阳建国") == {other.pk}
-    assert _found(desk_user, "建国") == set()
+    assert _found(desk_user, "建国") == {household.pk, other.pk}
+    assert _found(desk_user, "阳建") == set()
 
 
 def test_digits_find_a_unit_number_in_any_building_and_any_part_of_a_phone(household, desk_user):
