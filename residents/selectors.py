@@ -99,7 +99,7 @@ def household_search(*, user: Any, q: str, limit: int = 20) -> list[Household]:
         qs = current.union(moved_out, all=True).order_by("moved", *by_unit)
     else:
         qs = matches.order_by("moved", *by_unit)
-    found = list(qs[:limit])
+    found: list[Household] = list(qs[:limit])
     prefetch_related_objects(
         found, Prefetch("persons", queryset=Person.objects.filter(is_active=True))
     )

@@ -54,7 +54,7 @@ from .validators import normalize_phone
 def _display(instance: models.Model, field: models.Field[Any, Any]) -> str:
     value = getattr(instance, field.attname)
     if field.choices:
-        return str(dict(field.flatchoices).get(value, value))  # type: ignore[arg-type]
+        return str(dict(field.flatchoices).get(value, value))
     if value is None:
         return ""
     return str(value)
@@ -650,7 +650,9 @@ def decoration_inspect(
 
 
 @transaction.atomic
-def attachment_add(*, household: Household, file: UploadedFile, title: str, by: Any) -> Attachment:
+def attachment_add(
+    *, household: Household, file: UploadedFile[Any], title: str, by: Any
+) -> Attachment:
     if file.size is None or file.size > settings.MAX_UPLOAD_BYTES:
         raise ApplicationError(
             fields={

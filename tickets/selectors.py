@@ -70,7 +70,7 @@ def ticket_search_q(q: str) -> Q:
     return Q(matter__contains=q) | Q(reporter_name=q)
 
 
-def timeline_prefetch() -> Prefetch:
+def timeline_prefetch() -> Prefetch[Any]:
     return Prefetch(
         "events", queryset=TicketEvent.objects.select_related("actor").order_by("at", "id")
     )

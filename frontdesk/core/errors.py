@@ -7,13 +7,17 @@ body has the same shape as DRF's own validation errors:
 ``{"field": ["message", ...], "non_field_errors": ["message"]}``.
 """
 
+from collections.abc import Mapping, Sequence
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 NON_FIELD = "non_field_errors"
 
 
 class ApplicationError(Exception):
-    def __init__(self, message: str = "", *, fields: dict[str, list[str] | str] | None = None):
+    def __init__(
+        self, message: str = "", *, fields: Mapping[str, Sequence[str] | str] | None = None
+    ):
         self.fields: dict[str, list[str]] = {
             key: [value] if isinstance(value, str) else list(value)
             for key, value in (fields or {}).items()

@@ -26,11 +26,11 @@ def project_ids_for(user: AnyUser) -> list[int]:
             cached = list(Project.objects.filter(is_active=True).values_list("id", flat=True))
         else:
             cached = list(
-                Project.objects.filter(memberships__user=user, is_active=True).values_list(
+                Project.objects.filter(memberships__user_id=user.pk, is_active=True).values_list(
                     "id", flat=True
                 )
             )
-        user._desk_project_ids = cached  # type: ignore[union-attr]
+        user._desk_project_ids = cached  # type: ignore[attr-defined]
     return cached
 
 

@@ -43,12 +43,12 @@ def _choice(
 ) -> str:
     value = "" if value is None else str(value)
     if blank and value == "":
-        return value
+        return str(value)
     if value not in choices.values:
         raise ApplicationError(
             fields={field: [_("“%(value)s” is not a valid choice.") % {"value": value}]}
         )
-    return value
+    return str(value)
 
 
 def _aware(value: Any, field: str) -> dt.datetime | None:
@@ -65,9 +65,10 @@ def _aware(value: Any, field: str) -> dt.datetime | None:
         value = parsed
     if not isinstance(value, dt.datetime):
         raise ApplicationError(fields={field: [_("Enter a valid date and time.")]})
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
+    moment: dt.datetime = value
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
 
 
 def _money(value: Any, field: str, *, required: bool = False) -> Decimal | None:

@@ -67,6 +67,7 @@ def contract_create(
             fields={"schedule_days": [_("Days run from 1 to %(n)d.") % {"n": top}]}
         )
     amount = _money(price, "price", required=True)
+    assert amount is not None  # required=True refuses a missing price
     if ends_on is not None and ends_on < starts_on:
         raise ApplicationError(fields={"ends_on": [_("The contract ends before it starts.")]})
     contract = MonthlyContract(
@@ -116,7 +117,7 @@ def contract_open_visit(
             fields={
                 "date": [
                     _("This visit's order is already open: %(serial)s.")
-                    % {"serial": visit.ticket.serial}
+                    % {"serial": visit.ticket.serial if visit.ticket else ""}
                 ]
             }
         )

@@ -391,7 +391,7 @@ def ticket_dispatch(
         who = assignee
         data: dict[str, Any] = {"department": dept}
         if t.kind == TicketKind.COMPLAINT:
-            if who is None and t.building_id is not None:
+            if who is None and t.building is not None:
                 who = t.building.butler
             if who is None:
                 raise ApplicationError(
@@ -404,7 +404,7 @@ def ticket_dispatch(
                 raise ApplicationError(fields={"department": [_("This field is required.")]})
             _assignee_checks(t, who)
             # The butler of the building is told (DOMAIN: "the butler of the building is told").
-            if t.building_id is not None and t.building.butler_id is not None:
+            if t.building is not None and t.building.butler_id is not None:
                 data["butler_told"] = t.building.butler_id
         t.department = dept
         t.assignee = who
@@ -455,8 +455,9 @@ def ticket_dispatch(
         else:
             _tell_role(t, DEPARTMENT_ROLE.get(t.department, Role.DESK), TOPIC_DISPATCHED, title)
         # The butler of the building is told.
-        if t.building_id is not None and t.building.butler_id not in (None, t.assignee_id):
-            _tell(t, t.building.butler, TOPIC_DISPATCHED, title)
+        building = t.building
+        if building is not None and building.butler_id not in (None, t.assignee_id):
+            _tell(t, building.butler, TOPIC_DISPATCHED, title)
 
     return _transition(ticket=ticket, action="dispatch", by=by, note=note, apply=apply, after=after)
 
@@ -814,11 +815,12 @@ def _rework(original: Ticket, *, by: Any, matter: str = "") -> Ticket:
 
 
 def _complaint_about(original: Ticket, *, by: Any, comment: str = "") -> Ticket:
-    category = {
+    categories: dict[str, str] = {
         TicketKind.HOUSEKEEPING: ComplaintCategory.CLEANING,
         TicketKind.GREENING: ComplaintCategory.GREENING,
         TicketKind.REPAIR: ComplaintCategory.ENGINEERING,
-    }.get(original.kind, ComplaintCategory.OTHER)
+    }
+    category = categories.get(original.kind, ComplaintCategory.OTHER)
     return ticket_register(
         project=original.project,
         kind=TicketKind.COMPLAINT,
