@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.core.admin import ProjectScopedAdminMixin
-from frontdesk.core.masking import can_view_id_number, mask_id_number
+from frontdesk.core.masking import can_view_id_number, can_view_phone, mask_id_number, mask_phone
 
 from .choices import ChangeAction
 from .models import (
@@ -48,6 +48,29 @@ def _changes(form: forms.ModelForm) -> dict[str, list[str]]:
             old, new = "…", "…"
         changes[name] = ["" if old is None else str(old), "" if new is None else str(new)]
     return changes
+
+
+class MaskedPhoneMixin:
+    """Phones show as 138****5678 in lists, and leave forms and search, for a role without
+    `residents.view_phone` (as on the desk's pages)."""
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        shown = list(super().get_list_display(request))  # type: ignore[misc]
+        if can_view_phone(request.user):
+            return shown
+        return ["phone_masked" if name == "phone" else name for name in shown]
+
+    def get_search_fields(self, request: HttpRequest) -> Any:
+        fields = list(super().get_search_fields(request))  # type: ignore[misc]
+        return fields if can_view_phone(request.user) else [f for f in fields if f != "phone"]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_fields(request, obj))  # type: ignore[misc]
+        return fields if can_view_phone(request.user) else [f for f in fields if f != "phone"]
+
+    @admin.display(description=_("Phone"))
+    def phone_masked(self, obj: Any) -> str:
+        return mask_phone(obj.phone)
 
 
 class KeptRecordsMixin:
@@ -156,6 +179,8 @@ class PersonInline(admin.TabularInline):
         fields = list(super().get_fields(request, obj))
         if not can_view_id_number(request.user):
             fields.remove("id_number")
+        if not can_view_phone(request.user):
+            fields.remove("phone")
         return fields
 
 
@@ -237,7 +262,7 @@ class HouseholdAdmin(HouseholdRecordAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(HouseholdRecordAdmin):
+class PersonAdmin(MaskedPhoneMixin, HouseholdRecordAdmin):
     list_display = ["name", "role", "phone", "id_number_masked", "household", "is_active"]
     list_select_related = ["household__unit"]
     list_filter = ["project", "role", "is_active"]
@@ -291,6 +316,10 @@ class WorkerPassInline(admin.TabularInline):
     can_delete = False
     fields = ["pass_number", "name", "phone", "valid_until", "returned_on"]
 
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_fields(request, obj))
+        return fields if can_view_phone(request.user) else [f for f in fields if f != "phone"]
+
 
 class InspectionInline(admin.TabularInline):
     model = DecorationInspection
@@ -330,7 +359,7 @@ class DecorationPartAdmin(HouseholdRecordAdmin):
 
 
 @admin.register(DecorationWorkerPass)
-class DecorationWorkerPassAdmin(DecorationPartAdmin):
+class DecorationWorkerPassAdmin(MaskedPhoneMixin, DecorationPartAdmin):
     list_display = ["pass_number", "name", "phone", "decoration", "valid_until", "returned_on"]
     list_select_related = ["decoration__household__unit"]
     search_fields = ["=pass_number", "name"]

@@ -203,3 +203,17 @@ def test_staff_list_shows_roles_and_projects(client, superuser, desk_user):
     client.force_login(superuser)
     page = client.get(reverse("admin:auth_user_changelist")).content.decode()
     assert "desk1" in page and "东湖花园" in page
+
+
+def test_admin_masks_phones_for_a_role_without_view_phone(client, project, household):
+    """An engineer with admin access sees residents' phones masked in the list and the file."""
+    engineer = UserFactory(username="eng", role=Role.ENGINEERING, projects=[project], is_staff=True)
+    client.force_login(engineer)
+    listing = client.get(admin_url(Person)).content.decode()
+    assert "王建国" in listing
+    assert "138****5678" in listing and "13812345678" not in listing
+    person = household.persons.get()
+    page = client.get(admin_url(Person, "change", person.pk)).content.decode()
+    assert page.count("王建国") and "13812345678" not in page
+    found = client.get(admin_url(Person), {"q": "13812345678"}).content.decode()
+    assert "王建国" not in found

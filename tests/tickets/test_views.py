@@ -514,3 +514,21 @@ def test_queue_names_the_project_when_the_user_works_in_several(client, project,
     assert html.count("WX-2026-000001") == 2
     for name in (project.name, other_project.name):
         assert f'<small class="muted">{name}</small>' in html
+
+
+def test_order_page_masks_the_reporters_phone_for_a_worker(client, desk_user, engineer, building):
+    """The engineer sees the reporter's phone masked on the order page; the desk sees it whole."""
+    ticket = services.ticket_register(
+        project=building.project,
+        kind="repair",
+        matter="楼道灯不亮",
+        by=desk_user,
+        place="corridor",
+        reporter_name="李先生",
+        reporter_phone="13912345678",
+    )
+    url = reverse("tickets:detail", args=[ticket.pk])
+    worker_page = login(client, engineer).get(url).content.decode()
+    desk_page = login(client, desk_user).get(url).content.decode()
+    assert "139****5678" in worker_page and "13912345678" not in worker_page
+    assert "13912345678" in desk_page

@@ -341,6 +341,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tickets/detail.html",
         {
             "ticket": ticket,
+            "reporter_phone": phone_for(request.user, ticket.reporter_phone),
             "complaint": ticket.complaint if _has(ticket, "complaint") else None,
             "warranty": warranty,
             "rating": ticket.resident_rating if _has(ticket, "resident_rating") else None,
