@@ -166,3 +166,24 @@ def test_warranty_daily_report_page_and_pdf(client, desk_user, engineer, househo
     pdf = client.get(reverse("tickets:warranty-daily") + "?format=pdf")
     text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
     assert ticket.serial in text and "中建三局" in text and "已搭设脚手架" in text
+
+
+def test_liaison_form_about_another_projects_order_is_refused(
+    client, desk_user, household, other_desk_user, other_household
+):
+    """A liaison form posted about an order of another project is refused, not written unlinked."""
+    foreign = register(household=other_household, by=other_desk_user, matter="外项目漏水")
+    client.force_login(desk_user)
+    response = client.post(
+        reverse("tickets:liaison-list"),
+        {
+            "project": household.project_id,
+            "from_department": "customer_service",
+            "to_department": "engineering",
+            "matter": "请工程部核查",
+            "ticket": foreign.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert zh("This work order is not in your projects.") in response.content.decode()
+    assert not LiaisonForm.objects.exists()

@@ -786,6 +786,9 @@ def liaison_list(request: HttpRequest) -> HttpResponse:
         ticket = selectors.ticket_list(user=request.user).filter(pk=ticket_id).first()
     if request.method == "POST":
         form = LiaisonCreateForm(request.POST, projects=projects)
+        if ticket_id and ticket is None:
+            # Never a form about an order the writer cannot see, nor one silently unlinked.
+            form.add_error(None, _("This work order is not in your projects."))
         if form.is_valid():
             project = projects_for(request.user).filter(pk=form.cleaned_data["project"]).first()
             try:
