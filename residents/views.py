@@ -423,8 +423,11 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
     filename = attachment.file.name.rsplit("/", 1)[-1]
     kind, _encoding = mimetypes.guess_type(filename)
     # Scans and photos open in the browser; anything else (an uploaded web
-    # page, say) is only ever downloaded, never rendered on the desk's origin.
-    inline = kind is not None and (kind == "application/pdf" or kind.startswith("image/"))
+    # page, or an SVG drawing, which can carry scripts) is only ever
+    # downloaded, never rendered on the desk's origin.
+    inline = kind is not None and (
+        kind == "application/pdf" or (kind.startswith("image/") and kind != "image/svg+xml")
+    )
     return FileResponse(attachment.file.open("rb"), filename=filename, as_attachment=not inline)
 
 
