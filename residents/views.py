@@ -503,7 +503,7 @@ def _keyset_page(qs: Any, *, after: int | None, before: int | None) -> tuple[lis
 
 def _cursor(request: HttpRequest, name: str) -> int | None:
     value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdecimal() else None
 
 
 @login_required

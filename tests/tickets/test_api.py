@@ -578,3 +578,9 @@ def test_staff_of_several_projects_name_the_project(household, other_project, de
     assert wrong.status_code == 400 and "household" in wrong.json()
     made = ok(desk.post(URL, {**body, "project": household.project_id}, format="json"), 201)
     assert made["project"] == household.project_id
+
+
+def test_order_id_in_another_numeral_is_not_found(desk_api, household, desk_user):
+    """An order id such as '²' (a digit to Python, not a number) answers 404, not 500."""
+    register(household=household, by=desk_user)
+    assert desk_api.get("/api/v1/tickets/²/").status_code == 404

@@ -208,3 +208,16 @@ def test_api_records_an_outcome(desk_api, desk_user, engineer, household):
     assert response.status_code == 200 and response.json()["reached"] is False
     assert refused.status_code == 400
     assert Callback.objects.filter(ticket=ticket, reached=False).count() == 1
+
+
+def test_api_outcome_of_a_malformed_or_foreign_id_is_not_found(
+    desk_api, other_desk_user, other_household, engineer
+):
+    """An id that is not a number, or an order of another project, answers 404 (not 500)."""
+    foreign = register(household=other_household, by=other_desk_user)
+    for pk in ("abc", "12-3", "²", foreign.pk):
+        response = desk_api.post(
+            f"/api/v1/callbacks/{pk}/outcome/", {"outcome": "satisfied"}, format="json"
+        )
+        assert response.status_code == 404, pk
+    assert not Callback.objects.filter(ticket=foreign).exists()

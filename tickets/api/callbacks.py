@@ -82,7 +82,9 @@ class CallbackQueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], url_path="outcome", url_name="outcome")
     def outcome(self, request: Request, pk: str | None = None) -> Response:
         """Record the callback's outcome: satisfied, not satisfied (reopens), not reachable."""
-        ticket = scope(Ticket.objects.all(), request.user).filter(pk=int(pk or 0)).first()
+        if not str(pk or "").isdecimal():
+            raise Http404
+        ticket = scope(Ticket.objects.all(), request.user).filter(pk=int(str(pk))).first()
         if ticket is None:
             raise Http404
         serializer = OutcomeSerializer(data=request.data)

@@ -159,7 +159,7 @@ class TicketViewSet(
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         pk = str(kwargs.get("pk", ""))
-        if not pk.isdigit():
+        if not pk.isdecimal():
             raise Http404
         try:
             ticket = selectors.ticket_detail(user=request.user, ticket_id=int(pk))
