@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .calendar import WorkingCalendar, calendar_for
@@ -165,7 +165,7 @@ def notification_mark_read(
 ) -> Notification:
     """Mark one of the user's own notifications read (another user's is not found)."""
     notification = (
-        Notification.objects.select_for_update().filter(user=user, pk=notification_id).first()
+        Notification.objects.select_for_update().filter(_own(user), pk=notification_id).first()
     )
     if notification is None:
         raise Notification.DoesNotExist
@@ -179,9 +179,9 @@ def notification_mark_read(
 def notification_mark_all_read(*, user: Any, now: dt.datetime | None = None) -> int:
     """Mark every delivered unread notification of the user read; returns how many."""
     now = now or timezone.now()
-    return Notification.objects.filter(user=user, read_at__isnull=True, deliver_at__lte=now).update(
-        read_at=now
-    )
+    return Notification.objects.filter(
+        _own(user), read_at__isnull=True, deliver_at__lte=now
+    ).update(read_at=now)
 
 
 def notification_send_due(*, now: dt.datetime | None = None, batch: int = 100) -> int:
@@ -227,10 +227,24 @@ def _email(notification: Notification, now: dt.datetime) -> None:
 # --- Reads ----------------------------------------------------------------------------
 
 
+def _own(user: Any) -> Q:
+    """The user's own notifications about the projects they work in now (or about none).
+
+    A subquery, not a list of ids, so that the bell still costs one query; a
+    notification about a project the user has left stays hidden from them.
+    """
+    if getattr(user, "is_superuser", False):
+        current = Project.objects.filter(is_active=True)
+    else:
+        current = Project.objects.filter(memberships__user=user, is_active=True)
+    return Q(user=user) & (Q(project__isnull=True) | Q(project__in=current.values("id")))
+
+
 def notification_list(*, user: Any, now: dt.datetime | None = None) -> QuerySet[Notification]:
-    """The user's delivered notifications, newest first (only their own, whatever the project)."""
+    """The user's delivered notifications, newest first: only their own, and only about the
+    projects they work in now."""
     now = now or timezone.now()
-    return Notification.objects.filter(user=user, deliver_at__lte=now).order_by(
+    return Notification.objects.filter(_own(user), deliver_at__lte=now).order_by(
         "-deliver_at", "-id"
     )
 

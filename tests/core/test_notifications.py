@@ -193,6 +193,23 @@ def test_api_marks_read(api_client, project, butler, desk_user):
     assert api_client.get("/api/v1/notifications/", {"unread": "true"}).json()["results"] == []
 
 
+def test_notices_of_a_project_the_user_has_left_are_hidden(client, api_client, project, butler):
+    """After leaving a project, its notices leave the bell, the list and the API (404 to read)."""
+    old = _notice(butler, "Overdue: old project", project=project)
+    _notice(butler, "Overdue: no project")
+    butler.memberships.filter(project=project).delete()
+    client.force_login(butler)
+    page = client.get(reverse("notifications")).content.decode()
+    assert "Overdue: no project" in page and "Overdue: old project" not in page
+    api_client.force_authenticate(butler)
+    listed = api_client.get("/api/v1/notifications/").json()["results"]
+    assert [n["title"] for n in listed] == ["Overdue: no project"]
+    assert api_client.post(f"/api/v1/notifications/{old.pk}/read/").status_code == 404
+    assert api_client.post("/api/v1/notifications/read-all/").json() == {"marked": 1}
+    old.refresh_from_db()
+    assert old.read_at is None
+
+
 def test_api_needs_a_login(api_client):
     """Anonymous clients get nothing."""
     assert api_client.get("/api/v1/notifications/").status_code in (401, 403)
