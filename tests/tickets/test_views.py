@@ -532,3 +532,18 @@ def test_order_page_masks_the_reporters_phone_for_a_worker(client, desk_user, en
     desk_page = login(client, desk_user).get(url).content.decode()
     assert "139****5678" in worker_page and "13912345678" not in worker_page
     assert "13912345678" in desk_page
+
+
+def test_resident_link_never_shows_a_workers_login_name(client, desk_user, household):
+    """The public page names the worker by name only: one without a name shows no login name."""
+    from tests.factories import UserFactory
+    from tickets.printing import resident_url
+
+    worker = UserFactory(
+        role="engineering", projects=[household.project], username="eng-login-7", first_name=""
+    )
+    ticket = register(household=household, by=desk_user)
+    services.ticket_dispatch(ticket=ticket, by=desk_user, assignee=worker)
+    services.ticket_arrive(ticket=ticket, by=worker)
+    page = client.get(resident_url(ticket)).content.decode()
+    assert ticket.serial in page and "eng-login-7" not in page
