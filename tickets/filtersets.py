@@ -36,6 +36,12 @@ def _id_filter(field_name: str, label: Any) -> IdFilter:
     )
 
 
+def _bounded(day: dt.date | None) -> bool:
+    """Whether a day bounds a date range. The calendar's first day has no midnight in UTC and
+    its last no next day; no order lies beyond either, so they bound nothing."""
+    return day is not None and dt.date.min < day < dt.date.max
+
+
 class TicketFilterSet(filters.FilterSet):
     q = filters.CharFilter(
         method="filter_q", label=_("Search"), help_text=_("Serial number or words of the matter.")
@@ -83,12 +89,14 @@ class TicketFilterSet(filters.FilterSet):
     def filter_created_after(
         self, queryset: QuerySet[Ticket], name: str, value: Any
     ) -> QuerySet[Ticket]:
-        return queryset.filter(created_at__gte=local_midnight(value)) if value else queryset
+        return (
+            queryset.filter(created_at__gte=local_midnight(value)) if _bounded(value) else queryset
+        )
 
     def filter_created_before(
         self, queryset: QuerySet[Ticket], name: str, value: Any
     ) -> QuerySet[Ticket]:
-        if not value:
+        if not _bounded(value):
             return queryset
         return queryset.filter(created_at__lt=local_midnight(value + dt.timedelta(days=1)))
 

@@ -584,3 +584,13 @@ def test_order_id_in_another_numeral_is_not_found(desk_api, household, desk_user
     """An order id such as '²' (a digit to Python, not a number) answers 404, not 500."""
     register(household=household, by=desk_user)
     assert desk_api.get("/api/v1/tickets/²/").status_code == 404
+
+
+def test_date_filters_at_the_ends_of_the_calendar(desk_api, client, household, desk_user):
+    """?created_before=9999-12-31 and ?created_after=0001-01-01 list every order, page and API."""
+    ticket = register(household=household, by=desk_user)
+    client.force_login(desk_user)
+    for query in ("?created_before=9999-12-31", "?created_after=0001-01-01"):
+        listed = desk_api.get("/api/v1/tickets/" + query)
+        assert [row["serial"] for row in listed.json()["results"]] == [ticket.serial]
+        assert ticket.serial in client.get("/tickets/" + query).content.decode()
