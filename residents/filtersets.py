@@ -23,6 +23,7 @@ from django.db.models import Q, QuerySet
 from django.forms import NumberInput
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 from django_filters.widgets import BooleanWidget
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -375,13 +376,33 @@ class NoteFilterSet(filters.FilterSet):
         fields = ["project", "household"]
 
 
+class MomentField(IsoDateTimeField):
+    """An ISO 8601 moment that the database can store: one in the year 1 or 9999 whose UTC
+    time falls outside the calendar is a field error, not a server error."""
+
+    def clean(self, value: Any) -> Any:
+        moment = super().clean(value)
+        if moment is not None:
+            try:
+                moment.astimezone(dt.UTC)
+            except OverflowError:
+                raise forms.ValidationError(
+                    _("Enter a date and time within the calendar."), code="invalid"
+                ) from None
+        return moment
+
+
+class MomentFilter(filters.IsoDateTimeFilter):
+    field_class = MomentField
+
+
 class ChangeRecordFilterSet(filters.FilterSet):
     project = _project_filter()
     household = _id_filter("household_id", _("Household (id)"))
     action = filters.ChoiceFilter(choices=ChangeAction.choices, label=_("Action"))
     subject = filters.CharFilter(field_name="subject", label=_("Record type"))
-    after = filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte", label=_("From"))
-    before = filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt", label=_("Until"))
+    after = MomentFilter(field_name="at", lookup_expr="gte", label=_("From"))
+    before = MomentFilter(field_name="at", lookup_expr="lt", label=_("Until"))
 
     class Meta:
         model = ChangeRecord

@@ -719,3 +719,16 @@ def test_whole_api_schema_validates_without_warnings(tmp_path):
     out = tmp_path / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
     assert "/api/v1/households/" in out.read_text()
+
+
+def test_history_filter_outside_the_calendar_is_a_field_error(desk_api, household):
+    """A history bound whose UTC time falls before year 1 or after 9999 answers 400 on it."""
+    for query in (
+        {"after": "0001-01-01T00:00:00+08:00"},
+        {"before": "9999-12-31T23:59:59-12:00"},
+    ):
+        response = desk_api.get("/api/v1/changes/", query)
+        assert response.status_code == 400
+        assert list(response.json()) == list(query)
+    fine = desk_api.get("/api/v1/changes/", {"after": "2026-01-01T00:00:00+08:00"})
+    assert fine.status_code == 200
