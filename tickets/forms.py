@@ -465,6 +465,12 @@ class MonthForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["project"].choices = projects
 
+    def clean_month(self) -> dt.date | None:
+        month: dt.date | None = self.cleaned_data.get("month")
+        if month is not None and not 2000 <= month.year <= 2999:
+            raise forms.ValidationError(_("Enter a date between 2000 and 2999."))
+        return month
+
     def month_start(self) -> dt.date:
         value = self.cleaned_data.get("month") if self.is_valid() else None
         return (value or timezone.localdate()).replace(day=1)

@@ -923,3 +923,17 @@ def test_emergency_is_delivered_at_once_and_a_referral_reaches_the_manager(
             "user__username", flat=True
         )
     ) == ["manager1"]
+
+
+@pytest.mark.parametrize("year", [1, 1999, 3000, 9999])
+def test_moments_far_outside_the_desks_years_are_field_errors(household, desk_user, year):
+    """An appointment in the year 1 or 9999 is refused on its field, and nothing is saved."""
+    far = dt.datetime(year, 12, 31, 23, 59)
+    with pytest.raises(ApplicationError) as refused:
+        register(household=household, by=desk_user, appointment_at=far)
+    assert list(refused.value.fields) == ["appointment_at"]
+    ticket = register(household=household, by=desk_user)
+    with pytest.raises(ApplicationError) as refused:
+        services.ticket_confirm_time(ticket=ticket, by=desk_user, appointment_at=far)
+    assert list(refused.value.fields) == ["appointment_at"]
+    assert Ticket.objects.count() == 1

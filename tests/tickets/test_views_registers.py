@@ -187,3 +187,14 @@ def test_liaison_form_about_another_projects_order_is_refused(
     assert response.status_code == 200
     assert zh("This work order is not in your projects.") in response.content.decode()
     assert not LiaisonForm.objects.exists()
+
+
+def test_month_end_of_a_month_outside_the_desks_years_is_a_form_error(client, desk_user, project):
+    """?month=9999-12 or 0001-01 shows the form error and this month's register, not a failure."""
+    client.force_login(desk_user)
+    for month in ("9999-12", "0001-01"):
+        for fmt in ("", "csv"):
+            response = client.get(reverse("tickets:month-end"), {"month": month, "format": fmt})
+            assert response.status_code == 200, (month, fmt)
+    page = client.get(reverse("tickets:month-end"), {"month": "9999-12"})
+    assert page.context["form"].errors["month"]

@@ -66,6 +66,10 @@ def _aware(value: Any, field: str) -> dt.datetime | None:
     if not isinstance(value, dt.datetime):
         raise ApplicationError(fields={field: [_("Enter a valid date and time.")]})
     moment: dt.datetime = value
+    if not 2000 <= moment.year <= 2999:
+        # Deadlines are counted from these moments; far outside the desk's years they
+        # overflow the calendar.
+        raise ApplicationError(fields={field: [_("Enter a date between 2000 and 2999.")]})
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
