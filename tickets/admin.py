@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from frontdesk.core.admin import ProjectScopedAdminMixin
+from frontdesk.core.masking import can_view_phone
 
 from .choices import Place
 from .models import (
@@ -66,6 +67,13 @@ class TicketAdmin(ReadOnlyAdmin):
         "complaint_from",
     ]
     inlines = [EventInline]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """The reporter's phone is left out for a role that sees phones masked."""
+        fields = list(super().get_fields(request, obj))
+        return (
+            fields if can_view_phone(request.user) else [f for f in fields if f != "reporter_phone"]
+        )
 
 
 @admin.register(ComplaintDetail)

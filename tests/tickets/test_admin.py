@@ -37,3 +37,18 @@ def test_orders_cannot_be_added_changed_or_deleted_in_the_admin(client, staff_su
     client.force_login(staff_supervisor)
     assert client.get(reverse("admin:tickets_ticket_add")).status_code == 403
     assert client.post(reverse("admin:tickets_ticket_delete", args=[ticket.pk])).status_code == 403
+
+
+def test_order_in_the_admin_hides_the_reporters_phone_from_a_worker(client, project):
+    """An engineer with admin access does not see the reporter's phone; a supervisor does."""
+    ticket = TicketFactory(project=project, reporter_name="李先生", reporter_phone="13912345678")
+    url = reverse("admin:tickets_ticket_change", args=[ticket.pk])
+    engineer = UserFactory(username="eng", role=Role.ENGINEERING, projects=[project], is_staff=True)
+    client.force_login(engineer)
+    page = client.get(url).content.decode()
+    assert "李先生" in page and "13912345678" not in page
+    supervisor = UserFactory(
+        username="sup2", role=Role.SUPERVISOR, projects=[project], is_staff=True
+    )
+    client.force_login(supervisor)
+    assert "13912345678" in client.get(url).content.decode()
