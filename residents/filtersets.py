@@ -28,6 +28,7 @@ from django_filters.widgets import BooleanWidget
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from frontdesk.core.masking import can_view_phone
 from frontdesk.core.models import Project
 from frontdesk.core.scoping import projects_for, scope
 
@@ -231,7 +232,11 @@ class HouseholdFilterSet(filters.FilterSet):
         ]
 
     def filter_q(self, queryset: QuerySet[Household], name: str, value: str) -> QuerySet[Household]:
-        return queryset.filter(household_search_q(value)) if value.strip() else queryset
+        if not value.strip():
+            return queryset
+        user = getattr(self.request, "user", None)
+        full_phones = user is not None and can_view_phone(user)
+        return queryset.filter(household_search_q(value, full_phones=full_phones))
 
     def filter_current(
         self, queryset: QuerySet[Household], name: str, value: bool

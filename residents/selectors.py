@@ -17,6 +17,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Reverse
 
+from frontdesk.core.masking import can_view_phone
 from frontdesk.core.scoping import project_ids_for, scope
 
 from .models import Building, ChangeRecord, Decoration, Household, Person, Unit
@@ -24,10 +25,16 @@ from .validators import normalize_phone
 
 _UNIT_CODE = re.compile(r"^\s*([0-9A-Za-z]+)\s*[-－—#栋幢号]\s*([0-9A-Za-z]+)\s*室?\s*$")
 _FILE_NUMBER = re.compile(r"^\d{8}-\d{1,4}$")
+# The digits a masked phone still shows at its end (frontdesk.core.masking.mask_phone).
+MASK_SHOWS_LAST = 4
 
 
-def household_search_q(q: str) -> Q:
+def household_search_q(q: str, *, full_phones: bool = True) -> Q:
     """The one search box: a unit ("3-1502"), a file number, a name or any part of a phone.
+
+    `full_phones` is whether the user may see phones in full. A user who sees
+    them masked (138****5678) finds a phone only by the digits the mask shows
+    at its end: trying digits would otherwise recover the hidden middle ones.
 
     Each branch is an indexed lookup (the unit code and file number are
     b-tree prefixes; names and phones use trigram indexes on PostgreSQL).
@@ -52,9 +59,10 @@ def household_search_q(q: str) -> Q:
         # Through the buildings, so that the (building, number) index finds the units.
         units = Unit.objects.filter(building__in=Building.objects.all(), number=digits)
         by_unit = Household.objects.filter(unit__in=units).values("id")
-        if len(digits) < 3:
+        if len(digits) < 3 or (not full_phones and len(digits) > MASK_SHOWS_LAST):
             return Q(id__in=by_unit)
-        people = Person.objects.filter(phone__contains=digits).values("household_id")
+        lookup = "phone__contains" if full_phones else "phone__endswith"
+        people = Person.objects.filter(**{lookup: digits}).values("household_id")
         # One subquery for both branches: an OR of two would test every household.
         return Q(id__in=people.union(by_unit) if len(digits) <= 6 else people)
     if len(q) < 3:
@@ -89,7 +97,10 @@ def household_search(*, user: Any, q: str, limit: int = 20) -> list[Household]:
     # The unit's project repeats the household's, and lets the (project, code) index serve.
     matches = (
         household_list(user=user)
-        .filter(household_search_q(q), unit__project_id__in=project_ids_for(user))
+        .filter(
+            household_search_q(q, full_phones=can_view_phone(user)),
+            unit__project_id__in=project_ids_for(user),
+        )
         .annotate(moved=ExpressionWrapper(Q(moved_out_on__isnull=False), BooleanField()))
     )
     by_unit = ("unit__code", "-id")

@@ -51,7 +51,8 @@ class BuildingFactory(factory.django.DjangoModelFactory):
         model = Building
 
     project = factory.SubFactory(ProjectFactory)
-    number = factory.Sequence(lambda n: str(n + 1))
+    # From 101: never the numbers the fixtures name (building "3").
+    number = factory.Sequence(lambda n: str(n + 101))
     floors = 18
 
 

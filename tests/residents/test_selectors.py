@@ -58,3 +58,24 @@ def test_current_households_come_first_then_moved_out_ones_each_in_unit_order(bu
         first.pk,
         later.pk,
     ]
+
+
+def test_a_role_that_sees_phones_masked_finds_them_only_by_the_digits_it_sees(
+    household, desk_user, engineer
+):
+    """An engineer finds 138****5678 by 5678, but trying the hidden digits finds nothing."""
+    assert _found(engineer, "5678") == {household.pk}
+    assert _found(engineer, "1234") == set()
+    assert _found(engineer, "13812345678") == set()
+    assert _found(desk_user, "1234") == {household.pk}
+
+
+def test_the_api_search_hides_masked_digits_too(household, engineer):
+    """The households API's ?q= follows the same rule as the search box."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(engineer)
+    hidden = client.get("/api/v1/households/", {"q": "2345"}).json()["results"]
+    shown = client.get("/api/v1/households/", {"q": "5678"}).json()["results"]
+    assert hidden == [] and [row["id"] for row in shown] == [household.pk]

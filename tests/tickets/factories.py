@@ -20,7 +20,8 @@ class TicketFactory(factory.django.DjangoModelFactory):
 
     project = factory.SubFactory(ProjectFactory)
     kind = TicketKind.REPAIR
-    serial = factory.Sequence(lambda n: f"WX-2026-{n + 1:06d}")
+    # From 900001: never a number the serial counter hands out in a test.
+    serial = factory.Sequence(lambda n: f"WX-2026-{n + 900001:06d}")
     status = TicketStatus.REGISTERED
     household = factory.SubFactory(
         HouseholdFactory, unit__building__project=factory.SelfAttribute("....project")
@@ -39,7 +40,7 @@ class ComplaintDetailFactory(factory.django.DjangoModelFactory):
         TicketFactory,
         kind=TicketKind.COMPLAINT,
         department="",
-        serial=factory.Sequence(lambda n: f"TS-2026-{n + 1:06d}"),
+        serial=factory.Sequence(lambda n: f"TS-2026-{n + 900001:06d}"),
     )
     category = ComplaintCategory.CLEANING
     reason = ComplaintReason.SERVICE_QUALITY
