@@ -529,6 +529,47 @@ def deadline_sweep(*, now: dt.datetime | None = None, batch: int = 200) -> Sweep
             return result
 
 
+@dataclass(frozen=True)
+class PlannedStage:
+    """A stage the sweep would act on, as of a moment: for a dry run."""
+
+    deadline: Deadline
+    stage: Stage
+
+
+def deadline_sweep_plan(
+    *, now: dt.datetime | None = None, project: Project | None = None
+) -> list[PlannedStage]:
+    """The stages a sweep at `now` would act on, without acting (a dry run).
+
+    It reads what the sweep reads and applies the same skips (a stage already
+    acted on, a warning whose deadline has passed), so a changed rule or a
+    catch-up after downtime can be checked before it notifies anyone.
+    """
+    now = now or timezone.now()
+    deadlines = (
+        Deadline.objects.filter(
+            state=DeadlineState.OPEN, next_action_at__isnull=False, next_action_at__lte=now
+        )
+        .select_related("responsible", "project")
+        .order_by("next_action_at", "id")
+    )
+    if project is not None:
+        deadlines = deadlines.filter(project=project)
+    calendars: dict[int, WorkingCalendar] = {}
+    planned = []
+    for deadline in deadlines:
+        if deadline.project_id not in calendars:
+            calendars[deadline.project_id] = calendar_for(deadline.project_id)
+        for stage in stages_of(deadline, calendars[deadline.project_id]):
+            if stage.number <= deadline.stage or stage.at > now:
+                continue
+            if stage.number == _WARNING and deadline.due_at <= now:
+                continue
+            planned.append(PlannedStage(deadline, stage))
+    return planned
+
+
 def _act(
     deadline: Deadline, *, now: dt.datetime, calendar: WorkingCalendar, result: SweepResult
 ) -> None:
