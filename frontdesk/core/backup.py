@@ -146,12 +146,17 @@ def table_checksums(database: Database) -> dict[str, dict[str, Any]]:
         cursor = conn.cursor()
         for table in _tables(cursor, database.vendor):
             if database.vendor == "postgresql":
+                from psycopg2 import sql
+
                 cursor.execute(
-                    "SELECT count(*), md5(coalesce(string_agg(h, '' ORDER BY h), '')) "
-                    f"FROM (SELECT md5(t::text) AS h FROM {_quote(table)} t) rows"  # noqa: S608
+                    sql.SQL(
+                        "SELECT count(*), md5(coalesce(string_agg(h, '' ORDER BY h), '')) "
+                        "FROM (SELECT md5(t::text) AS h FROM {} t) rows"
+                    ).format(sql.Identifier(table))
                 )
                 count, checksum = cursor.fetchone()
             else:
+                # A table name read from SQLite's catalogue, quoted.
                 cursor.execute(f"SELECT * FROM {_quote(table)}")  # noqa: S608
                 hashes = sorted(
                     hashlib.md5(repr(row).encode(), usedforsecurity=False).hexdigest()
@@ -174,10 +179,10 @@ def compare(expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:
         elif table not in expected:
             problems.append(f"{table}: not in the backup")
         elif expected[table] != actual[table]:
+            same = expected[table]["checksum"] == actual[table]["checksum"]
             problems.append(
                 f"{table}: {expected[table]['rows']} rows backed up, "
-                f"{actual[table]['rows']} restored, checksums "
-                f"{'equal' if expected[table]['checksum'] == actual[table]['checksum'] else 'differ'}"
+                f"{actual[table]['rows']} restored, checksums {'equal' if same else 'differ'}"
             )
     return problems
 
@@ -284,4 +289,3 @@ def restore(
             shutil.copytree(restored, media_root, dirs_exist_ok=True)
         shutil.rmtree(staging, ignore_errors=True)
     return compare(manifest["tables"], table_checksums(database))
-

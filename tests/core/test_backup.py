@@ -1,4 +1,4 @@
-"""Backup and restore: the demo's database and its uploaded files round-trip, verified table by table."""
+"""Backup and restore: the demo's database and uploaded files round-trip, verified per table."""
 
 import json
 import sqlite3
@@ -15,7 +15,8 @@ from residents.models import Attachment, Household
 
 def _restore_url(name: str) -> str:
     db = connection.settings_dict
-    return f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    return f"postgres://{db['USER'] or 'postgres'}@{host}/{name}"
 
 
 @pytest.fixture
@@ -52,8 +53,12 @@ def test_demo_round_trips_through_backup_and_restore(tmp_path, settings, restore
 
     media_copy = tmp_path / "restored-media"
     call_command(
-        "restore", str(folder), "--database-url", _restore_url(restore_database),
-        "--media-root", str(media_copy),
+        "restore",
+        str(folder),
+        "--database-url",
+        _restore_url(restore_database),
+        "--media-root",
+        str(media_copy),
     )
     restored = Database.from_url(_restore_url(restore_database))
     assert compare(manifest["tables"], table_checksums(restored)) == []
@@ -64,7 +69,9 @@ def test_demo_round_trips_through_backup_and_restore(tmp_path, settings, restore
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_restore_refuses_a_database_in_use_and_reports_a_mismatch(tmp_path, restore_database, project):
+def test_restore_refuses_a_database_in_use_and_reports_a_mismatch(
+    tmp_path, restore_database, project
+):
     """A non-empty target needs --force; a manifest that does not match fails the restore."""
     folder = tmp_path / "backup"
     backup(folder)
@@ -78,8 +85,13 @@ def test_restore_refuses_a_database_in_use_and_reports_a_mismatch(tmp_path, rest
     (folder / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(CommandError, match="core_project"):
         call_command(
-            "restore", str(folder), "--database-url", url, "--force",
-            "--media-root", str(tmp_path / "m"),
+            "restore",
+            str(folder),
+            "--database-url",
+            url,
+            "--force",
+            "--media-root",
+            str(tmp_path / "m"),
         )
 
 

@@ -1,4 +1,4 @@
-"""`manage.py sweep_deadlines`: a real sweep now, or a dry run as of a moment that acts on nothing."""
+"""`manage.py sweep_deadlines`: a sweep now, or a dry run as of a moment that acts on nothing."""
 
 import datetime as dt
 from io import StringIO
@@ -69,9 +69,8 @@ def test_dry_run_before_the_due_time_lists_nothing(breach):
 def test_dry_run_then_real_sweep_act_on_the_same_stages(breach):
     """What the dry run lists at a moment is exactly what the sweep then acts on."""
     moment = at("2026-11-25T09:00")
-    planned = [
-        line.split("\t")[2] for line in run("--dry-run", "--at", "2026-11-25 09:00").splitlines()[1:]
-    ]
+    listed = run("--dry-run", "--at", "2026-11-25 09:00").splitlines()[1:]
+    planned = [line.split("\t")[2] for line in listed]
     with time_machine.travel(moment, tick=False):
         output = run()
     acted = list(DeadlineEvent.objects.order_by("id").values_list("stage", flat=True))

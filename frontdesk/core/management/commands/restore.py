@@ -44,7 +44,5 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error)) from error
         if problems:
-            raise CommandError(
-                "Restored, but the verification failed:\n" + "\n".join(problems)
-            )
+            raise CommandError("Restored, but the verification failed:\n" + "\n".join(problems))
         self.stdout.write(f"Restored into {database.label()}; every table verified.")
