@@ -15,7 +15,9 @@ import threading
 
 
 class TcpProxy:
-    def __init__(self, target_port: int, target_host: str = "127.0.0.1", max_connections: int = 500):
+    def __init__(
+        self, target_port: int, target_host: str = "127.0.0.1", max_connections: int = 500
+    ):
         self.target = (target_host, target_port)
         self.max_connections = max_connections
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -69,7 +71,9 @@ class TcpProxy:
             except OSError:
                 return
             if not self._up.is_set() or self._served >= self.max_connections:
-                client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                client.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
+                )
                 client.close()
                 continue
             try:

@@ -51,8 +51,7 @@ def unavailable(request: HttpRequest) -> HttpResponse:
     """503: the database cannot be reached; nothing was saved by this request."""
     _forget_broken_connections()
     message = _(
-        "The database cannot be reached just now; nothing was saved. "
-        "Please try again in a moment."
+        "The database cannot be reached just now; nothing was saved. Please try again in a moment."
     )
     if _is_api(request):
         response: HttpResponse = JsonResponse({"detail": message}, status=503)

@@ -41,7 +41,9 @@ def database_behind_proxy():
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_database_outage_is_a_503_and_the_desk_recovers(database_behind_proxy, household, desk_user):
+def test_database_outage_is_a_503_and_the_desk_recovers(
+    database_behind_proxy, household, desk_user
+):
     """Cut off: the API answers 503 JSON with Retry-After, a page 503 HTML, and nothing is
     written; back: the same order registers with the first serial, no number lost."""
     api = APIClient()
@@ -70,7 +72,9 @@ def test_database_outage_is_a_503_and_the_desk_recovers(database_behind_proxy, h
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_outage_in_the_middle_of_a_write_leaves_nothing(database_behind_proxy, household, desk_user):
+def test_outage_in_the_middle_of_a_write_leaves_nothing(
+    database_behind_proxy, household, desk_user
+):
     """The connection dropped after the order's first insert: the whole registration is rolled
     back, and the next one takes the serial the failed one would have had."""
     from django.db.backends.signals import connection_created  # noqa: F401
@@ -98,7 +102,9 @@ def test_outage_in_the_middle_of_a_write_leaves_nothing(database_behind_proxy, h
 
 def test_unreachable_redis_cache_is_a_miss_not_an_error(caplog):
     """A cache on a port where nothing listens answers defaults and drops writes, logging once."""
-    cache = TolerantRedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.2}})
+    cache = TolerantRedisCache(
+        "redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.2}}
+    )
     assert cache.get("k", "fallback") == "fallback"
     cache.set("k", "v")
     assert cache.add("k", "v") is False
