@@ -528,3 +528,42 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.title}"
+
+
+class SubmissionState(models.TextChoices):
+    PENDING = "pending", _("in progress")
+    DONE = "done", _("done")
+
+
+class Submission(models.Model):
+    """One submitted write, remembered so that its repeat is answered, not done twice.
+
+    An API client sends an `Idempotency-Key` header with a create; a page form
+    carries a one-time `form_token`. The first request with a key does the work
+    and its response is kept here; a repeat (a double click, a client's retry
+    after a timeout) gets the same response back. See
+    `frontdesk.core.idempotency`.
+    """
+
+    principal = models.CharField(_("who"), max_length=64)
+    key = models.CharField(_("key"), max_length=255)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    state = models.CharField(
+        _("state"), max_length=8, choices=SubmissionState, default=SubmissionState.PENDING
+    )
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    location = models.CharField(_("location"), max_length=500, blank=True)
+    body = models.BinaryField(_("body"), blank=True, default=b"")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [
+            models.UniqueConstraint(fields=["principal", "key"], name="core_submission_once"),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="core_submission_age")]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.state})"
