@@ -33,7 +33,7 @@ def token_client(user) -> APIClient:
 
 
 def test_a_retried_create_answers_the_first_order(household, desk_user):
-    """The same key twice: one order, one serial; the retry answers the same body, marked replayed."""
+    """The same key twice: one order, one serial; the retry gets the same body, marked replayed."""
     api = token_client(desk_user)
     first = api.post(URL, order(household), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     again = api.post(URL, order(household), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
