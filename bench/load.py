@@ -191,7 +191,8 @@ def run(users: int, seconds: int, database: str) -> dict[str, Any]:
                 [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
                  "--users", str(users), "--spawn-rate", str(max(1, users // 5)),
                  "--run-time", f"{seconds}s", "--host", f"http://127.0.0.1:{port}",
-                 "--csv", prefix, "--only-summary", "--stop-timeout", "10", "--loglevel", "WARNING"],
+                 "--csv", prefix, "--only-summary", "--stop-timeout", "10",
+                 "--loglevel", "WARNING"],
                 cwd=ROOT, env={**env, "LOAD_TOKENS": tokens}, check=False,
                 timeout=seconds + 120,
             )  # fmt: skip
