@@ -7,6 +7,7 @@ autocomplete) accept only rows of those projects.
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -15,7 +16,16 @@ from django.forms import ModelChoiceField
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, Project, StaffProfile
+from .deadlines import DEFAULT_RULES
+from .models import (
+    CalendarDay,
+    DeadlinePolicy,
+    DeadlineRule,
+    Membership,
+    Project,
+    StaffProfile,
+    WorkingWindow,
+)
 from .roles import Role
 from .scoping import project_ids_for, projects_for, scope
 
@@ -135,3 +145,93 @@ class StaffProfileAdmin(admin.ModelAdmin):
         return queryset.filter(
             user__memberships__project_id__in=project_ids_for(request.user)
         ).distinct()
+
+
+# --- Working calendars and deadline rules ----------------------------------------------
+# The supervisor keeps these per project. A change applies to deadlines opened
+# from then on; a deadline already running keeps the due time it was given.
+
+
+@admin.register(WorkingWindow)
+class WorkingWindowAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["project", "weekday", "starts_at", "ends_at"]
+    list_filter = ["project", "weekday"]
+    list_select_related = ["project"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["project", "date", "kind", "name", "works_as"]
+    list_filter = ["project", "kind"]
+    list_select_related = ["project"]
+    date_hierarchy = "date"
+
+
+class EscalationRolesField(forms.MultipleChoiceField):
+    """The escalation chain as a list of roles, stored comma-separated in order."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part for part in value.split(",") if part]
+        return value
+
+
+class DeadlinePolicyForm(forms.ModelForm):
+    escalation_roles = EscalationRolesField(
+        label=_("escalation chain"),
+        choices=[(Role.SUPERVISOR, Role.SUPERVISOR.label), (Role.MANAGER, Role.MANAGER.label)],
+        required=False,
+        help_text=_("Who is told, one step after another, when a deadline is not met."),
+    )
+
+    class Meta:
+        model = DeadlinePolicy
+        fields = [
+            "project",
+            "workday_ends_at",
+            "warn_before_minutes",
+            "escalation_roles",
+            "escalate_after_minutes",
+        ]
+
+    def clean_escalation_roles(self) -> str:
+        chosen = self.cleaned_data["escalation_roles"]
+        order = [Role.SUPERVISOR, Role.MANAGER]
+        return ",".join(role for role in order if role in chosen)
+
+
+@admin.register(DeadlinePolicy)
+class DeadlinePolicyAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
+    form = DeadlinePolicyForm
+    list_display = [
+        "project",
+        "workday_ends_at",
+        "warn_before_minutes",
+        "escalation_roles",
+        "escalate_after_minutes",
+    ]
+    list_select_related = ["project"]
+
+
+class DeadlineRuleForm(forms.ModelForm):
+    kind = forms.ChoiceField(label=_("kind"), choices=())
+
+    class Meta:
+        model = DeadlineRule
+        fields = "__all__"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            (code, f"{spec.label} ({code})") for code, spec in DEFAULT_RULES.items()
+        ]
+
+
+@admin.register(DeadlineRule)
+class DeadlineRuleAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
+    form = DeadlineRuleForm
+    list_display = ["project", "kind", "mode", "minutes", "days", "counting", "is_emergency"]
+    list_filter = ["project", "mode", "counting", "is_emergency"]
+    list_select_related = ["project"]

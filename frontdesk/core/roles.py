@@ -56,6 +56,25 @@ _TICKETS_SUPERVISE = [
     "tickets.change_ticketsettings",
 ]
 
+# The supervisor keeps each project's working calendar and deadline rules in the admin.
+_DEADLINE_SETTINGS = [
+    "core.view_workingwindow",
+    "core.add_workingwindow",
+    "core.change_workingwindow",
+    "core.delete_workingwindow",
+    "core.view_calendarday",
+    "core.add_calendarday",
+    "core.change_calendarday",
+    "core.delete_calendarday",
+    "core.view_deadlinepolicy",
+    "core.add_deadlinepolicy",
+    "core.change_deadlinepolicy",
+    "core.view_deadlinerule",
+    "core.add_deadlinerule",
+    "core.change_deadlinerule",
+    "core.delete_deadlinerule",
+]
+
 # Which roles may do what. "view_phone" shows full phone numbers; without it a
 # phone shows as 138****5678. "view_id_number" shows full ID numbers.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -78,6 +97,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "residents.change_unit",
         "residents.add_building",
         "residents.change_building",
+        *_DEADLINE_SETTINGS,
     ],
     Role.MANAGER: [
         *_HOUSEHOLD_VIEW,
