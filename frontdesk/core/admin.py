@@ -220,7 +220,17 @@ class DeadlineRuleForm(forms.ModelForm):
 
     class Meta:
         model = DeadlineRule
-        fields = "__all__"
+        fields = [
+            "project",
+            "kind",
+            "mode",
+            "minutes",
+            "days",
+            "counting",
+            "escalate_after_minutes",
+            "is_emergency",
+            "recurs",
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
