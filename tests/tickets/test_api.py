@@ -594,3 +594,17 @@ def test_date_filters_at_the_ends_of_the_calendar(desk_api, client, household, d
         listed = desk_api.get("/api/v1/tickets/" + query)
         assert [row["serial"] for row in listed.json()["results"]] == [ticket.serial]
         assert ticket.serial in client.get("/tickets/" + query).content.decode()
+
+
+def test_order_carries_the_residents_rating_link(household, desk_user):
+    """The order in the API names the resident's page (as on the QR code), and the link opens
+    that order's progress page without a login."""
+    from django.test import Client
+
+    ticket = register(household=household, by=desk_user)
+    body = ok(client_for(desk_user).get(f"{URL}{ticket.pk}/"))
+    link = body["resident_link"]
+    assert link.startswith("http://testserver/tickets/r/")
+    page = Client().get(link.removeprefix("http://testserver"))
+    assert page.status_code == 200
+    assert ticket.serial in page.content.decode()

@@ -46,6 +46,7 @@ from ..models import (
     TicketEvent,
     WarrantyReport,
 )
+from ..printing import resident_url
 from ..selectors import commitment_of
 from ..transitions import allowed_actions
 
@@ -265,6 +266,12 @@ class TicketDetailSerializer(TicketSerializer):
     resident_rating = serializers.SerializerMethodField()
     liaison_forms = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
+    resident_link = serializers.SerializerMethodField(
+        help_text=_(
+            "The resident's signed, expiring page of the order (progress and rating), "
+            "as on the resident's copy's QR code: for an SMS or a resident app."
+        )
+    )
 
     class Meta(TicketSerializer.Meta):
         fields = [
@@ -275,6 +282,7 @@ class TicketDetailSerializer(TicketSerializer):
             "resident_rating",
             "liaison_forms",
             "actions",
+            "resident_link",
         ]
         read_only_fields = fields
 
@@ -302,6 +310,10 @@ class TicketDetailSerializer(TicketSerializer):
             {"id": f.id, "number": f.number, "to_department": f.to_department, "status": f.status}
             for f in ticket.liaison_forms.all()
         ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_resident_link(self, ticket: Ticket) -> str:
+        return resident_url(ticket, self.context.get("request"))
 
     @extend_schema_field({"type": "array", "items": {"type": "string"}})
     def get_actions(self, ticket: Ticket) -> list[str]:
