@@ -317,6 +317,9 @@ if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "frontdesk@localhost")
 
+# How long an API write's Idempotency-Key is remembered (frontdesk.core.idempotency).
+IDEMPOTENCY_HOURS = int(os.environ.get("IDEMPOTENCY_HOURS", "24"))
+
 # --- Caches -------------------------------------------------------------------
 if os.environ.get("REDIS_URL"):
     CACHES = {
