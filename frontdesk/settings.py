@@ -256,6 +256,11 @@ CELERY_BEAT_SCHEDULE["deadlines-sweep"] = {
     "schedule": DEADLINE_SWEEP_SECONDS,
     "options": {"expires": DEADLINE_SWEEP_SECONDS},
 }
+CELERY_BEAT_SCHEDULE["forget-submissions"] = {
+    "task": "frontdesk.core.tasks.forget_submissions",
+    "schedule": 24 * 3600.0,
+    "options": {"expires": 3600},
+}
 # The work orders' periodic jobs (tickets/jobs.py), crontab in TIME_ZONE. Each is
 # safe to run twice and makes up for a tick beat missed (it reads what is due or
 # missing from the database), so an expired tick is simply left to the next one.

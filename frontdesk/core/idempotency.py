@@ -56,6 +56,15 @@ def _fingerprint(request: HttpRequest, body: bytes) -> str:
     return digest.hexdigest()
 
 
+def submissions_forget(*, now: dt.datetime | None = None) -> int:
+    """Delete the remembered writes older than IDEMPOTENCY_HOURS; return how many."""
+    now = now or timezone.now()
+    deleted, _ = Submission.objects.filter(
+        created_at__lt=now - dt.timedelta(hours=_hours())
+    ).delete()
+    return deleted
+
+
 def _claim(principal: str, key: str, fingerprint: str) -> tuple[Submission, bool]:
     """(the submission, True if this request is the first and must do the work)."""
     Submission.objects.filter(

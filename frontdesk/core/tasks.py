@@ -24,6 +24,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from .deadlines import deadline_sweep
+from .idempotency import submissions_forget
 from .notifications import notification_send_due
 
 
@@ -49,3 +50,9 @@ def sweep_deadlines() -> dict[str, Any]:
 def send_notifications() -> int:
     """E-mail the notifications whose delivery time has come (queued after a commit)."""
     return notification_send_due(now=timezone.now())
+
+
+@shared_task(ignore_result=True)
+def forget_submissions() -> int:
+    """Drop remembered API writes and form tokens past their time (daily)."""
+    return submissions_forget()

@@ -164,3 +164,19 @@ def test_a_form_with_errors_frees_its_token(client, desk_user, household):
     assert not Submission.objects.exists()
     response = client.post(url, {**data, "matter": "厨房水龙头漏水"})
     assert response.status_code == 302 and Ticket.objects.count() == 1
+
+
+def test_remembered_writes_are_forgotten_after_their_time(household, desk_user, settings):
+    """A key older than IDEMPOTENCY_HOURS is dropped by the daily job and may be used again."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from frontdesk.core.tasks import forget_submissions
+
+    api = token_client(desk_user)
+    api.post(URL, order(household), format="json", HTTP_IDEMPOTENCY_KEY="old")
+    Submission.objects.update(created_at=timezone.now() - dt.timedelta(hours=25))
+    api.post(URL, order(household), format="json", HTTP_IDEMPOTENCY_KEY="new")
+    assert forget_submissions() == 1
+    assert list(Submission.objects.values_list("key", flat=True)) == ["new"]
