@@ -9,7 +9,6 @@ messages on the order page.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Callable
 from itertools import groupby
@@ -32,6 +31,7 @@ from frontdesk.core.errors import ApplicationError
 from frontdesk.core.masking import phone_for
 from frontdesk.core.pdf import pdf_bytes_response, render_pdf
 from frontdesk.core.scoping import project_ids_for, projects_for, scope
+from frontdesk.core.spreadsheets import csv_response
 from residents.models import Building, Household
 from residents.selectors import household_list
 
@@ -731,10 +731,7 @@ def month_end(request: HttpRequest) -> HttpResponse:
 
 
 def _month_csv(rows: list[Ticket], filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
-    writer = csv.writer(response)
+    response, writer = csv_response(filename)
     writer.writerow(
         [
             _("Customer"),
@@ -757,7 +754,7 @@ def _month_csv(rows: list[Ticket], filename: str) -> HttpResponse:
                 t.serial,
                 t.get_kind_display(),
                 timezone.localtime(t.created_at).strftime("%Y-%m-%d %H:%M"),
-                _csv_safe(t.matter),
+                t.matter,
                 t.get_department_display(),
                 t.get_status_display(),
                 _("Yes") if t.paid else _("No"),
@@ -767,11 +764,6 @@ def _month_csv(rows: list[Ticket], filename: str) -> HttpResponse:
             ]
         )
     return response
-
-
-def _csv_safe(text: str) -> str:
-    """Keep a spreadsheet from reading a cell as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 # --- Liaison forms -----------------------------------------------------------------------
