@@ -217,3 +217,86 @@ def test_admin_masks_phones_for_a_role_without_view_phone(client, project, house
     assert page.count("王建国") and "13812345678" not in page
     found = client.get(admin_url(Person), {"q": "13812345678"}).content.decode()
     assert "王建国" not in found
+
+
+@pytest.fixture
+def masked_staff(project):
+    """Admin users who see personal data masked: the desk (ID numbers), cleaning (both)."""
+    return {
+        "desk": UserFactory(
+            username="adm-desk",
+            first_name="前台甲",
+            role=Role.DESK,
+            projects=[project],
+            is_staff=True,
+        ),
+        "cleaning": UserFactory(
+            username="adm-clean",
+            first_name="保洁乙",
+            role=Role.CLEANING,
+            projects=[project],
+            is_staff=True,
+        ),
+    }
+
+
+@pytest.fixture
+def two_people(household):
+    """Two residents whose ID numbers and phones share their visible parts."""
+    first = household.persons.get()
+    first.id_number = "440305199001011234"
+    first.save()
+    PersonFactory(
+        household=household,
+        project=household.project,
+        name="李娜",
+        phone="13899995678",
+        id_number="440305198512121234",
+    )
+    return household
+
+
+def test_admin_refuses_url_lookups_on_masked_id_numbers_and_phones(
+    client, masked_staff, two_people
+):
+    """?id_number__startswith=… and ?phone__startswith=… (directly or through a household) are
+    refused with a 400 for a role that sees the value masked: they cannot narrow the list."""
+    household_url = admin_url(Household)
+    for role, url, lookup in (
+        ("desk", admin_url(Person), "id_number__startswith=4403051990"),
+        ("desk", admin_url(Person), "id_number=440305199001011234"),
+        ("desk", household_url, "persons__id_number__startswith=4403051990"),
+        ("cleaning", admin_url(Person), "phone__startswith=1381"),
+        ("cleaning", admin_url(Person), "phone__contains=1234"),
+        ("cleaning", household_url, "persons__phone__startswith=1381"),
+    ):
+        client.force_login(masked_staff[role])
+        response = client.get(f"{url}?{lookup}")
+        assert response.status_code == 400, (role, lookup)
+        assert "王建国" not in response.content.decode()
+
+
+def test_admin_searches_leave_out_masked_fields(client, masked_staff, two_people):
+    """Searching the person list by the hidden digits of a phone finds nobody for a role
+    that sees phones masked; the desk, which sees phones, finds the resident."""
+    client.force_login(masked_staff["cleaning"])
+    found = client.get(admin_url(Person), {"q": "1234"}).content.decode()
+    assert "王建国" not in found and "李娜" not in found
+    client.force_login(masked_staff["desk"])
+    found = client.get(admin_url(Person), {"q": "1234"}).content.decode()
+    assert "王建国" in found and "李娜" not in found
+
+
+def test_admin_filters_only_through_its_declared_filters(
+    client, masked_staff, staff_supervisor, two_people, project
+):
+    """The declared filters (project, role, still listed) work for every role; a lookup the
+    list does not offer is a 400, even on a field that is not masked."""
+    for user in (masked_staff["cleaning"], staff_supervisor):
+        client.force_login(user)
+        url = admin_url(Person)
+        assert client.get(f"{url}?role__exact=owner&is_active__exact=1").status_code == 200
+        assert client.get(f"{url}?project__id__exact={project.pk}").status_code == 200
+        assert client.get(f"{url}?name__startswith=王").status_code == 400
+    # Even a supervisor, who sees ID numbers, cannot filter by one the list does not offer.
+    assert client.get(f"{admin_url(Person)}?id_number__startswith=440305").status_code == 400
