@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from frontdesk.core.errors import ApplicationError
 from frontdesk.core.masking import phone_for
@@ -580,12 +580,15 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 def _print_response(request: HttpRequest, tickets: list[Ticket], filename: str) -> HttpResponse:
-    pdf = print_orders(tickets, by=request.user, request=request)
+    """The PDF of the orders: a POST is the print action and counts a printing of each; a GET
+    (opening or downloading the PDF) is a preview that counts nothing."""
+    counted = request.method == "POST"
+    pdf = print_orders(tickets, by=request.user, request=request, counted=counted)
     return pdf_bytes_response(pdf, filename=filename, attachment=request.GET.get("download") == "1")
 
 
 def ticket_print_response(request: HttpRequest, pk: int) -> HttpResponse:
-    """The order's three copies (a complaint: its form) as a PDF; counts the printing."""
+    """The order's three copies (a complaint: its form) as a PDF; a POST counts the printing."""
     try:
         ticket = scope(print_queryset(), request.user).get(pk=pk)
     except Ticket.DoesNotExist:
@@ -594,6 +597,7 @@ def ticket_print_response(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def print_ticket(request: HttpRequest, pk: int) -> HttpResponse:
     return ticket_print_response(request, pk)
 
@@ -608,8 +612,10 @@ def _chosen_project(request: HttpRequest) -> int:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def print_today(request: HttpRequest) -> HttpResponse:
-    """The day's open orders of a project, each as its three copies, in one PDF."""
+    """The day's open orders of a project, each as its three copies, in one PDF (a POST counts
+    the printing of each, a GET previews them)."""
     project_id = _chosen_project(request)
     today = timezone.localdate()
     ids = list(
