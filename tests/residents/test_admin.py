@@ -300,3 +300,86 @@ def test_admin_filters_only_through_its_declared_filters(
         assert client.get(f"{url}?name__startswith=王").status_code == 400
     # Even a supervisor, who sees ID numbers, cannot filter by one the list does not offer.
     assert client.get(f"{admin_url(Person)}?id_number__startswith=440305").status_code == 400
+
+
+def test_worker_pass_admin_hides_the_id_number_and_refuses_lookups_on_it(
+    client, masked_staff, household, desk_user
+):
+    """A desk user given the worker-pass admin never sees a worker's ID number in its form,
+    and cannot filter the passes by it or by a phone digit."""
+    from django.contrib.auth.models import Permission
+
+    from residents import services
+    from residents.models import DecorationWorkerPass
+
+    decoration = services.decoration_apply(
+        household=household,
+        data={
+            "applied_on": dt.date(2026, 11, 20),
+            "description": "厨房改造",
+            "contractor": "美家装饰",
+            "planned_start": dt.date(2026, 12, 1),
+            "planned_end": dt.date(2026, 12, 31),
+        },
+        by=desk_user,
+    )
+    services.decoration_set_status(decoration=decoration, status="approved", by=desk_user)
+    worker_pass = services.decoration_pass_issue(
+        decoration=decoration,
+        name="刘师傅",
+        phone="13611112222",
+        id_number="440305198801015678",
+        valid_until=dt.date(2026, 12, 31),
+        by=desk_user,
+    )
+    user = masked_staff["desk"]
+    user.user_permissions.add(
+        Permission.objects.get(codename="view_decorationworkerpass"),
+        Permission.objects.get(codename="change_decorationworkerpass"),
+    )
+    client.force_login(user)
+    page = client.get(admin_url(DecorationWorkerPass, "change", worker_pass.pk))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "刘师傅" in html and "440305198801015678" not in html and 'name="id_number"' not in html
+    url = admin_url(DecorationWorkerPass)
+    assert client.get(f"{url}?id_number__startswith=4403051988").status_code == 400
+    assert client.get(f"{url}?decoration__contractor=美家装饰").status_code == 400
+
+
+def test_decoration_and_history_admin_hide_phones_from_a_masked_role(
+    client, masked_staff, household, superuser
+):
+    """A cleaning user given the decoration and history admins sees neither the contractor's
+    phone nor a history line's old and new phones."""
+    from django.contrib.auth.models import Permission
+
+    from residents import services
+    from residents.models import Decoration
+
+    decoration = services.decoration_apply(
+        household=household,
+        data={
+            "applied_on": dt.date(2026, 11, 20),
+            "description": "厨房改造",
+            "contractor": "美家装饰",
+            "contractor_phone": "13733334444",
+            "planned_start": dt.date(2026, 12, 1),
+            "planned_end": dt.date(2026, 12, 31),
+        },
+        by=superuser,
+    )
+    person = household.persons.get()
+    services.person_update(person=person, data={"phone": "13955556666"}, by=superuser)
+    line = ChangeRecord.objects.get(household=household, action="updated")
+    user = masked_staff["cleaning"]
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["change_decoration", "view_changerecord"])
+    )
+    client.force_login(user)
+    html = client.get(admin_url(Decoration, "change", decoration.pk)).content.decode()
+    assert "美家装饰" in html and "13733334444" not in html
+    response = client.get(admin_url(ChangeRecord, "change", line.pk))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "13812345678" not in html and "13955556666" not in html
