@@ -133,6 +133,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# The same client address as the API's rate limits (NUM_PROXIES below).
+AXES_CLIENT_IP_CALLABLE = "frontdesk.core.api.throttling.client_address"
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "zh-hans")
@@ -185,7 +187,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "frontdesk.core.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("API_TOKEN_RATE", "20/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("API_TOKEN_RATE", "20/min"),
+        "token_username": os.environ.get("API_TOKEN_USERNAME_RATE", "10/min"),
+    },
+    # Proxies of our own in front of the server: X-Forwarded-For is read only
+    # that deep (0: never; a client writes what it likes in that header).
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
     # The browsable API's HTML forms render every foreign key as a <select> of
     # the whole related table; with 100,000 households that page never loads.
     "HTML_SELECT_CUTOFF": 50,

@@ -6,17 +6,17 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.throttling import ScopedRateThrottle
 
 from ..scoping import scope
 from .permissions import DeskModelPermissions
+from .throttling import TokenAddressThrottle, TokenUsernameThrottle
 
 
 class TokenView(ObtainAuthToken):
     """`POST /api/v1/auth/token/` with username and password returns `{"token": ...}`."""
 
     # ObtainAuthToken turns throttling off; the token endpoint is where guessing happens.
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [TokenAddressThrottle, TokenUsernameThrottle]
     throttle_scope = "token"
 
 
