@@ -183,6 +183,16 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "frontdesk.core.api.pagination.DeskCursorPagination",
+    # JSON in and out that refuses (and never fails on) text that is not text.
+    "DEFAULT_PARSER_CLASSES": [
+        "frontdesk.core.api.parsers.DeskJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "frontdesk.core.api.renderers.DeskJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "frontdesk.core.api.errors.exception_handler",

@@ -4,11 +4,13 @@ from typing import Any, ClassVar
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import viewsets
+from rest_framework import parsers, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 
 from ..scoping import scope
+from .parsers import DeskJSONParser
 from .permissions import DeskModelPermissions
+from .renderers import DeskJSONRenderer
 from .throttling import TokenAddressThrottle, TokenUsernameThrottle
 
 
@@ -18,6 +20,8 @@ class TokenView(ObtainAuthToken):
     # ObtainAuthToken turns throttling off; the token endpoint is where guessing happens.
     throttle_classes = [TokenAddressThrottle, TokenUsernameThrottle]
     throttle_scope = "token"
+    parser_classes = [DeskJSONParser, parsers.FormParser, parsers.MultiPartParser]
+    renderer_classes = [DeskJSONRenderer]
 
 
 class ScopedViewSetMixin:
