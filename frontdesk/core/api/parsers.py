@@ -11,18 +11,13 @@ top-level field that holds it.
 
 from __future__ import annotations
 
-import codecs
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import JSONParser
-from rest_framework.settings import api_settings
-from rest_framework.utils import json as drf_json
 
 from ..errors import NON_FIELD
 
@@ -70,21 +65,16 @@ def find_surrogates(data: Any) -> dict[str, list[str]]:
 class DeskJSONParser(JSONParser):
     """DRF's JSON parser, refusing lone surrogates and bodies nested too deep to read."""
 
-    strict = api_settings.STRICT_JSON
-
     def parse(
         self,
         stream: Any,
         media_type: str | None = None,
         parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
-        encoding = (parser_context or {}).get("encoding") or settings.DEFAULT_CHARSET
         try:
-            reader = codecs.getreader(encoding)(stream)
-            parse_constant = drf_json.strict_constant if self.strict else None
-            data = json.load(reader, parse_constant=parse_constant)
-        except (ValueError, RecursionError) as exc:
-            raise ParseError(_("JSON parse error - %(error)s") % {"error": exc}) from exc
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise ParseError(_("JSON parse error - nested too deep.")) from exc
         errors = find_surrogates(data)
         if errors:
             raise ValidationError(errors)
