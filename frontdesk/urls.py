@@ -14,8 +14,6 @@ api_v1 = [
     path("", include("residents.api.urls")),
     path("", include("tickets.api.urls")),
     path("", include("frontdesk.core.api.notifications")),
-    # Last: an address under /api/v1/ that names no endpoint is a 404 in JSON.
-    re_path(r"^.*/$", api_not_found, name="api-not-found"),
 ]
 
 urlpatterns = [
@@ -25,6 +23,8 @@ urlpatterns = [
     path("notifications/", include("frontdesk.core.urls_notifications")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    # After every endpoint: an address under /api/v1/ that names none is a 404 in JSON.
+    re_path(r"^api/v1/.*/$", api_not_found, name="api-not-found"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
