@@ -3,9 +3,10 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from frontdesk.core.api.errors import api_not_found
 from frontdesk.core.api.views import TokenView
 
 api_v1 = [
@@ -22,6 +23,8 @@ urlpatterns = [
     path("notifications/", include("frontdesk.core.urls_notifications")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    # After every endpoint: an address under /api/v1/ that names none is a 404 in JSON.
+    re_path(r"^api/v1/.*/$", api_not_found, name="api-not-found"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
