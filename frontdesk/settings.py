@@ -7,6 +7,7 @@ Redis. `frontdesk.settings_production` tightens this file for deployment.
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -27,10 +28,33 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def development_secret_key(folder: Path) -> str:
+    """This checkout's own secret key, made at first use and kept in `folder/secret_key`.
+
+    A fixed key in the code would let anyone who read it sign a resident's rating
+    link or a session for any desk that runs without SECRET_KEY. Made under a
+    temporary name and linked into place, so that processes starting together
+    (web, worker, beat) all end up with the same key.
+    """
+    path = folder / "secret_key"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".secret_key.{os.getpid()}"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(50) + "\n")
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process made it first: theirs stands
+        finally:
+            temporary.unlink()
+    return path.read_text().strip()
+
+
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = os.environ.get(
-    "SECRET_KEY", "insecure-development-key-change-me-with-the-SECRET_KEY-variable"
-)
+# Production settings require SECRET_KEY from the environment (settings_production).
+SECRET_KEY = os.environ.get("SECRET_KEY") or development_secret_key(VAR_DIR)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
