@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "frontdesk.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "frontdesk.core.middleware.SessionGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -171,6 +172,13 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
+# Sessions: logged out after SESSION_IDLE_MINUTES without the clerk's activity
+# (frontdesk.core.middleware.SessionGuardMiddleware), and never longer than a shift.
+# The browser locks the screen after SCREEN_LOCK_MINUTES without a key or a click
+# (0: only the top bar's button locks it); the password unlocks it.
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SCREEN_LOCK_MINUTES = float(os.environ.get("SCREEN_LOCK_MINUTES", "10"))
+SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_MAX_HOURS", "12")) * 3600)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -1,11 +1,12 @@
-"""Copy a user's saved language into the session when they log in."""
+"""At login: copy the user's saved language into the session and start its idle clock."""
 
+import time
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from .middleware import SESSION_KEY
+from .middleware import LAST_SEEN, LOCKED, SESSION_KEY
 from .models import StaffProfile
 
 
@@ -17,3 +18,11 @@ def language_on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> No
             request.session[SESSION_KEY] = language
         else:
             request.session.pop(SESSION_KEY, None)
+
+
+@receiver(user_logged_in, dispatch_uid="core.session_start_on_login")
+def session_start_on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """A new session starts active and unlocked (SessionGuardMiddleware reads both)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_SEEN] = int(time.time())
+        request.session.pop(LOCKED, None)
