@@ -6,12 +6,13 @@ sweep finds the same work in the database (what is due, what is pending) and doe
 it anyway. So when the broker cannot be reached, a write that committed still
 answers success; the failure is logged once per outage, not shown to the user.
 
-Tasks are named by their dotted name, so a service does not import the tasks
-module that imports it back.
+Tasks are named by their dotted path (the name shared_task gives them), so a
+service does not import the tasks module that imports it back.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import threading
 from typing import Any
@@ -36,9 +37,9 @@ def enqueue(task_name: str, *args: Any, **kwargs: Any) -> bool:
     """
     global _broker_down
     if task_name not in current_app.tasks:
-        # The web process imports no task module itself: let Celery's autodiscovery
-        # register them, so that settings such as task_always_eager apply.
-        current_app.loader.import_default_modules()
+        # A task's name is its dotted path: importing its module registers it (at
+        # call time, so the service that names it does not import it).
+        importlib.import_module(task_name.rsplit(".", 1)[0])
     try:
         current_app.tasks[task_name].apply_async(args=args, kwargs=kwargs)
     except BROKER_ERRORS as error:

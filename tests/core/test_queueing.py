@@ -112,3 +112,21 @@ def test_no_service_publishes_to_the_broker_directly():
                 if call in text:
                     offenders.append(f"{path.relative_to(root)}: {call}")
     assert offenders == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_orders_are_registered_while_the_broker_is_down(
+    api_client, desk_user, household, broker_down
+):
+    """With the broker unreachable the desk still registers orders: 201 and the order kept."""
+    from tickets.models import Ticket
+
+    api_client.force_authenticate(desk_user)
+    with time_machine.travel(MONDAY_10, tick=True):
+        response = api_client.post(
+            "/api/v1/tickets/",
+            {"kind": "repair", "household": household.pk, "matter": "厨房水龙头漏水"},
+            format="json",
+        )
+    assert response.status_code == 201, response.content
+    assert Ticket.objects.get().serial == response.json()["serial"]
