@@ -91,10 +91,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "frontdesk.core.idempotency.idempotency_middleware",
     "frontdesk.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "frontdesk.core.middleware.SessionGuardMiddleware",
+    # After the screen lock: a form refused by a locked session keeps its token.
+    "frontdesk.core.idempotency.idempotency_middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
