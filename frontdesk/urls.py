@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("residents.api.urls")),
     path("", include("tickets.api.urls")),
     path("", include("frontdesk.core.api.notifications")),
+    path("", include("frontdesk.core.api.audit")),
 ]
 
 # The API documentation (Swagger UI) loads its start-up script as a file (the split

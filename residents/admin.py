@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.core.admin import ProjectScopedAdminMixin
-from frontdesk.core.masking import can_view_id_number, can_view_phone, mask_id_number, mask_phone
+from frontdesk.core.masking import can_view_phone, mask_id_number, mask_phone
 
 from .choices import ChangeAction
 from .models import (
@@ -71,12 +71,12 @@ class MaskedPhoneMixin:
 
 
 class MaskedIdNumberMixin:
-    """The ID number leaves the form for a role without `residents.view_id_number`."""
+    """The ID number leaves the form for every role: it is shown in full only by its own
+    audited action on the household file (`residents.view_id_number`)."""
 
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> list[str]:
         exclude = list(super().get_exclude(request, obj) or [])  # type: ignore[misc]
-        if not can_view_id_number(request.user):
-            exclude.append("id_number")
+        exclude.append("id_number")
         return exclude
 
 
@@ -184,8 +184,8 @@ class PersonInline(admin.TabularInline):
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         fields = list(super().get_fields(request, obj))
-        if not can_view_id_number(request.user):
-            fields.remove("id_number")
+        # An ID number is shown in full only by its own audited action, on the household file.
+        fields.remove("id_number")
         if not can_view_phone(request.user):
             fields.remove("phone")
         return fields
