@@ -13,12 +13,14 @@ api_v1 = [
     path("", include("residents.api.urls")),
     path("", include("tickets.api.urls")),
     path("", include("frontdesk.core.api.notifications")),
+    path("", include("frontdesk.desk.api.urls")),
 ]
 
 urlpatterns = [
     path("", include("frontdesk.pages.urls")),
     path("residents/", include("residents.urls")),
     path("tickets/", include("tickets.urls")),
+    path("desk/", include("frontdesk.desk.urls")),
     path("notifications/", include("frontdesk.core.urls_notifications")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

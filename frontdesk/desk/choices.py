@@ -1,0 +1,67 @@
+"""Enumerations of the desk's own records (DOMAIN.md, "The desk's day")."""
+
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from tickets.choices import Source
+
+
+class Channel(TextChoices):
+    """How a matter reached the desk. The first four are the work orders' `Source` values,
+    so an order opened from an entry keeps its channel; a letter is the desk's own."""
+
+    PHONE = Source.PHONE.value, Source.PHONE.label
+    WALK_IN = Source.WALK_IN.value, Source.WALK_IN.label
+    PATROL = Source.PATROL.value, Source.PATROL.label
+    APP = Source.APP.value, Source.APP.label
+    WRITTEN = "written", _("Letter or written note")
+
+
+def channel_source(channel: str) -> str:
+    """The order's source for an entry's channel (a letter is handed in at the desk)."""
+    return channel if channel in Source.values else Source.WALK_IN.value
+
+
+class EntryKind(TextChoices):
+    """What the caller wanted; the reception log (客户接待登记) is this same log, filtered."""
+
+    CONSULTATION = "consultation", _("Consultation")
+    REQUEST = "request", _("Request")
+    PRAISE = "praise", _("Praise")
+    SUGGESTION = "suggestion", _("Suggestion")
+    COMPLAINT = "complaint", pgettext_lazy("duty log kind", "Complaint")
+    EMERGENCY = "emergency", pgettext_lazy("duty log kind", "Emergency")
+    OTHER = "other", pgettext_lazy("duty log kind", "Other")
+
+
+class EntryStatus(TextChoices):
+    ANSWERED = "answered", _("Answered")
+    PENDING = "pending", _("Answer owed")
+    CORRECTED = "corrected", _("Corrected")
+
+
+class FollowUpKind(TextChoices):
+    PROGRESS = "progress", _("Progress")
+    SLIP = "slip", _("Slipped promise told")
+    ANSWER = "answer", _("Answer given")
+
+
+class ShiftStatus(TextChoices):
+    PLANNED = "planned", _("Planned")
+    CLOSED = "closed", _("Closed")
+
+
+class HandoverStatus(TextChoices):
+    AWAITING = "awaiting", _("Waiting for acknowledgement")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+
+
+class ReviewKind(TextChoices):
+    DAILY = "daily", _("Daily check")
+    WEEKLY = "weekly", _("Weekly review")
+
+
+class ReviewStatus(TextChoices):
+    OPEN = "open", _("Not signed")
+    SIGNED = "signed", _("Signed")

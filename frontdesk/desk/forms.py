@@ -1,0 +1,108 @@
+"""Forms of the desk's pages. They only parse input; the services decide.
+
+The duty-log form is built for a clerk on the phone: every field reachable
+with Tab, the kind and the channel with their first letters, Enter records.
+A household comes as a raw id (picked with the search box), never a <select>.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tickets.choices import Place, TicketKind
+from tickets.forms import DATETIME_FORMATS, DATETIME_WIDGET, staff_choices
+
+from .choices import Channel, EntryKind
+
+
+def _blank(choices: Any, label: Any = "—") -> list[tuple[str, Any]]:
+    return [("", label), *list(choices)]
+
+
+class EntryForm(forms.Form):
+    project = forms.TypedChoiceField(label=_("Project"), coerce=int)
+    household = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    place = forms.ChoiceField(label=_("or a public place"), choices=[], required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=EntryKind.choices)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    caller_name = forms.CharField(label=_("Caller"), max_length=50, required=False)
+    caller_phone = forms.CharField(label=_("Caller's phone"), max_length=20, required=False)
+    matter = forms.CharField(
+        label=_("Matter"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    answered_on_spot = forms.BooleanField(label=_("Answered on the spot"), required=False)
+    assigned_to = forms.TypedChoiceField(
+        label=_("Assigned to"), coerce=int, required=False, empty_value=None
+    )
+    promise = forms.CharField(label=_("Promised"), max_length=200, required=False)
+    promise_due_at = forms.DateTimeField(
+        label=_("By when"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS, required=False
+    )
+    promise_by = forms.TypedChoiceField(
+        label=_("By whom"), coerce=int, required=False, empty_value=None
+    )
+    reason = forms.CharField(label=_("Why corrected"), max_length=200, required=False)
+
+    def __init__(
+        self, *args: Any, projects: list[tuple[int, str]], project_id: int, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["project"].choices = projects
+        self.fields["place"].choices = _blank(Place.choices)
+        staff = _blank(staff_choices(project_id))
+        self.fields["assigned_to"].choices = staff
+        self.fields["promise_by"].choices = staff
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SlipForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the promise slipped"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    told = forms.CharField(
+        label=_("What the resident was told"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    new_due_at = forms.DateTimeField(
+        label=_("New promised time"),
+        widget=DATETIME_WIDGET,
+        input_formats=DATETIME_FORMATS,
+        required=False,
+    )
+
+
+class OpenOrderForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of order"), choices=TicketKind.choices)
+
+
+class ShiftForm(forms.Form):
+    clerk = forms.TypedChoiceField(label=_("Clerk"), coerce=int)
+    starts_at = forms.DateTimeField(
+        label=_("Starts at"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends at"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
+    )
+
+    def __init__(self, *args: Any, project_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["clerk"].choices = staff_choices(project_id)
+
+
+class CloseShiftForm(forms.Form):
+    notes = forms.CharField(
+        label=_("Notes for the next shift"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
+class SignForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Reviewer's comment"), widget=forms.Textarea(attrs={"rows": 3})
+    )

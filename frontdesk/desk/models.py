@@ -1,0 +1,309 @@
+"""The desk's own records: the duty log, the shift roster and handovers, the reviews.
+
+Nothing here is edited after the fact: a wrong duty-log entry is corrected by
+a new entry pointing at it, an acknowledged handover and a signed review are
+frozen. Rows change only through `frontdesk.desk.services`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tickets.choices import Place
+
+from .choices import (
+    Channel,
+    EntryKind,
+    EntryStatus,
+    FollowUpKind,
+    HandoverStatus,
+    ReviewKind,
+    ReviewStatus,
+    ShiftStatus,
+)
+
+USER = settings.AUTH_USER_MODEL
+
+
+# --- Duty log (值班记录表 R02—WKF07) -----------------------------------------------------
+
+
+class DutyLogEntry(models.Model):
+    """One call, visit, letter or message taken at the desk (值班记录表, form R02—WKF07).
+
+    It concerns a household of the project or a public place. What cannot be
+    answered on the spot is owed an answer (the `matter.answer` deadline,
+    three days unless a time was promised); `promise_*` say what was promised,
+    by when and by whom. A correction is a new entry whose `corrects` points
+    at the wrong one, which then reads "corrected" and is never changed again.
+    """
+
+    project = models.ForeignKey(
+        "core.Project", on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
+    )
+    at = models.DateTimeField(_("time"))
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=EntryKind.choices)
+    caller_name = models.CharField(_("caller"), max_length=50, blank=True)
+    caller_phone = models.CharField(_("caller's phone"), max_length=20, blank=True)
+    household = models.ForeignKey(
+        "residents.Household",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duty_log_entries",
+        verbose_name=_("household"),
+    )
+    place = models.CharField(_("public place"), max_length=16, choices=Place.choices, blank=True)
+    matter = models.TextField(_("matter"))
+    taken_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("taken by")
+    )
+    assigned_to = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned to"),
+    )
+    answered_on_spot = models.BooleanField(_("answered on the spot"), default=False)
+    promise = models.CharField(_("promised"), max_length=200, blank=True)
+    promise_due_at = models.DateTimeField(_("promised by"), null=True, blank=True)
+    promise_by = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("promised by whom"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=EntryStatus.choices)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    corrects = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrected_by",
+        verbose_name=_("corrects"),
+    )
+    correction_reason = models.CharField(_("why corrected"), max_length=200, blank=True)
+    ticket = models.OneToOneField(
+        "tickets.Ticket",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duty_log_entry",
+        verbose_name=_("work order opened"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("duty-log entry")
+        verbose_name_plural = _("duty log")
+        indexes = [
+            models.Index(fields=["project", "-at"], name="desk_entry_project_at"),
+            models.Index(
+                fields=["project", "promise_due_at"],
+                condition=Q(status="pending"),
+                name="desk_entry_pending",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(household__isnull=False) | ~Q(place=""),
+                name="desk_entry_household_or_place",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.matter[:40]}"
+
+    @property
+    def is_emergency(self) -> bool:
+        return self.kind == EntryKind.EMERGENCY
+
+
+class DutyLogFollowUp(models.Model):
+    """What happened later to a duty-log entry: progress, the answer, or a slipped promise
+    told to the resident with the reason and the remedy."""
+
+    entry = models.ForeignKey(
+        DutyLogEntry,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+        verbose_name=_("duty-log entry"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=FollowUpKind.choices)
+    at = models.DateTimeField(_("time"))
+    note = models.TextField(_("note"))
+    reason = models.TextField(_("why the promise slipped"), blank=True)
+    new_due_at = models.DateTimeField(_("new promised time"), null=True, blank=True)
+    by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("duty-log follow-up")
+        verbose_name_plural = _("duty-log follow-ups")
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- Shifts and handover (交接班记录表 R03—WKF07) -------------------------------------------
+
+
+class Shift(models.Model):
+    """One shift of the desk's roster: who is on the desk of a project, from when to when."""
+
+    project = models.ForeignKey(
+        "core.Project", on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
+    )
+    clerk = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="desk_shifts", verbose_name=_("clerk")
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ShiftStatus.choices, default=ShiftStatus.PLANNED
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+        indexes = [models.Index(fields=["project", "starts_at"], name="desk_shift_project_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=models.F("ends_at")),
+                name="desk_shift_starts_before_end",
+                violation_error_message=_("A shift must start before it ends."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"
+
+
+class Handover(models.Model):
+    """The handover of a closed shift to the next (交接班记录表, form R03—WKF07).
+
+    `items` is the frozen snapshot of everything still open when the shift
+    closed, gathered by the open-item registry (`frontdesk.core.open_items`):
+    a list of sections ``{"key", "title", "items": [{"text", "url", "due_at"}]}``.
+    The incoming clerk acknowledges it before recording anything; from then on
+    nothing of it changes.
+    """
+
+    project = models.ForeignKey(
+        "core.Project", on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
+    )
+    shift = models.OneToOneField(
+        Shift,
+        on_delete=models.PROTECT,
+        related_name="handover",
+        verbose_name=_("shift handed over"),
+    )
+    next_shift = models.ForeignKey(
+        Shift,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handovers_in",
+        verbose_name=_("next shift"),
+    )
+    closed_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("handed over by")
+    )
+    closed_at = models.DateTimeField(_("handed over at"))
+    items = models.JSONField(_("open items"), default=list)
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=14,
+        choices=HandoverStatus.choices,
+        default=HandoverStatus.AWAITING,
+    )
+    acknowledged_by = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-closed_at", "-id"]
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="acknowledged") | Q(acknowledged_at__isnull=False),
+                name="desk_handover_acknowledged_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shift} → {self.next_shift or '-'}"
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(section.get("items", [])) for section in self.items)
+
+
+# --- Reviews (主管每日检查、每周审阅) --------------------------------------------------------
+
+
+class Review(models.Model):
+    """The supervisor's check of one project's day, or review of its week, signed with a comment.
+
+    Until signed its figures are read live; signing freezes them in `figures`
+    with the comment, and nothing of it changes afterwards.
+    """
+
+    project = models.ForeignKey(
+        "core.Project", on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ReviewKind.choices)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.OPEN
+    )
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    signed_by = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed by"),
+    )
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "kind", "-id"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "kind", "starts_on"], name="desk_review_one_per_period"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="signed") | Q(signed_at__isnull=False),
+                name="desk_review_signed_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_on:%Y-%m-%d}"

@@ -1,0 +1,224 @@
+"""Reads of the desk's records, always narrowed to the user's projects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.urls import reverse
+from django.utils import timezone
+
+from frontdesk.core.models import Deadline, Project
+from frontdesk.core.open_items import ITEM_LIMIT, OpenItem
+from frontdesk.core.scoping import scope
+from tickets.choices import TicketKind, TicketStatus
+from tickets.models import Callback, Ticket
+
+from .choices import EntryKind, EntryStatus, HandoverStatus
+from .models import DutyLogEntry, Handover, Review, Shift
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    return local_midnight(day), local_midnight(day + dt.timedelta(days=1))
+
+
+# --- Duty log --------------------------------------------------------------------------
+
+
+def entry_list(*, user: Any) -> QuerySet[DutyLogEntry]:
+    """Duty-log entries of the user's projects, newest first, with what a list row shows."""
+    return (
+        scope(DutyLogEntry.objects.all(), user)
+        .select_related(
+            "project", "household__unit", "taken_by", "assigned_to", "promise_by", "ticket"
+        )
+        .order_by("-at", "-id")
+    )
+
+
+def emergencies_first(qs: QuerySet[DutyLogEntry]) -> QuerySet[DutyLogEntry]:
+    """Emergencies still owed an answer on top, then the rest, newest first."""
+    return qs.annotate(
+        urgent=Case(
+            When(kind=EntryKind.EMERGENCY, status=EntryStatus.PENDING, then=Value(0)),
+            When(kind=EntryKind.EMERGENCY, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+    ).order_by("urgent", "-at", "-id")
+
+
+def entry_detail(*, user: Any, entry_id: int) -> DutyLogEntry:
+    return (
+        entry_list(user=user)
+        .select_related("corrects", "corrected_by")
+        .prefetch_related("follow_ups__by")
+        .get(pk=entry_id)
+    )
+
+
+def callbacks_of_day(*, user: Any, project_id: int, day: dt.date) -> QuerySet[Callback]:
+    """The callbacks made on `day` (read from the orders, never typed twice in the log)."""
+    start, end = day_bounds(day)
+    return (
+        scope(Callback.objects.all(), user, "ticket__project")
+        .filter(ticket__project_id=project_id, at__gte=start, at__lt=end)
+        .select_related("ticket__household__unit", "by")
+        .order_by("at", "id")
+    )
+
+
+def pending_promises(project: Project, now: dt.datetime) -> list[OpenItem]:
+    """Duty-log entries still owed an answer, earliest promise first (a handover gatherer)."""
+    rows = (
+        DutyLogEntry.objects.filter(project=project, status=EntryStatus.PENDING)
+        .select_related("household__unit")
+        .order_by("promise_due_at", "at", "id")[:ITEM_LIMIT]
+    )
+    return [
+        OpenItem(_entry_text(e), reverse("desk:entry", args=[e.pk]), e.promise_due_at) for e in rows
+    ]
+
+
+def open_emergencies(project: Project, now: dt.datetime) -> list[OpenItem]:
+    """Emergencies of the duty log not yet answered, and emergency orders still open."""
+    entries = (
+        DutyLogEntry.objects.filter(
+            project=project, status=EntryStatus.PENDING, kind=EntryKind.EMERGENCY
+        )
+        .select_related("household__unit")
+        .order_by("at", "id")[:ITEM_LIMIT]
+    )
+    orders = (
+        Ticket.objects.filter(project=project, priority="emergency")
+        .exclude(status__in=[TicketStatus.CLOSED, TicketStatus.VOIDED])
+        .select_related("household__unit")
+        .order_by("created_at", "id")[:ITEM_LIMIT]
+    )
+    items = [OpenItem(_entry_text(e), reverse("desk:entry", args=[e.pk]), e.at) for e in entries]
+    items += [
+        OpenItem(f"{t.serial} {t.matter}", reverse("tickets:detail", args=[t.pk]), t.due_at)
+        for t in orders
+    ]
+    return items
+
+
+def _entry_text(entry: DutyLogEntry) -> str:
+    where = entry.household.unit.code if entry.household_id else entry.get_place_display()
+    return f"{timezone.localtime(entry.at):%m-%d %H:%M} {where} {entry.matter[:80]}"
+
+
+# --- Shifts and handovers ----------------------------------------------------------------
+
+
+def shift_list(*, user: Any) -> QuerySet[Shift]:
+    return (
+        scope(Shift.objects.all(), user)
+        .select_related("project", "clerk")
+        .order_by("-starts_at", "-id")
+    )
+
+
+def handover_list(*, user: Any) -> QuerySet[Handover]:
+    return (
+        scope(Handover.objects.all(), user)
+        .select_related(
+            "project", "shift__clerk", "next_shift__clerk", "closed_by", "acknowledged_by"
+        )
+        .order_by("-closed_at", "-id")
+    )
+
+
+def handovers_to_acknowledge(*, user: Any) -> QuerySet[Handover]:
+    """The handovers waiting for this user's acknowledgement (the page banner leads to them)."""
+    return handover_list(user=user).filter(
+        status=HandoverStatus.AWAITING, next_shift__clerk_id=user.pk
+    )
+
+
+def current_shift(*, user: Any, now: dt.datetime | None = None) -> Shift | None:
+    """The user's own shift still open: the one running now, else the earliest not closed."""
+    now = now or timezone.now()
+    return (
+        shift_list(user=user)
+        .filter(clerk_id=user.pk, status="planned", starts_at__lte=now)
+        .order_by("starts_at", "id")
+        .first()
+    )
+
+
+# --- Reviews ---------------------------------------------------------------------------
+
+
+def review_list(*, user: Any) -> QuerySet[Review]:
+    return (
+        scope(Review.objects.all(), user)
+        .select_related("project", "signed_by")
+        .order_by("-starts_on", "kind", "-id")
+    )
+
+
+def review_figures(*, project_id: int, starts_on: dt.date, ends_on: dt.date) -> dict[str, Any]:
+    """The counts a review shows for a project's days (each a fixed number of queries)."""
+    start, end = local_midnight(starts_on), local_midnight(ends_on + dt.timedelta(days=1))
+    entries = DutyLogEntry.objects.filter(project_id=project_id, at__gte=start, at__lt=end)
+    by_kind = dict(
+        entries.exclude(status=EntryStatus.CORRECTED)
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
+    orders = Ticket.objects.filter(project_id=project_id, created_at__gte=start, created_at__lt=end)
+    orders_by_kind = dict(
+        orders.values_list("kind").annotate(n=Count("id")).values_list("kind", "n")
+    )
+    callbacks = Callback.objects.filter(
+        ticket__project_id=project_id, at__gte=start, at__lt=end
+    ).aggregate(made=Count("id"), reached=Count("id", filter=Q(reached=True)))
+    broken = Deadline.objects.filter(
+        project_id=project_id, marked_overdue_at__gte=start, marked_overdue_at__lt=end
+    ).count()
+    return {
+        "entries": sum(by_kind.values()),
+        "entries_by_kind": {k: by_kind.get(k, 0) for k in EntryKind.values},
+        "pending": entries.filter(status=EntryStatus.PENDING).count(),
+        "orders": sum(orders_by_kind.values()),
+        "orders_by_kind": {k: orders_by_kind.get(k, 0) for k in TicketKind.values},
+        "complaints": orders_by_kind.get(TicketKind.COMPLAINT, 0),
+        "callbacks_made": callbacks["made"],
+        "callbacks_reached": callbacks["reached"],
+        "callbacks_due": Ticket.objects.filter(
+            project_id=project_id, status=TicketStatus.RETURNED
+        ).count(),
+        "deadlines_broken": broken,
+    }
+
+
+def review_entries(*, review: Review) -> QuerySet[DutyLogEntry]:
+    start = local_midnight(review.starts_on)
+    end = local_midnight(review.ends_on + dt.timedelta(days=1))
+    return emergencies_first(
+        DutyLogEntry.objects.filter(
+            project_id=review.project_id, at__gte=start, at__lt=end
+        ).select_related("household__unit", "taken_by", "ticket")
+    )
+
+
+def review_complaints(*, review: Review) -> QuerySet[Ticket]:
+    start = local_midnight(review.starts_on)
+    end = local_midnight(review.ends_on + dt.timedelta(days=1))
+    return (
+        Ticket.objects.filter(
+            project_id=review.project_id,
+            kind=TicketKind.COMPLAINT,
+            created_at__gte=start,
+            created_at__lt=end,
+        )
+        .select_related("household__unit")
+        .order_by("created_at", "id")
+    )

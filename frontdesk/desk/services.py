@@ -1,0 +1,560 @@
+"""Writes of the desk's records: the duty log, shifts and handovers, reviews.
+
+Every function is keyword-only and atomic, validates everything before it
+writes (a refusal raises `ApplicationError` and leaves nothing behind), and
+checks the step in `frontdesk.desk.transitions`. Recording anything on the
+desk is refused to a clerk who has not yet acknowledged the handover of the
+shift before theirs (`require_acknowledged`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from frontdesk.core.deadlines import deadline_cancel, deadline_meet, deadline_open, deadlines_of
+from frontdesk.core.errors import ApplicationError
+from frontdesk.core.models import DeadlineState, Project
+from frontdesk.core.notifications import notify, users_with_role
+from frontdesk.core.open_items import gather_open_items
+from frontdesk.core.roles import Role, has_role
+from frontdesk.core.scoping import can_access_project
+from residents.models import Household
+from tickets.choices import Place, Priority, TicketKind, TicketStatus
+from tickets.models import Ticket
+from tickets.services import ticket_promise_slip, ticket_register
+
+from .choices import (
+    Channel,
+    EntryKind,
+    EntryStatus,
+    FollowUpKind,
+    HandoverStatus,
+    ReviewKind,
+    ReviewStatus,
+    ShiftStatus,
+    channel_source,
+)
+from .models import DutyLogEntry, DutyLogFollowUp, Handover, Review, Shift
+from .transitions import check
+
+# The deadline of an answer owed to a caller (DEFAULT_RULES: three days, wall-clock).
+ANSWER_DEADLINE = "matter.answer"
+TOPIC_EMERGENCY = "desk.emergency"
+TOPIC_HANDOVER = "desk.handover"
+
+
+# --- Shared checks ---------------------------------------------------------------------
+
+
+def _text(value: str | None, name: str, *, required: bool = True, max_length: int = 0) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise ApplicationError(fields={name: [_("This field is required.")]})
+    if max_length and len(text) > max_length:
+        raise ApplicationError(fields={name: [_("At most %(n)d characters.") % {"n": max_length}]})
+    return text
+
+
+def _aware(value: dt.datetime | None, name: str) -> dt.datetime | None:
+    if value is not None and timezone.is_naive(value):
+        raise ApplicationError(fields={name: [_("Give a time with its time zone.")]})
+    return value
+
+
+def _member(user: Any, project: Project, name: str) -> None:
+    if user is not None and not can_access_project(user, project.pk):
+        raise ApplicationError(fields={name: [_("This person does not work in this project.")]})
+
+
+def awaiting_handover(*, project_id: int, user: Any) -> Handover | None:
+    """The handover `user` must acknowledge before recording on this project's desk, if any."""
+    return (
+        Handover.objects.filter(
+            project_id=project_id,
+            status=HandoverStatus.AWAITING,
+            next_shift__clerk_id=getattr(user, "pk", None),
+        )
+        .order_by("closed_at", "id")
+        .first()
+    )
+
+
+def require_acknowledged(*, project: Project, by: Any) -> None:
+    """Refuse to record on the desk while `by` owes the acknowledgement of a handover."""
+    if awaiting_handover(project_id=project.pk, user=by) is not None:
+        raise ApplicationError(
+            _(
+                "Read and acknowledge the handover of the previous shift before recording "
+                "anything on the desk."
+            )
+        )
+
+
+# --- Duty log --------------------------------------------------------------------------
+
+
+@dataclass
+class EntryInput:
+    """What the clerk types for a duty-log entry (the validated data of the form or serializer)."""
+
+    channel: str
+    kind: str
+    matter: str
+    at: dt.datetime | None = None
+    caller_name: str = ""
+    caller_phone: str = ""
+    household: Household | None = None
+    place: str = ""
+    assigned_to: Any = None
+    answered_on_spot: bool = False
+    promise: str = ""
+    promise_due_at: dt.datetime | None = None
+    promise_by: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> EntryInput:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__ and k != "extra"}
+        return cls(**known)
+
+
+def _entry_url(entry: DutyLogEntry) -> str:
+    return reverse("desk:entry", args=[entry.pk])
+
+
+def _validated_entry(*, project: Project, data: EntryInput, now: dt.datetime) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    if data.channel not in Channel.values:
+        errors["channel"] = [_("Choose how the matter came in.")]
+    if data.kind not in EntryKind.values:
+        errors["kind"] = [_("Choose the kind of matter.")]
+    if not (data.matter or "").strip():
+        errors["matter"] = [_("Write the matter.")]
+    at = _aware(data.at, "at") or now
+    if at > now + dt.timedelta(minutes=5):
+        errors["at"] = [_("The time of a call cannot be in the future.")]
+    place = data.place or ""
+    if place and place not in Place.values:
+        errors["place"] = [_("Choose the public place.")]
+    if data.household is not None:
+        if data.household.project_id != project.pk:
+            errors["household"] = [_("This household is not in this project.")]
+        place = ""
+    elif not place:
+        errors["household"] = [_("Choose a household, or a public place.")]
+    due = _aware(data.promise_due_at, "promise_due_at")
+    if due is not None and due <= now:
+        errors["promise_due_at"] = [_("A promise cannot be due in the past.")]
+    if (data.promise or "").strip() and due is None:
+        errors["promise_due_at"] = [_("Say by when it was promised.")]
+    if data.answered_on_spot and (data.promise or "").strip():
+        errors["promise"] = [_("A matter answered on the spot owes no promise.")]
+    for name in ("assigned_to", "promise_by"):
+        person = getattr(data, name)
+        if person is not None and not can_access_project(person, project.pk):
+            errors[name] = [_("This person does not work in this project.")]
+    if errors:
+        raise ApplicationError(fields=errors)
+    return {
+        "at": at,
+        "channel": data.channel,
+        "kind": data.kind,
+        "matter": data.matter.strip(),
+        "caller_name": _text(data.caller_name, "caller_name", required=False, max_length=50),
+        "caller_phone": _text(data.caller_phone, "caller_phone", required=False, max_length=20),
+        "household": data.household,
+        "place": place,
+        "assigned_to": data.assigned_to,
+        "answered_on_spot": data.answered_on_spot,
+        "promise": _text(data.promise, "promise", required=False, max_length=200),
+        "promise_due_at": due,
+        "promise_by": data.promise_by,
+    }
+
+
+def _save_entry(
+    *,
+    project: Project,
+    by: Any,
+    values: dict[str, Any],
+    corrects: DutyLogEntry | None = None,
+    reason: str = "",
+    now: dt.datetime,
+) -> DutyLogEntry:
+    entry = DutyLogEntry.objects.create(
+        project=project,
+        taken_by=by,
+        status=EntryStatus.ANSWERED if values["answered_on_spot"] else EntryStatus.PENDING,
+        answered_at=now if values["answered_on_spot"] else None,
+        corrects=corrects,
+        correction_reason=reason,
+        **values,
+    )
+    if entry.status == EntryStatus.PENDING:
+        # An answer not given on the spot is owed within three days (or by the promised time).
+        deadline_open(
+            subject=entry,
+            project=project,
+            kind=ANSWER_DEADLINE,
+            start=entry.at,
+            responsible=entry.promise_by or entry.assigned_to or by,
+            due_at=entry.promise_due_at,
+            is_emergency=entry.is_emergency,
+            url=_entry_url(entry),
+            label=entry.matter[:200],
+        )
+    return entry
+
+
+def _announce_emergency(entry: DutyLogEntry, now: dt.datetime) -> None:
+    """An emergency reaches the supervisor and the manager at once, at any hour."""
+    for role in (Role.SUPERVISOR, Role.MANAGER):
+        for user in users_with_role(project=entry.project_id, role=role):
+            notify(
+                user=user,
+                topic=TOPIC_EMERGENCY,
+                title=_("Emergency at the desk: %(matter)s") % {"matter": entry.matter[:80]},
+                body=entry.matter,
+                url=_entry_url(entry),
+                project=entry.project_id,
+                is_emergency=True,
+                named=True,
+                now=now,
+            )
+
+
+@transaction.atomic
+def entry_record(*, project: Project, by: Any, data: EntryInput) -> DutyLogEntry:
+    """Record a call, visit, letter or message in the duty log.
+
+    A matter not answered on the spot opens its answer deadline; an emergency
+    is announced to the supervisor and the manager at once.
+    """
+    if not can_access_project(by, project.pk):
+        raise ApplicationError(fields={"project": [_("You do not work in this project.")]})
+    require_acknowledged(project=project, by=by)
+    now = timezone.now()
+    values = _validated_entry(project=project, data=data, now=now)
+    entry = _save_entry(project=project, by=by, values=values, now=now)
+    if entry.is_emergency:
+        _announce_emergency(entry, now)
+    return entry
+
+
+def _lock(entry: DutyLogEntry) -> DutyLogEntry:
+    return DutyLogEntry.objects.select_for_update().get(pk=entry.pk)
+
+
+@transaction.atomic
+def entry_correct(*, entry: DutyLogEntry, by: Any, reason: str, data: EntryInput) -> DutyLogEntry:
+    """Correct an entry with a new one pointing at it; the wrong one is kept, marked corrected.
+
+    The answer owed moves to the correction (its deadline is cancelled on the
+    old entry and opened on the new one from the same time of the call).
+    """
+    locked = _lock(entry)
+    project = locked.project
+    require_acknowledged(project=project, by=by)
+    check(locked, "entry", "correct", by)
+    reason = _text(reason, "reason", max_length=200)
+    now = timezone.now()
+    data.at = data.at or locked.at
+    values = _validated_entry(project=project, data=data, now=now)
+    deadline_cancel(subject=locked, kind=ANSWER_DEADLINE, reason=_("Corrected"), at=now)
+    locked.status = EntryStatus.CORRECTED
+    locked.save(update_fields=["status"])
+    correction = _save_entry(
+        project=project, by=by, values=values, corrects=locked, reason=reason, now=now
+    )
+    if locked.ticket_id and correction.ticket_id is None:
+        DutyLogEntry.objects.filter(pk=locked.pk).update(ticket=None)
+        correction.ticket_id = locked.ticket_id
+        correction.save(update_fields=["ticket"])
+    entry.status = locked.status
+    return correction
+
+
+def _slipped(entry: DutyLogEntry, now: dt.datetime) -> bool:
+    deadline = deadlines_of(entry).filter(kind=ANSWER_DEADLINE, state=DeadlineState.OPEN).first()
+    return deadline is not None and deadline.is_overdue(now)
+
+
+@transaction.atomic
+def entry_answer(*, entry: DutyLogEntry, by: Any, note: str) -> DutyLogFollowUp:
+    """The answer owed to the caller is given: the deadline is met, the entry answered.
+
+    When the promise has slipped, what was told to the resident about it must
+    be recorded first (`entry_promise_slip`).
+    """
+    locked = _lock(entry)
+    require_acknowledged(project=locked.project, by=by)
+    check(locked, "entry", "answer", by)
+    note = _text(note, "note")
+    now = timezone.now()
+    if _slipped(locked, now) and not locked.follow_ups.filter(kind=FollowUpKind.SLIP).exists():
+        raise ApplicationError(
+            fields={
+                "note": [
+                    _(
+                        "The promise slipped: first record what the resident was told about "
+                        "the delay and why."
+                    )
+                ]
+            }
+        )
+    follow_up = DutyLogFollowUp.objects.create(
+        entry=locked, kind=FollowUpKind.ANSWER, at=now, note=note, by=by
+    )
+    locked.status = EntryStatus.ANSWERED
+    locked.answered_at = now
+    locked.save(update_fields=["status", "answered_at"])
+    deadline_meet(subject=locked, kind=ANSWER_DEADLINE, by=by, at=now)
+    entry.status, entry.answered_at = locked.status, locked.answered_at
+    return follow_up
+
+
+@transaction.atomic
+def entry_follow_up(*, entry: DutyLogEntry, by: Any, note: str) -> DutyLogFollowUp:
+    """Record progress on an entry (a call made, a department chased)."""
+    locked = _lock(entry)
+    require_acknowledged(project=locked.project, by=by)
+    check(locked, "entry", "follow_up", by)
+    return DutyLogFollowUp.objects.create(
+        entry=locked, kind=FollowUpKind.PROGRESS, at=timezone.now(), note=_text(note, "note"), by=by
+    )
+
+
+@transaction.atomic
+def entry_promise_slip(
+    *,
+    entry: DutyLogEntry,
+    by: Any,
+    reason: str,
+    told: str,
+    new_due_at: dt.datetime | None = None,
+) -> DutyLogFollowUp:
+    """A promise that cannot be kept, told to the resident with the reason and the remedy.
+
+    When the entry opened an order that is still open, the order records the
+    same slipped promise (its `PromiseSlip`), so its timeline says it too.
+    """
+    locked = _lock(entry)
+    require_acknowledged(project=locked.project, by=by)
+    check(locked, "entry", "follow_up", by)
+    reason = _text(reason, "reason")
+    told = _text(told, "told")
+    now = timezone.now()
+    new_due_at = _aware(new_due_at, "new_due_at")
+    if new_due_at is not None and new_due_at <= now:
+        raise ApplicationError(fields={"new_due_at": [_("A promise cannot be due in the past.")]})
+    follow_up = DutyLogFollowUp.objects.create(
+        entry=locked,
+        kind=FollowUpKind.SLIP,
+        at=now,
+        note=told,
+        reason=reason,
+        new_due_at=new_due_at,
+        by=by,
+    )
+    ticket = locked.ticket
+    if ticket is not None and ticket.status not in (TicketStatus.CLOSED, TicketStatus.VOIDED):
+        ticket_promise_slip(ticket=ticket, reason=reason, remedy=told, by=by, told_resident_at=now)
+    return follow_up
+
+
+@transaction.atomic
+def entry_open_order(
+    *,
+    entry: DutyLogEntry,
+    by: Any,
+    kind: str,
+    department: str | None = None,
+    complaint: Mapping[str, Any] | None = None,
+) -> Ticket:
+    """Open a work order from an entry in one step, prefilled from it and linked back."""
+    locked = _lock(entry)
+    require_acknowledged(project=locked.project, by=by)
+    check(locked, "entry", "open_order", by)
+    if locked.ticket_id is not None:
+        raise ApplicationError(_("An order was already opened from this entry."))
+    if kind not in TicketKind.values:
+        raise ApplicationError(fields={"kind": [_("Choose the kind of order.")]})
+    ticket = ticket_register(
+        project=locked.project,
+        kind=kind,
+        matter=locked.matter[:200],
+        description=locked.matter if len(locked.matter) > 200 else "",
+        by=by,
+        household=locked.household,
+        place=locked.place,
+        reporter_name=locked.caller_name or (str(locked.taken_by) if locked.place else ""),
+        reporter_phone=locked.caller_phone,
+        source=channel_source(locked.channel),
+        priority=Priority.EMERGENCY if locked.is_emergency else Priority.NORMAL,
+        department=department,
+        complaint=complaint,
+    )
+    locked.ticket = ticket
+    locked.save(update_fields=["ticket"])
+    entry.ticket = ticket
+    return ticket
+
+
+# --- Shifts and handover ---------------------------------------------------------------
+
+
+@transaction.atomic
+def shift_plan(
+    *, project: Project, clerk: Any, starts_at: dt.datetime, ends_at: dt.datetime, by: Any
+) -> Shift:
+    """Put a clerk on the desk's roster for a shift."""
+    if not can_access_project(by, project.pk):
+        raise ApplicationError(fields={"project": [_("You do not work in this project.")]})
+    _member(clerk, project, "clerk")
+    starts_at = _aware(starts_at, "starts_at")  # type: ignore[assignment]
+    ends_at = _aware(ends_at, "ends_at")  # type: ignore[assignment]
+    if ends_at <= starts_at:
+        raise ApplicationError(fields={"ends_at": [_("A shift must start before it ends.")]})
+    return Shift.objects.create(project=project, clerk=clerk, starts_at=starts_at, ends_at=ends_at)
+
+
+def next_shift_of(shift: Shift) -> Shift | None:
+    """The next planned shift of the project's roster after `shift`."""
+    return (
+        Shift.objects.filter(
+            project_id=shift.project_id,
+            status=ShiftStatus.PLANNED,
+            starts_at__gte=shift.starts_at,
+        )
+        .exclude(pk=shift.pk)
+        .select_related("clerk")
+        .order_by("starts_at", "id")
+        .first()
+    )
+
+
+@transaction.atomic
+def shift_close(*, shift: Shift, by: Any, notes: str = "") -> Handover:
+    """The outgoing clerk closes the shift: everything still open is gathered into the handover.
+
+    The gathering calls every source registered in `frontdesk.core.open_items`
+    and freezes what they return; the clerk of the next shift is notified.
+    """
+    locked = Shift.objects.select_for_update().get(pk=shift.pk)
+    check(locked, "shift", "close", by)
+    if locked.clerk_id != by.pk and not _is_supervisor(by):
+        raise ApplicationError(_("Only the clerk of this shift may close it."))
+    now = timezone.now()
+    next_shift = next_shift_of(locked)
+    handover = Handover.objects.create(
+        project_id=locked.project_id,
+        shift=locked,
+        next_shift=next_shift,
+        closed_by=by,
+        closed_at=now,
+        items=gather_open_items(project=locked.project, now=now),
+        notes=_text(notes, "notes", required=False),
+    )
+    locked.status = ShiftStatus.CLOSED
+    locked.closed_at = now
+    locked.save(update_fields=["status", "closed_at"])
+    shift.status, shift.closed_at = locked.status, locked.closed_at
+    if next_shift is not None:
+        notify(
+            user=next_shift.clerk,
+            topic=TOPIC_HANDOVER,
+            title=_("A handover is waiting for you"),
+            body=_("%(count)d open items handed over by %(who)s.")
+            % {"count": handover.item_count, "who": by.get_full_name() or by.get_username()},
+            url=reverse("desk:handover", args=[handover.pk]),
+            project=locked.project_id,
+            named=True,
+            now=now,
+        )
+    return handover
+
+
+def _is_supervisor(user: Any) -> bool:
+    return has_role(user, Role.SUPERVISOR, Role.MANAGER)
+
+
+@transaction.atomic
+def handover_acknowledge(*, handover: Handover, by: Any) -> Handover:
+    """The incoming clerk has read the handover: it is frozen from now on.
+
+    Only the clerk of the next shift may acknowledge it (anyone of the desk
+    when the roster had no next shift), and only once.
+    """
+    locked = (
+        Handover.objects.select_for_update(of=("self",))
+        .select_related("next_shift")
+        .get(pk=handover.pk)
+    )
+    if locked.status == HandoverStatus.ACKNOWLEDGED:
+        raise ApplicationError(_("This handover has already been acknowledged."))
+    check(locked, "handover", "acknowledge", by)
+    if locked.next_shift is not None and locked.next_shift.clerk_id != by.pk:
+        raise ApplicationError(_("Only the clerk of the next shift may acknowledge this handover."))
+    if not can_access_project(by, locked.project_id):
+        raise ApplicationError(fields={"project": [_("You do not work in this project.")]})
+    locked.status = HandoverStatus.ACKNOWLEDGED
+    locked.acknowledged_by = by
+    locked.acknowledged_at = timezone.now()
+    locked.save(update_fields=["status", "acknowledged_by", "acknowledged_at"])
+    return locked
+
+
+# --- Reviews ---------------------------------------------------------------------------
+
+
+def review_period(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
+    """The days a review covers: the day itself, or the week (Monday to Sunday) holding it."""
+    if kind == ReviewKind.WEEKLY:
+        monday = day - dt.timedelta(days=day.weekday())
+        return monday, monday + dt.timedelta(days=6)
+    return day, day
+
+
+@transaction.atomic
+def review_open(*, project: Project, kind: str, day: dt.date, by: Any) -> Review:
+    """The review of a project's day or week (made the first time it is asked for)."""
+    if kind not in ReviewKind.values:
+        raise ApplicationError(fields={"kind": [_("Choose a daily check or a weekly review.")]})
+    if not can_access_project(by, project.pk):
+        raise ApplicationError(fields={"project": [_("You do not work in this project.")]})
+    starts_on, ends_on = review_period(kind, day)
+    review, _created = Review.objects.get_or_create(
+        project=project, kind=kind, starts_on=starts_on, defaults={"ends_on": ends_on}
+    )
+    return review
+
+
+@transaction.atomic
+def review_sign(*, review: Review, by: Any, comment: str) -> Review:
+    """Sign a review with the comment (签阅意见): its figures are frozen as they are now."""
+    from .selectors import review_figures
+
+    locked = Review.objects.select_for_update().get(pk=review.pk)
+    if locked.status == ReviewStatus.SIGNED:
+        raise ApplicationError(_("This review is already signed."))
+    check(locked, "review", "sign", by)
+    if not can_access_project(by, locked.project_id):
+        raise ApplicationError(fields={"project": [_("You do not work in this project.")]})
+    comment = _text(comment, "comment")
+    locked.figures = review_figures(
+        project_id=locked.project_id, starts_on=locked.starts_on, ends_on=locked.ends_on
+    )
+    locked.comment = comment
+    locked.status = ReviewStatus.SIGNED
+    locked.signed_by = by
+    locked.signed_at = timezone.now()
+    locked.save(update_fields=["figures", "comment", "status", "signed_by", "signed_at"])
+    return locked
