@@ -172,9 +172,9 @@ def duty_log(request: HttpRequest) -> HttpResponse:
         form = EntryForm(**form_kwargs)
     day = _day(request.GET.get("date"))
     base = selectors.entry_list(user=request.user).filter(project_id=project_id)
-    filterset = DutyLogEntryFilterSet(
-        {**request.GET.dict(), "date": day.isoformat()}, queryset=base, request=request
-    )
+    query = request.GET.copy()
+    query["date"] = day.isoformat()
+    filterset = DutyLogEntryFilterSet(query, queryset=base, request=request)
     rows = list(selectors.emergencies_first(filterset.qs)[:200]) if filterset.is_valid() else []
     callbacks = list(
         selectors.callbacks_of_day(user=request.user, project_id=project_id, day=day)[:200]

@@ -1,0 +1,213 @@
+"""The desk's pages: the duty log, the handover, the daily check."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from frontdesk.desk import services
+from frontdesk.desk.models import DutyLogEntry
+from tests.factories import PersonFactory
+
+from .conftest import entry_data
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def post_entry(client, household=None, **overrides):
+    data = {
+        "project": household.project_id if household else "",
+        "kind": "request",
+        "channel": "phone",
+        "caller_name": "王建国",
+        "caller_phone": "13812345678",
+        "matter": "门禁卡失效",
+    }
+    if household is not None:
+        data["household"] = household.pk
+    data.update(overrides)
+    return client.post(reverse("desk:duty-log"), data)
+
+
+def test_a_call_is_recorded_from_the_page(client, desk_user, household):
+    """Posting the quick form records the entry and lists it in the day's log."""
+    login(client, desk_user)
+    response = post_entry(client, household)
+    assert response.status_code == 302
+    entry = DutyLogEntry.objects.get()
+    assert entry.household == household and entry.taken_by == desk_user
+    page = client.get(reverse("desk:duty-log"))
+    assert "门禁卡失效" in page.content.decode()
+
+
+def test_bad_input_is_a_form_error_and_writes_nothing(client, desk_user, household):
+    """A promise in the past comes back as a form error on its field; nothing is saved."""
+    login(client, desk_user)
+    past = (timezone.localtime() - dt.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
+    response = post_entry(client, household, promise="回电", promise_due_at=past)
+    assert response.status_code == 200
+    assert "promise_due_at" in response.context["form"].errors
+    assert not DutyLogEntry.objects.exists()
+
+
+def test_a_household_outside_ones_projects_is_refused(client, desk_user, household, other_project):
+    """A household id of another project is a form error, not a 500 and not an entry."""
+    from tests.factories import BuildingFactory, HouseholdFactory, UnitFactory
+
+    building = BuildingFactory(project=other_project, number="9")
+    elsewhere = HouseholdFactory(
+        unit=UnitFactory(building=building, project=other_project, number="0901", floor=9),
+        project=other_project,
+    )
+    login(client, desk_user)
+    response = post_entry(client, elsewhere, project=household.project_id)
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert not DutyLogEntry.objects.exists()
+
+
+def test_emergencies_come_first_in_the_days_log(client, desk_user, project, household):
+    """An emergency recorded before other calls still heads the day's list."""
+    services.entry_record(
+        project=project, by=desk_user, data=entry_data(household, kind="emergency", matter="跑水")
+    )
+    services.entry_record(project=project, by=desk_user, data=entry_data(household))
+    login(client, desk_user)
+    rows = client.get(reverse("desk:duty-log")).context["rows"]
+    assert [row.kind for row, _phone in rows] == ["emergency", "consultation"]
+
+
+def test_the_days_log_costs_a_fixed_number_of_queries(
+    client, desk_user, project, household, django_assert_num_queries
+):
+    """The duty-log page's queries do not grow with the number of entries."""
+    login(client, desk_user)
+    services.entry_record(project=project, by=desk_user, data=entry_data(household))
+    client.get(reverse("desk:duty-log"))
+    with django_assert_num_queries(12) as few:
+        client.get(reverse("desk:duty-log"))
+    for _ in range(5):
+        services.entry_record(project=project, by=desk_user, data=entry_data(household))
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(reverse("desk:duty-log"))
+
+
+def test_the_page_and_the_api_filter_alike(client, desk_user, project, household):
+    """The same query string gives the same entries on the page and in the API."""
+    services.entry_record(
+        project=project, by=desk_user, data=entry_data(household, kind="complaint")
+    )
+    services.entry_record(project=project, by=desk_user, data=entry_data(household, kind="praise"))
+    query = f"kind=complaint&project={project.pk}&date={timezone.localdate().isoformat()}"
+    login(client, desk_user)
+    page_ids = [
+        row.pk for row, _ in client.get(f"{reverse('desk:duty-log')}?{query}").context["rows"]
+    ]
+    api = APIClient()
+    api.force_authenticate(desk_user)
+    api_ids = [r["id"] for r in api.get(f"/api/v1/duty-log/?{query}").json()["results"]]
+    assert page_ids == api_ids and len(page_ids) == 1
+
+
+def test_the_household_picker_masks_phones_by_role(client, household, project):
+    """The search box on the log finds the household; an engineer sees the phone masked."""
+    from frontdesk.core.roles import Role
+    from tests.factories import UserFactory
+
+    engineer = UserFactory(role=Role.ENGINEERING, projects=[project])
+    login(client, engineer)
+    html = client.get(reverse("desk:household-pick"), {"q": "1502"}).content.decode()
+    assert household.unit.code in html
+    assert "138****5678" in html and "13812345678" not in html
+
+
+def test_the_banner_leads_the_incoming_clerk_to_the_handover(client, shifts, desk_user, incoming):
+    """After the shift closes the next clerk's pages lead to the handover, which they acknowledge."""
+    morning, _afternoon = shifts
+    handover = services.shift_close(shift=morning, by=desk_user)
+    login(client, incoming)
+    banner = client.get(reverse("desk:banner")).content.decode()
+    assert reverse("desk:handover", args=[handover.pk]) in banner
+    page = client.get(reverse("desk:handover", args=[handover.pk]))
+    assert page.context["can_acknowledge"]
+    client.post(reverse("desk:handover", args=[handover.pk]))
+    handover.refresh_from_db()
+    assert handover.status == "acknowledged"
+    assert (
+        reverse("desk:handover", args=[handover.pk])
+        not in client.get(reverse("desk:banner")).content.decode()
+    )
+
+
+def test_the_incoming_clerks_entry_is_refused_on_the_page(
+    client, shifts, desk_user, incoming, household
+):
+    """Before acknowledging, the log's form answers with the reason and records nothing."""
+    morning, _afternoon = shifts
+    services.shift_close(shift=morning, by=desk_user)
+    login(client, incoming)
+    response = post_entry(client, household)
+    assert response.status_code == 200
+    assert "handover" in " ".join(response.context["form"].non_field_errors())
+    assert not DutyLogEntry.objects.exists()
+
+
+def test_closing_the_shift_from_the_page(client, shifts, desk_user):
+    """The outgoing clerk closes the shift with notes and lands on the handover."""
+    morning, _afternoon = shifts
+    login(client, desk_user)
+    response = client.post(
+        reverse("desk:shift-close", args=[morning.pk]), {"notes": "备用钥匙已归还"}
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert "备用钥匙已归还" in page.content.decode()
+
+
+def test_the_handover_prints_as_r03(client, shifts, desk_user):
+    """The handover prints as a PDF."""
+    morning, _afternoon = shifts
+    handover = services.shift_close(shift=morning, by=desk_user)
+    login(client, desk_user)
+    response = client.get(reverse("desk:handover-print", args=[handover.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_the_supervisor_signs_the_day_and_it_freezes(
+    client, supervisor, desk_user, project, household
+):
+    """Signing the daily check shows the signature and no form; the clerk has no sign form."""
+    services.entry_record(project=project, by=desk_user, data=entry_data(household))
+    url = reverse("desk:review", args=[project.pk, timezone.localdate().isoformat()])
+    login(client, desk_user)
+    assert not client.get(url).context["can_sign"]
+    login(client, supervisor)
+    page = client.get(url)
+    assert page.context["can_sign"] and page.context["figures"]["entries"] == 1
+    client.post(url, {"comment": "值班记录清楚"})
+    signed = client.get(url)
+    assert not signed.context["can_sign"]
+    assert "值班记录清楚" in signed.content.decode()
+
+
+def test_the_entry_page_opens_an_order(client, desk_user, project, household):
+    """'Open an order from this entry' on the entry's page registers and links it."""
+    PersonFactory(household=household, project=project, name="李四", phone="13900001111")
+    entry = services.entry_record(project=project, by=desk_user, data=entry_data(household))
+    login(client, desk_user)
+    client.post(
+        reverse("desk:entry", args=[entry.pk]), {"action": "open_order", "order-kind": "repair"}
+    )
+    entry.refresh_from_db()
+    assert entry.ticket is not None
+    assert (
+        entry.ticket.serial in client.get(reverse("desk:entry", args=[entry.pk])).content.decode()
+    )
