@@ -297,7 +297,7 @@ def is_open(ticket: Ticket) -> bool:
 
 
 def _open_item_text(ticket: Ticket) -> str:
-    where = ticket.household.unit.code if ticket.household_id else ticket.get_place_display()
+    where = ticket.household.unit.code if ticket.household else ticket.get_place_display()
     return f"{ticket.serial} {where} {ticket.matter}"
 
 

@@ -109,7 +109,7 @@ def open_emergencies(project: Project, now: dt.datetime) -> list[OpenItem]:
 
 
 def _entry_text(entry: DutyLogEntry) -> str:
-    where = entry.household.unit.code if entry.household_id else entry.get_place_display()
+    where = entry.household.unit.code if entry.household else entry.get_place_display()
     return f"{timezone.localtime(entry.at):%m-%d %H:%M} {where} {entry.matter[:80]}"
 
 

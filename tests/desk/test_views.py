@@ -129,7 +129,7 @@ def test_the_household_picker_masks_phones_by_role(client, household, project):
 
 
 def test_the_banner_leads_the_incoming_clerk_to_the_handover(client, shifts, desk_user, incoming):
-    """After the shift closes the next clerk's pages lead to the handover, which they acknowledge."""
+    """After the shift closes, the next clerk is led to the handover and acknowledges it."""
     morning, _afternoon = shifts
     handover = services.shift_close(shift=morning, by=desk_user)
     login(client, incoming)
