@@ -65,3 +65,25 @@ class ReviewKind(TextChoices):
 class ReviewStatus(TextChoices):
     OPEN = "open", _("Not signed")
     SIGNED = "signed", _("Signed")
+
+
+class IncidentStatus(TextChoices):
+    OPEN = "open", _("Being handled")
+    CLOSED = "closed", pgettext_lazy("incident status", "Closed")
+
+
+class IncidentStepKind(TextChoices):
+    CALLED = "called", _("Called")
+    ARRIVED = "arrived", _("Arrived")
+    ACTION = "action", _("Action taken")
+    NOTE = "note", _("Note")
+
+
+class TrackingStatus(TextChoices):
+    OPEN = "open", _("Under follow-up")
+    CLOSED = "closed", _("Follow-up ended")
+
+
+class ReferredTo(TextChoices):
+    HEAD = "head", _("Head of customer service")
+    MANAGER = "manager", _("Service-center manager")

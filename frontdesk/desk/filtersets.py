@@ -21,11 +21,14 @@ from .choices import (
     EntryKind,
     EntryStatus,
     HandoverStatus,
+    IncidentStatus,
+    ReferredTo,
     ReviewKind,
     ReviewStatus,
     ShiftStatus,
+    TrackingStatus,
 )
-from .models import DutyLogEntry, Handover, Review, Shift
+from .models import DutyLogEntry, Handover, Incident, Review, Shift, Tracking
 from .selectors import local_midnight
 
 
@@ -139,3 +142,33 @@ class ReviewFilterSet(filters.FilterSet):
         if not _bounded(value):
             return queryset
         return queryset.filter(starts_on__lte=value, ends_on__gte=value)
+
+
+class IncidentFilterSet(filters.FilterSet):
+    project = filters.ModelChoiceFilter(queryset=user_projects, label=_("Project"))
+    date = filters.DateFilter(method="filter_date", label=_("Day"))
+    status = filters.MultipleChoiceFilter(choices=IncidentStatus.choices, label=_("Status"))
+    person = _id_filter("recorded_by_id", _("Recorded by (user id)"))
+
+    class Meta:
+        model = Incident
+        fields = ["project", "date", "status", "person"]
+
+    def filter_date(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        return _on_day(queryset, "occurred_at", value)
+
+
+class TrackingFilterSet(filters.FilterSet):
+    project = filters.ModelChoiceFilter(queryset=user_projects, label=_("Project"))
+    date = filters.DateFilter(
+        field_name="next_check_on", lookup_expr="lte", label=_("Check due by")
+    )
+    status = filters.MultipleChoiceFilter(choices=TrackingStatus.choices, label=_("Status"))
+    person = _id_filter("owner_id", _("Owner (user id)"))
+    kind = filters.ChoiceFilter(
+        choices=ReferredTo.choices, field_name="referred_to", label=_("Referred to")
+    )
+
+    class Meta:
+        model = Tracking
+        fields = ["project", "date", "status", "person", "kind"]

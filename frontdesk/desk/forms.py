@@ -13,9 +13,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tickets.choices import Place, TicketKind
-from tickets.forms import DATETIME_FORMATS, DATETIME_WIDGET, staff_choices
+from tickets.forms import DATE_WIDGET, DATETIME_FORMATS, DATETIME_WIDGET, staff_choices
 
-from .choices import Channel, EntryKind
+from .choices import Channel, EntryKind, IncidentStepKind, ReferredTo
 
 
 def _blank(choices: Any, label: Any = "—") -> list[tuple[str, Any]]:
@@ -45,6 +45,7 @@ class EntryForm(forms.Form):
         label=_("By whom"), coerce=int, required=False, empty_value=None
     )
     reason = forms.CharField(label=_("Why corrected"), max_length=200, required=False)
+    ring = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(
         self, *args: Any, projects: list[tuple[int, str]], project_id: int, **kwargs: Any
@@ -106,3 +107,59 @@ class SignForm(forms.Form):
     comment = forms.CharField(
         label=_("Reviewer's comment"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class IncidentForm(forms.Form):
+    project = forms.TypedChoiceField(label=_("Project"), coerce=int)
+    what = forms.CharField(label=_("What happened"), max_length=200)
+    where = forms.CharField(label=_("Where"), max_length=200)
+    occurred_at = forms.DateTimeField(
+        label=_("Occurred at"),
+        widget=DATETIME_WIDGET,
+        input_formats=DATETIME_FORMATS,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, projects: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["project"].choices = projects
+
+
+class IncidentStepForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=IncidentStepKind.choices)
+    who = forms.CharField(label=_("Who"), max_length=100, required=False)
+    text = forms.CharField(
+        label=_("What"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    at = forms.DateTimeField(
+        label=_("Time"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS, required=False
+    )
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TrackingForm(forms.Form):
+    project = forms.TypedChoiceField(label=_("Project"), coerce=int)
+    matter = forms.CharField(label=_("Matter"), max_length=200)
+    owner = forms.TypedChoiceField(label=_("Owner"), coerce=int)
+    next_check_on = forms.DateField(label=_("Next check on"), widget=DATE_WIDGET)
+    referred_to = forms.ChoiceField(label=_("Referred to"), choices=[], required=False)
+
+    def __init__(
+        self, *args: Any, projects: list[tuple[int, str]], project_id: int, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["project"].choices = projects
+        self.fields["owner"].choices = staff_choices(project_id)
+        self.fields["referred_to"].choices = _blank(ReferredTo.choices)
+
+
+class TrackingCheckForm(forms.Form):
+    note = forms.CharField(label=_("Found"), widget=forms.Textarea(attrs={"rows": 2}))
+    next_check_on = forms.DateField(label=_("Next check on"), widget=DATE_WIDGET, required=False)
+
+
+class InstructionForm(forms.Form):
+    instruction = forms.CharField(label=_("Instruction"), widget=forms.Textarea(attrs={"rows": 2}))

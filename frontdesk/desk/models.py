@@ -18,9 +18,13 @@ from .choices import (
     EntryStatus,
     FollowUpKind,
     HandoverStatus,
+    IncidentStatus,
+    IncidentStepKind,
+    ReferredTo,
     ReviewKind,
     ReviewStatus,
     ShiftStatus,
+    TrackingStatus,
 )
 
 USER = settings.AUTH_USER_MODEL
@@ -307,3 +311,250 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.starts_on:%Y-%m-%d}"
+
+
+# --- Incidents (突发事件) -------------------------------------------------------------------
+
+
+class Incident(models.Model):
+    """An emergency or incident: what, where, when, and its handling step by step in time order.
+
+    Linked to its duty-log entries and emergency orders; the manager is told
+    the moment it is recorded. Steps are appended, never edited.
+    """
+
+    project = models.ForeignKey(
+        "core.Project", on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
+    )
+    what = models.CharField(_("what happened"), max_length=200)
+    where = models.CharField(_("where"), max_length=200)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=IncidentStatus.choices, default=IncidentStatus.OPEN
+    )
+    entries = models.ManyToManyField(
+        DutyLogEntry, blank=True, related_name="incidents", verbose_name=_("duty-log entries")
+    )
+    tickets = models.ManyToManyField(
+        "tickets.Ticket", blank=True, related_name="incidents", verbose_name=_("work orders")
+    )
+    recorded_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.what}"
+
+
+class IncidentStep(models.Model):
+    """One step of an incident's handling: who was called, who arrived, what was done."""
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="steps", verbose_name=_("incident")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=IncidentStepKind.choices)
+    at = models.DateTimeField(_("time"))
+    who = models.CharField(_("who"), max_length=100, blank=True)
+    text = models.TextField(_("what"), blank=True)
+    by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("incident step")
+        verbose_name_plural = _("incident steps")
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.kind} {self.at:%H:%M}"
+
+
+# --- Key follow-up and referral (重点跟踪、报请) -----------------------------------------------
+
+
+class Tracking(models.Model):
+    """A matter under key follow-up (重点跟踪), or referred (报请) for an instruction.
+
+    It has an owner and a next check date; each check is a `TrackingCheck`.
+    A problem found by a review becomes one, pointing at its review.
+    """
+
+    project = models.ForeignKey(
+        "core.Project", on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
+    )
+    matter = models.CharField(_("matter"), max_length=200)
+    household = models.ForeignKey(
+        "residents.Household",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("household"),
+    )
+    entry = models.ForeignKey(
+        DutyLogEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="trackings",
+        verbose_name=_("duty-log entry"),
+    )
+    review = models.ForeignKey(
+        Review,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="trackings",
+        verbose_name=_("found in review"),
+    )
+    owner = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="desk_trackings", verbose_name=_("owner")
+    )
+    next_check_on = models.DateField(_("next check on"))
+    referred_to = models.CharField(
+        _("referred to"), max_length=10, choices=ReferredTo.choices, blank=True
+    )
+    instruction = models.TextField(_("instruction"), blank=True)
+    instructed_by = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("instructed by"),
+    )
+    instructed_at = models.DateTimeField(_("instructed at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=TrackingStatus.choices, default=TrackingStatus.OPEN
+    )
+    created_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("opened by")
+    )
+    created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["next_check_on", "id"]
+        verbose_name = _("key follow-up")
+        verbose_name_plural = _("key follow-ups")
+        indexes = [
+            models.Index(
+                fields=["project", "next_check_on"],
+                condition=Q(status="open"),
+                name="desk_tracking_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.matter
+
+
+class TrackingCheck(models.Model):
+    """One check of a matter under follow-up: what was found, and when to look again."""
+
+    tracking = models.ForeignKey(
+        Tracking, on_delete=models.PROTECT, related_name="checks", verbose_name=_("follow-up")
+    )
+    at = models.DateTimeField(_("checked at"))
+    note = models.TextField(_("found"))
+    next_check_on = models.DateField(_("next check on"), null=True, blank=True)
+    by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("checked by")
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("follow-up check")
+        verbose_name_plural = _("follow-up checks")
+
+    def __str__(self) -> str:
+        return f"{self.tracking_id} {self.at:%Y-%m-%d}"
+
+
+# --- Caller-ID pop (来电弹屏) -----------------------------------------------------------------
+
+
+class PhoneLine(models.Model):
+    """A project's phone system, known by the hash of its key, with its desk extensions."""
+
+    project = models.OneToOneField(
+        "core.Project", on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
+    )
+    key_hash = models.CharField(_("key (SHA-256)"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phone system")
+        verbose_name_plural = _("phone systems")
+
+    def __str__(self) -> str:
+        return str(self.project)
+
+
+class Extension(models.Model):
+    """A desk telephone extension and the clerk who answers it."""
+
+    line = models.ForeignKey(
+        PhoneLine,
+        on_delete=models.CASCADE,
+        related_name="extensions",
+        verbose_name=_("phone system"),
+    )
+    number = models.CharField(_("extension"), max_length=10)
+    clerk = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("clerk")
+    )
+
+    class Meta:
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+        constraints = [
+            models.UniqueConstraint(fields=["line", "number"], name="desk_extension_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Ring(models.Model):
+    """One ring of a desk phone, as the phone system reported it: who called which extension.
+
+    The clerk's open page shows it within a second; `answered_at` is when the
+    clerk took the call on the page, and `entry` the duty-log entry it became.
+    """
+
+    project = models.ForeignKey(
+        "core.Project", on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
+    )
+    number = models.CharField(_("caller's number"), max_length=20)
+    extension = models.CharField(_("extension"), max_length=10)
+    clerk = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("clerk")
+    )
+    rang_at = models.DateTimeField(_("rang at"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    entry = models.OneToOneField(
+        DutyLogEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ring",
+        verbose_name=_("duty-log entry"),
+    )
+
+    class Meta:
+        ordering = ["-rang_at", "-id"]
+        verbose_name = _("ring")
+        verbose_name_plural = _("rings")
+        indexes = [models.Index(fields=["clerk", "-rang_at"], name="desk_ring_clerk")]
+
+    def __str__(self) -> str:
+        return f"{self.rang_at:%H:%M:%S} {self.extension}"

@@ -5,18 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
 from frontdesk.core.models import Deadline, Project
 from frontdesk.core.open_items import ITEM_LIMIT, OpenItem
 from frontdesk.core.scoping import scope
+from residents.models import Household
+from residents.selectors import household_list
 from tickets.choices import TicketKind, TicketStatus
 from tickets.models import Callback, Ticket
 
 from .choices import EntryKind, EntryStatus, HandoverStatus
-from .models import DutyLogEntry, Handover, Review, Shift
+from .models import DutyLogEntry, Handover, Incident, Review, Ring, Shift, Tracking
 
 
 def local_midnight(day: dt.date) -> dt.datetime:
@@ -196,6 +198,10 @@ def review_figures(*, project_id: int, starts_on: dt.date, ends_on: dt.date) -> 
             project_id=project_id, status=TicketStatus.RETURNED
         ).count(),
         "deadlines_broken": broken,
+        "incidents": Incident.objects.filter(
+            project_id=project_id, occurred_at__gte=start, occurred_at__lt=end
+        ).count(),
+        **answer_times(project_id=project_id, start=start, end=end),
     }
 
 
@@ -221,4 +227,91 @@ def review_complaints(*, review: Review) -> QuerySet[Ticket]:
         )
         .select_related("household__unit")
         .order_by("created_at", "id")
+    )
+
+
+# --- Incidents, key follow-ups, rings -----------------------------------------------------
+
+
+def incident_list(*, user: Any) -> QuerySet[Incident]:
+    return scope(Incident.objects.all(), user).select_related("project", "recorded_by")
+
+
+def incident_detail(*, user: Any, incident_id: int) -> Incident:
+    return (
+        incident_list(user=user)
+        .prefetch_related("steps__by", "entries", "tickets")
+        .get(pk=incident_id)
+    )
+
+
+def tracking_list(*, user: Any) -> QuerySet[Tracking]:
+    return scope(Tracking.objects.all(), user).select_related(
+        "project", "owner", "household__unit", "instructed_by"
+    )
+
+
+def trackings_due(project: Project, now: dt.datetime) -> list[OpenItem]:
+    """Key follow-ups whose check is due today or earlier (a handover gatherer)."""
+    today = timezone.localdate(now)
+    rows = (
+        Tracking.objects.filter(project=project, status="open", next_check_on__lte=today)
+        .select_related("owner")
+        .order_by("next_check_on", "id")[:ITEM_LIMIT]
+    )
+    return [
+        OpenItem(
+            f"{t.matter} · {t.owner.get_full_name() or t.owner.get_username()}",
+            reverse("desk:tracking", args=[t.pk]),
+            local_midnight(t.next_check_on),
+        )
+        for t in rows
+    ]
+
+
+def open_incidents(project: Project, now: dt.datetime) -> list[OpenItem]:
+    """Incidents still being handled (a handover gatherer)."""
+    rows = Incident.objects.filter(project=project, status="open").order_by("occurred_at", "id")[
+        :ITEM_LIMIT
+    ]
+    return [
+        OpenItem(f"{i.what} · {i.where}", reverse("desk:incident", args=[i.pk]), i.occurred_at)
+        for i in rows
+    ]
+
+
+# A ring older than this is not shown as ringing any more.
+RING_FRESH = dt.timedelta(minutes=2)
+
+
+def rings_for(*, user: Any, now: dt.datetime | None = None) -> list[Ring]:
+    """The calls ringing now on this user's extension, newest first (no one else's)."""
+    now = now or timezone.now()
+    return list(
+        scope(Ring.objects.all(), user)
+        .filter(clerk_id=user.pk, entry__isnull=True, rang_at__gte=now - RING_FRESH)
+        .order_by("-rang_at", "-id")[:3]
+    )
+
+
+def households_with_phone(*, user: Any, project_id: int, number: str) -> list[Household]:
+    """Households of the project with a person of this phone number (the caller's file)."""
+    return list(
+        household_list(user=user)
+        .filter(project_id=project_id, persons__phone=number)
+        .select_related("unit")
+        .distinct()
+        .order_by("unit__code")[:5]
+    )
+
+
+def answer_times(*, project_id: int, start: dt.datetime, end: dt.datetime) -> dict[str, int]:
+    """Rings of a period and how many were answered within 15 seconds (by the third ring)."""
+    rings = Ring.objects.filter(project_id=project_id, rang_at__gte=start, rang_at__lt=end)
+    return rings.aggregate(
+        rings=Count("id"),
+        answered=Count("id", filter=Q(answered_at__isnull=False)),
+        by_third_ring=Count(
+            "id", filter=Q(answered_at__lte=F("rang_at") + dt.timedelta(seconds=15))
+        ),
     )

@@ -10,6 +10,7 @@ shift before theirs (`require_acknowledged`).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,12 +38,28 @@ from .choices import (
     EntryStatus,
     FollowUpKind,
     HandoverStatus,
+    IncidentStatus,
+    IncidentStepKind,
+    ReferredTo,
     ReviewKind,
     ReviewStatus,
     ShiftStatus,
+    TrackingStatus,
     channel_source,
 )
-from .models import DutyLogEntry, DutyLogFollowUp, Handover, Review, Shift
+from .models import (
+    DutyLogEntry,
+    DutyLogFollowUp,
+    Handover,
+    Incident,
+    IncidentStep,
+    PhoneLine,
+    Review,
+    Ring,
+    Shift,
+    Tracking,
+    TrackingCheck,
+)
 from .transitions import check
 
 # The deadline of an answer owed to a caller (DEFAULT_RULES: three days, wall-clock).
@@ -232,18 +249,30 @@ def _announce_emergency(entry: DutyLogEntry, now: dt.datetime) -> None:
 
 
 @transaction.atomic
-def entry_record(*, project: Project, by: Any, data: EntryInput) -> DutyLogEntry:
+def entry_record(
+    *, project: Project, by: Any, data: EntryInput, ring: Ring | None = None
+) -> DutyLogEntry:
     """Record a call, visit, letter or message in the duty log.
 
     A matter not answered on the spot opens its answer deadline; an emergency
-    is announced to the supervisor and the manager at once.
+    is announced to the supervisor and the manager at once. A call that rang
+    through the phone system (`ring`) takes its ring time and is linked to it.
     """
     if not can_access_project(by, project.pk):
         raise ApplicationError(fields={"project": [_("You do not work in this project.")]})
     require_acknowledged(project=project, by=by)
     now = timezone.now()
+    if ring is not None:
+        ring = Ring.objects.select_for_update().get(pk=ring.pk)
+        if ring.project_id != project.pk or ring.clerk_id != by.pk or ring.entry_id:
+            raise ApplicationError(fields={"ring": [_("This call is not yours to log.")]})
+        data.at = ring.rang_at
     values = _validated_entry(project=project, data=data, now=now)
     entry = _save_entry(project=project, by=by, values=values, now=now)
+    if ring is not None:
+        ring.entry = entry
+        ring.answered_at = ring.answered_at or now
+        ring.save(update_fields=["entry", "answered_at"])
     if entry.is_emergency:
         _announce_emergency(entry, now)
     return entry
@@ -557,4 +586,244 @@ def review_sign(*, review: Review, by: Any, comment: str) -> Review:
     locked.signed_by = by
     locked.signed_at = timezone.now()
     locked.save(update_fields=["figures", "comment", "status", "signed_by", "signed_at"])
+    return locked
+
+
+# --- Incidents -------------------------------------------------------------------------
+
+
+def _incident_url(incident: Incident) -> str:
+    return reverse("desk:incident", args=[incident.pk])
+
+
+@transaction.atomic
+def incident_record(
+    *,
+    project: Project,
+    by: Any,
+    what: str,
+    where: str,
+    occurred_at: dt.datetime | None = None,
+    entries: list[DutyLogEntry] | None = None,
+    tickets: list[Ticket] | None = None,
+) -> Incident:
+    """Record an incident (突发事件); the manager and the supervisor are told at once."""
+    if not can_access_project(by, project.pk):
+        raise ApplicationError(fields={"project": [_("You do not work in this project.")]})
+    require_acknowledged(project=project, by=by)
+    now = timezone.now()
+    what = _text(what, "what", max_length=200)
+    where = _text(where, "where", max_length=200)
+    occurred_at = _aware(occurred_at, "occurred_at") or now
+    if occurred_at > now + dt.timedelta(minutes=5):
+        raise ApplicationError(fields={"occurred_at": [_("This time is in the future.")]})
+    for name, rows in (("entries", entries or []), ("tickets", tickets or [])):
+        if any(row.project_id != project.pk for row in rows):
+            raise ApplicationError(fields={name: [_("Not found in this project.")]})
+    incident = Incident.objects.create(
+        project=project, what=what, where=where, occurred_at=occurred_at, recorded_by=by
+    )
+    incident.entries.set(entries or [])
+    incident.tickets.set(tickets or [])
+    for role in (Role.MANAGER, Role.SUPERVISOR):
+        for user in users_with_role(project=project.pk, role=role):
+            notify(
+                user=user,
+                topic=TOPIC_EMERGENCY,
+                title=_("Incident: %(what)s at %(where)s") % {"what": what, "where": where},
+                url=_incident_url(incident),
+                project=project.pk,
+                is_emergency=True,
+                named=True,
+                now=now,
+            )
+    return incident
+
+
+@transaction.atomic
+def incident_step(
+    *,
+    incident: Incident,
+    by: Any,
+    kind: str,
+    text: str = "",
+    who: str = "",
+    at: dt.datetime | None = None,
+) -> IncidentStep:
+    """Append a step of the handling: who was called, who arrived and when, what was done."""
+    locked = Incident.objects.select_for_update().get(pk=incident.pk)
+    check(locked, "incident", "step", by)
+    if kind not in IncidentStepKind.values:
+        raise ApplicationError(fields={"kind": [_("Choose the kind of step.")]})
+    text = _text(text, "text", required=kind in (IncidentStepKind.ACTION, IncidentStepKind.NOTE))
+    who = _text(
+        who,
+        "who",
+        required=kind in (IncidentStepKind.CALLED, IncidentStepKind.ARRIVED),
+        max_length=100,
+    )
+    now = timezone.now()
+    at = _aware(at, "at") or now
+    if at < locked.occurred_at or at > now + dt.timedelta(minutes=5):
+        raise ApplicationError(fields={"at": [_("A step lies between the incident and now.")]})
+    return IncidentStep.objects.create(incident=locked, kind=kind, at=at, who=who, text=text, by=by)
+
+
+@transaction.atomic
+def incident_close(*, incident: Incident, by: Any, outcome: str) -> Incident:
+    """The incident is over: the outcome is recorded and nothing is added afterwards."""
+    locked = Incident.objects.select_for_update().get(pk=incident.pk)
+    check(locked, "incident", "close", by)
+    locked.outcome = _text(outcome, "outcome")
+    locked.status = IncidentStatus.CLOSED
+    locked.closed_at = timezone.now()
+    locked.save(update_fields=["outcome", "status", "closed_at"])
+    return locked
+
+
+# --- Key follow-up and referral --------------------------------------------------------
+
+
+@transaction.atomic
+def tracking_open(
+    *,
+    project: Project,
+    by: Any,
+    matter: str,
+    owner: Any,
+    next_check_on: dt.date,
+    household: Household | None = None,
+    entry: DutyLogEntry | None = None,
+    review: Review | None = None,
+    referred_to: str = "",
+) -> Tracking:
+    """Put a matter under key follow-up with an owner and a next check date, or refer it (报请)."""
+    if not can_access_project(by, project.pk):
+        raise ApplicationError(fields={"project": [_("You do not work in this project.")]})
+    errors: dict[str, list[str]] = {}
+    if owner is None or not can_access_project(owner, project.pk):
+        errors["owner"] = [_("The owner must work in this project.")]
+    if next_check_on < timezone.localdate():
+        errors["next_check_on"] = [_("The next check cannot be in the past.")]
+    if referred_to and referred_to not in ReferredTo.values:
+        errors["referred_to"] = [_("Choose who it is referred to.")]
+    for name, row in (("household", household), ("entry", entry), ("review", review)):
+        if row is not None and row.project_id != project.pk:
+            errors[name] = [_("Not found in this project.")]
+    if errors:
+        raise ApplicationError(fields=errors)
+    return Tracking.objects.create(
+        project=project,
+        matter=_text(matter, "matter", max_length=200),
+        owner=owner,
+        next_check_on=next_check_on,
+        household=household,
+        entry=entry,
+        review=review,
+        referred_to=referred_to,
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def tracking_check(
+    *, tracking: Tracking, by: Any, note: str, next_check_on: dt.date | None = None
+) -> TrackingCheck:
+    """Record a check of the matter and when to look again."""
+    locked = Tracking.objects.select_for_update().get(pk=tracking.pk)
+    check(locked, "tracking", "check", by)
+    note = _text(note, "note")
+    if next_check_on is not None and next_check_on < timezone.localdate():
+        raise ApplicationError(
+            fields={"next_check_on": [_("The next check cannot be in the past.")]}
+        )
+    done = TrackingCheck.objects.create(
+        tracking=locked, at=timezone.now(), note=note, next_check_on=next_check_on, by=by
+    )
+    if next_check_on is not None:
+        locked.next_check_on = next_check_on
+        locked.save(update_fields=["next_check_on"])
+    return done
+
+
+@transaction.atomic
+def tracking_instruct(*, tracking: Tracking, by: Any, instruction: str) -> Tracking:
+    """The head of customer service or the manager records the instruction on a referred matter."""
+    locked = Tracking.objects.select_for_update().get(pk=tracking.pk)
+    check(locked, "tracking", "instruct", by)
+    if locked.instructed_at is not None:
+        raise ApplicationError(_("This matter already has its instruction."))
+    locked.instruction = _text(instruction, "instruction")
+    locked.instructed_by = by
+    locked.instructed_at = timezone.now()
+    locked.save(update_fields=["instruction", "instructed_by", "instructed_at"])
+    return locked
+
+
+@transaction.atomic
+def tracking_close(*, tracking: Tracking, by: Any, note: str) -> Tracking:
+    """End the follow-up with the last check's finding."""
+    locked = Tracking.objects.select_for_update().get(pk=tracking.pk)
+    check(locked, "tracking", "close", by)
+    TrackingCheck.objects.create(
+        tracking=locked, at=timezone.now(), note=_text(note, "note"), by=by
+    )
+    locked.status = TrackingStatus.CLOSED
+    locked.closed_at = timezone.now()
+    locked.save(update_fields=["status", "closed_at"])
+    return locked
+
+
+# --- Caller-ID pop -----------------------------------------------------------------------
+
+
+def phone_key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def phone_line_set_key(*, project: Project, key: str) -> PhoneLine:
+    """Give a project's phone system its key (stored only as a hash)."""
+    if len(key) < 24:
+        raise ApplicationError(fields={"key": [_("A key has at least 24 characters.")]})
+    line, _created = PhoneLine.objects.update_or_create(
+        project=project, defaults={"key_hash": phone_key_hash(key)}
+    )
+    return line
+
+
+@transaction.atomic
+def ring_record(*, key: str, number: str, extension: str) -> Ring:
+    """The phone system reports a ring: the clerk of the extension is shown the caller.
+
+    The key names the project (compared by its hash); an unknown key or an
+    extension the project does not have is refused, and nothing is written.
+    """
+    line = PhoneLine.objects.filter(key_hash=phone_key_hash(key or "")).first()
+    if line is None:
+        raise ApplicationError(fields={"key": [_("Unknown phone system key.")]})
+    digits = "".join(ch for ch in (number or "") if ch.isdigit())
+    if not digits:
+        raise ApplicationError(fields={"number": [_("Give the caller's number.")]})
+    found = line.extensions.filter(number=(extension or "").strip()).first()
+    if found is None:
+        raise ApplicationError(fields={"extension": [_("Unknown extension.")]})
+    return Ring.objects.create(
+        project_id=line.project_id,
+        number=digits[:20],
+        extension=found.number,
+        clerk_id=found.clerk_id,
+        rang_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def ring_answer(*, ring: Ring, by: Any) -> Ring:
+    """The clerk takes the call on the page: the answer time is kept (once)."""
+    locked = Ring.objects.select_for_update().get(pk=ring.pk)
+    if locked.clerk_id != by.pk:
+        raise ApplicationError(_("This call rang on another extension."))
+    if locked.answered_at is None:
+        locked.answered_at = timezone.now()
+        locked.save(update_fields=["answered_at"])
     return locked

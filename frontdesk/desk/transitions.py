@@ -7,6 +7,8 @@ Services check every step here (`check`), pages draw their buttons from it
     shift            planned --close--> closed (its handover is written)
     handover         awaiting --acknowledge--> acknowledged (frozen)
     review           open --sign--> signed (frozen)
+    incident         open --step--> open;  open --close--> closed
+    key follow-up    open --check|instruct--> open;  open --close--> closed
 """
 
 from __future__ import annotations
@@ -21,10 +23,18 @@ from django.utils.translation import gettext_lazy as _
 from frontdesk.core.errors import ApplicationError
 from frontdesk.core.roles import Role, has_role
 
-from .choices import EntryStatus, HandoverStatus, ReviewStatus, ShiftStatus
+from .choices import (
+    EntryStatus,
+    HandoverStatus,
+    IncidentStatus,
+    ReviewStatus,
+    ShiftStatus,
+    TrackingStatus,
+)
 
 DESK = frozenset({Role.DESK, Role.SUPERVISOR, Role.MANAGER})
 REVIEWERS = frozenset({Role.SUPERVISOR, Role.MANAGER})
+SECURITY = frozenset({Role.SECURITY})
 
 
 @dataclass(frozen=True)
@@ -97,6 +107,46 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
             frozenset({ReviewStatus.OPEN}),
             ReviewStatus.SIGNED,
             REVIEWERS,
+        ),
+        Transition(
+            "incident",
+            "step",
+            _("Step of the handling"),
+            frozenset({IncidentStatus.OPEN}),
+            IncidentStatus.OPEN,
+            DESK | SECURITY,
+        ),
+        Transition(
+            "incident",
+            "close",
+            _("Close the incident"),
+            frozenset({IncidentStatus.OPEN}),
+            IncidentStatus.CLOSED,
+            DESK | SECURITY,
+        ),
+        Transition(
+            "tracking",
+            "check",
+            _("Check"),
+            frozenset({TrackingStatus.OPEN}),
+            TrackingStatus.OPEN,
+            DESK | frozenset({Role.BUTLER}),
+        ),
+        Transition(
+            "tracking",
+            "instruct",
+            _("Instruction"),
+            frozenset({TrackingStatus.OPEN}),
+            TrackingStatus.OPEN,
+            REVIEWERS,
+        ),
+        Transition(
+            "tracking",
+            "close",
+            _("End the follow-up"),
+            frozenset({TrackingStatus.OPEN}),
+            TrackingStatus.CLOSED,
+            DESK | frozenset({Role.BUTLER}),
         ),
     ]
 }

@@ -12,6 +12,12 @@ urlpatterns = [
     path("handovers/<int:pk>/", views.handover_detail, name="handover"),
     path("handovers/<int:pk>/print/", views.handover_print, name="handover-print"),
     path("banner/", views.banner, name="banner"),
+    path("incidents/", views.incidents, name="incidents"),
+    path("incidents/<int:pk>/", views.incident_detail, name="incident"),
+    path("follow-ups/", views.trackings, name="trackings"),
+    path("follow-ups/<int:pk>/", views.tracking_detail, name="tracking"),
+    path("calls/", views.ringing, name="ringing"),
+    path("calls/<int:pk>/take/", views.ring_take, name="ring-take"),
     path("reviews/", views.review_today, name="review-today"),
     path("reviews/<int:project_id>/<str:day>/", views.review, name="review"),
     path(

@@ -15,9 +15,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from frontdesk.core.errors import ApplicationError
 from frontdesk.core.masking import phone_for
@@ -30,9 +32,23 @@ from residents.selectors import household_list, household_search
 
 from . import selectors, services
 from .choices import ReviewKind
-from .filtersets import DutyLogEntryFilterSet
-from .forms import CloseShiftForm, EntryForm, NoteForm, OpenOrderForm, ShiftForm, SignForm, SlipForm
-from .models import DutyLogEntry
+from .filtersets import DutyLogEntryFilterSet, IncidentFilterSet, TrackingFilterSet
+from .forms import (
+    CloseShiftForm,
+    EntryForm,
+    IncidentForm,
+    IncidentStepForm,
+    InstructionForm,
+    NoteForm,
+    OpenOrderForm,
+    OutcomeForm,
+    ShiftForm,
+    SignForm,
+    SlipForm,
+    TrackingCheckForm,
+    TrackingForm,
+)
+from .models import DutyLogEntry, Incident, Ring
 from .transitions import allowed
 
 DESK_ROLES = tuple(Role.values)
@@ -128,6 +144,13 @@ def duty_log(request: HttpRequest) -> HttpResponse:
     if project_id not in dict(projects):
         project_id = projects[0][0]
     initial: dict[str, Any] = {"project": project_id, "channel": "phone", "kind": "consultation"}
+    ring = (
+        Ring.objects.filter(pk=_int(source.get("ring")) or 0, clerk_id=request.user.pk).first()
+        if source.get("ring")
+        else None
+    )
+    if ring is not None:
+        initial.update({"ring": ring.pk, "caller_phone": ring.number, "project": ring.project_id})
     if corrects is not None:
         initial.update(
             {
@@ -162,7 +185,9 @@ def duty_log(request: HttpRequest) -> HttpResponse:
                         )
                         messages.success(request, _("The correction is recorded."))
                         return redirect("desk:entry", pk=entry.pk)
-                    entry = services.entry_record(project=project, by=request.user, data=data)
+                    entry = services.entry_record(
+                        project=project, by=request.user, data=data, ring=ring
+                    )
                 except ApplicationError as error:
                     error.apply_to_form(form)
                 else:
@@ -195,6 +220,7 @@ def duty_log(request: HttpRequest) -> HttpResponse:
             "project_id": project_id,
             "filter": filterset,
             "waiting": selectors.handovers_to_acknowledge(user=request.user).first(),
+            "ring": ring,
         },
     )
 
@@ -471,3 +497,200 @@ def review_today(request: HttpRequest) -> HttpResponse:
     if project is None:
         raise PermissionDenied
     return redirect("desk:review", project_id=project.pk, day=timezone.localdate().isoformat())
+
+
+# --- Incidents ---------------------------------------------------------------------------
+
+
+@login_required
+def incidents(request: HttpRequest) -> HttpResponse:
+    """Incidents, open first, and the form to record one."""
+    _desk_staff(request)
+    projects = _project_choices(request)
+    if not projects:
+        raise PermissionDenied
+    form = IncidentForm(request.POST or None, projects=projects)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            incident = services.incident_record(
+                project=Project.objects.get(pk=data.pop("project")), by=request.user, **data
+            )
+        except ApplicationError as error:
+            error.apply_to_form(form)
+        else:
+            return redirect("desk:incident", pk=incident.pk)
+    filterset = IncidentFilterSet(
+        request.GET, queryset=selectors.incident_list(user=request.user), request=request
+    )
+    rows = (
+        list(filterset.qs.order_by("status", "-occurred_at", "-id")[:100])
+        if filterset.is_valid()
+        else []
+    )
+    return render(request, "desk/incidents.html", {"rows": rows, "form": form})
+
+
+@login_required
+def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One incident: its steps in time order, a step to add, the close with the outcome."""
+    _desk_staff(request)
+    try:
+        incident = selectors.incident_detail(user=request.user, incident_id=pk)
+    except Incident.DoesNotExist:
+        raise Http404 from None
+    step_form = IncidentStepForm(prefix="step")
+    outcome_form = OutcomeForm(prefix="close")
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "close":
+                outcome_form = OutcomeForm(request.POST, prefix="close")
+                if outcome_form.is_valid():
+                    services.incident_close(
+                        incident=incident, by=request.user, **outcome_form.cleaned_data
+                    )
+                    return redirect("desk:incident", pk=pk)
+            else:
+                step_form = IncidentStepForm(request.POST, prefix="step")
+                if step_form.is_valid():
+                    services.incident_step(
+                        incident=incident, by=request.user, **step_form.cleaned_data
+                    )
+                    return redirect("desk:incident", pk=pk)
+        except ApplicationError as error:
+            error.apply_to_form(
+                outcome_form if request.POST.get("action") == "close" else step_form
+            )
+    return render(
+        request,
+        "desk/incident.html",
+        {
+            "incident": incident,
+            "step_form": step_form,
+            "outcome_form": outcome_form,
+            "actions": allowed(incident, "incident", request.user),
+        },
+    )
+
+
+# --- Key follow-ups ----------------------------------------------------------------------
+
+
+@login_required
+def trackings(request: HttpRequest) -> HttpResponse:
+    """Matters under key follow-up, the earliest check first, and the form to add one."""
+    _desk_staff(request)
+    projects = _project_choices(request)
+    if not projects:
+        raise PermissionDenied
+    project_id = _int(request.POST.get("project")) or projects[0][0]
+    form = TrackingForm(request.POST or None, projects=projects, project_id=project_id)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.tracking_open(
+                project=Project.objects.get(pk=data["project"]),
+                by=request.user,
+                matter=data["matter"],
+                owner=_user(data["owner"]),
+                next_check_on=data["next_check_on"],
+                referred_to=data["referred_to"],
+            )
+        except ApplicationError as error:
+            error.apply_to_form(form)
+        else:
+            return redirect("desk:trackings")
+    filterset = TrackingFilterSet(
+        request.GET or {"status": ["open"]},
+        queryset=selectors.tracking_list(user=request.user),
+        request=request,
+    )
+    rows = list(filterset.qs.order_by("next_check_on", "id")[:200]) if filterset.is_valid() else []
+    return render(
+        request, "desk/trackings.html", {"rows": rows, "form": form, "today": timezone.localdate()}
+    )
+
+
+@login_required
+def tracking_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One matter under follow-up: checks, the instruction on a referral, the end."""
+    _desk_staff(request)
+    tracking = (
+        selectors.tracking_list(user=request.user)
+        .prefetch_related("checks__by")
+        .filter(pk=pk)
+        .first()
+    )
+    if tracking is None:
+        raise Http404
+    check_form = TrackingCheckForm(prefix="check")
+    instruction_form = InstructionForm(prefix="instruct")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "instruct":
+                instruction_form = InstructionForm(request.POST, prefix="instruct")
+                if instruction_form.is_valid():
+                    services.tracking_instruct(
+                        tracking=tracking, by=request.user, **instruction_form.cleaned_data
+                    )
+                    return redirect("desk:tracking", pk=pk)
+            else:
+                check_form = TrackingCheckForm(request.POST, prefix="check")
+                if check_form.is_valid():
+                    if action == "close":
+                        services.tracking_close(
+                            tracking=tracking, by=request.user, note=check_form.cleaned_data["note"]
+                        )
+                    else:
+                        services.tracking_check(
+                            tracking=tracking, by=request.user, **check_form.cleaned_data
+                        )
+                    return redirect("desk:tracking", pk=pk)
+        except ApplicationError as error:
+            error.apply_to_form(instruction_form if action == "instruct" else check_form)
+    return render(
+        request,
+        "desk/tracking.html",
+        {
+            "tracking": tracking,
+            "check_form": check_form,
+            "instruction_form": instruction_form,
+            "actions": allowed(tracking, "tracking", request.user),
+        },
+    )
+
+
+# --- Caller-ID pop -----------------------------------------------------------------------
+
+
+@login_required
+def ringing(request: HttpRequest) -> HttpResponse:
+    """The call ringing on this clerk's extension with the caller's household (polled by htmx)."""
+    rings = selectors.rings_for(user=request.user) if has_role(request.user, *DESK_ROLES) else []
+    calls = [
+        {
+            "ring": ring,
+            "phone": phone_for(request.user, ring.number),
+            "households": selectors.households_with_phone(
+                user=request.user, project_id=ring.project_id, number=ring.number
+            ),
+        }
+        for ring in rings
+    ]
+    return render(request, "desk/_ringing.html", {"calls": calls})
+
+
+@login_required
+@require_POST
+def ring_take(request: HttpRequest, pk: int) -> HttpResponse:
+    """The clerk takes the call: the answer time is kept, and the duty-log form opens for it."""
+    ring = Ring.objects.filter(pk=pk, clerk_id=request.user.pk).first()
+    if ring is None:
+        raise Http404
+    services.ring_answer(ring=ring, by=request.user)
+    household = _int(request.POST.get("household"))
+    query = f"?ring={ring.pk}&project={ring.project_id}"
+    if household:
+        query += f"&household={household}"
+    return redirect(f"{reverse('desk:duty-log')}{query}")

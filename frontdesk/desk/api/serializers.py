@@ -17,8 +17,19 @@ from frontdesk.core.masking import phone_for
 from tickets.api.serializers import PersonField
 from tickets.choices import Place, TicketKind
 
-from ..choices import Channel, EntryKind, ReviewKind
-from ..models import DutyLogEntry, DutyLogFollowUp, Handover, Review, Shift
+from ..choices import Channel, EntryKind, IncidentStepKind, ReferredTo, ReviewKind
+from ..models import (
+    DutyLogEntry,
+    DutyLogFollowUp,
+    Handover,
+    Incident,
+    IncidentStep,
+    Review,
+    Ring,
+    Shift,
+    Tracking,
+    TrackingCheck,
+)
 
 
 class FollowUpSerializer(serializers.ModelSerializer):
@@ -237,3 +248,132 @@ class ReviewInputSerializer(serializers.Serializer):
 
 class SignSerializer(serializers.Serializer):
     comment = serializers.CharField()
+
+
+# --- Incidents, key follow-ups, rings -----------------------------------------------------
+
+
+class IncidentStepSerializer(serializers.ModelSerializer):
+    by = PersonField()
+
+    class Meta:
+        model = IncidentStep
+        fields = ["id", "kind", "at", "who", "text", "by"]
+        read_only_fields = fields
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    recorded_by = PersonField()
+    steps = IncidentStepSerializer(many=True, read_only=True)
+    entries = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    tickets = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id",
+            "project",
+            "what",
+            "where",
+            "occurred_at",
+            "status",
+            "entries",
+            "tickets",
+            "steps",
+            "outcome",
+            "recorded_by",
+            "created_at",
+            "closed_at",
+        ]
+        read_only_fields = fields
+
+
+class IncidentInputSerializer(serializers.Serializer):
+    project = serializers.IntegerField(required=False)
+    what = serializers.CharField(max_length=200)
+    where = serializers.CharField(max_length=200)
+    occurred_at = serializers.DateTimeField(required=False)
+    entries = serializers.ListField(child=serializers.IntegerField(), required=False)
+    tickets = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class IncidentStepInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=IncidentStepKind.choices)
+    at = serializers.DateTimeField(required=False)
+    who = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    text = serializers.CharField(required=False, allow_blank=True)
+
+
+class OutcomeSerializer(serializers.Serializer):
+    outcome = serializers.CharField()
+
+
+class TrackingCheckSerializer(serializers.ModelSerializer):
+    by = PersonField()
+
+    class Meta:
+        model = TrackingCheck
+        fields = ["id", "at", "note", "next_check_on", "by"]
+        read_only_fields = fields
+
+
+class TrackingSerializer(serializers.ModelSerializer):
+    owner = PersonField()
+    instructed_by = PersonField()
+    checks = TrackingCheckSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Tracking
+        fields = [
+            "id",
+            "project",
+            "matter",
+            "household",
+            "entry",
+            "review",
+            "owner",
+            "next_check_on",
+            "referred_to",
+            "instruction",
+            "instructed_by",
+            "instructed_at",
+            "status",
+            "checks",
+            "created_at",
+            "closed_at",
+        ]
+        read_only_fields = fields
+
+
+class TrackingInputSerializer(serializers.Serializer):
+    project = serializers.IntegerField(required=False)
+    matter = serializers.CharField(max_length=200)
+    owner = serializers.IntegerField()
+    next_check_on = serializers.DateField()
+    household = serializers.IntegerField(required=False, allow_null=True)
+    entry = serializers.IntegerField(required=False, allow_null=True)
+    review = serializers.IntegerField(required=False, allow_null=True)
+    referred_to = serializers.ChoiceField(
+        choices=ReferredTo.choices, required=False, allow_blank=True
+    )
+
+
+class TrackingCheckInputSerializer(serializers.Serializer):
+    note = serializers.CharField()
+    next_check_on = serializers.DateField(required=False, allow_null=True)
+
+
+class InstructionSerializer(serializers.Serializer):
+    instruction = serializers.CharField()
+
+
+class RingInputSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=30)
+    extension = serializers.CharField(max_length=10)
+
+
+class RingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Ring
+        fields = ["id", "project", "extension", "rang_at", "answered_at", "entry"]
+        read_only_fields = fields

@@ -9,6 +9,9 @@
     /api/v1/handovers/{id}/acknowledge/    the incoming clerk's acknowledgement
     /api/v1/reviews/                       list; open the review of a day or week
     /api/v1/reviews/{id}/sign/             sign with the comment (frozen afterwards)
+    /api/v1/incidents/                     incidents; {id}/steps/ and {id}/close/
+    /api/v1/follow-ups/                    key follow-ups; {id}/check/, instruct/, close/
+    /api/v1/calls/ring/                    the phone system's ring (per-project key)
 
 Rows of another project do not exist here (404); a refusal is a 400 with
 messages per field.
@@ -19,18 +22,28 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
 
 from residents.models import Household
 from tickets.api.views import DeskViewSetMixin, _project, _row, _user
+from tickets.models import Ticket
 
 from .. import selectors, services
-from ..filtersets import DutyLogEntryFilterSet, HandoverFilterSet, ReviewFilterSet, ShiftFilterSet
-from ..models import DutyLogEntry, Handover, Review, Shift
+from ..filtersets import (
+    DutyLogEntryFilterSet,
+    HandoverFilterSet,
+    IncidentFilterSet,
+    ReviewFilterSet,
+    ShiftFilterSet,
+    TrackingFilterSet,
+)
+from ..models import DutyLogEntry, Handover, Incident, Review, Shift, Tracking
 from . import serializers as s
 
 
@@ -237,3 +250,159 @@ class ReviewViewSet(
         )
         review = self.get_queryset().get(pk=review.pk)
         return Response(s.ReviewSerializer(review, context=self.get_serializer_context()).data)
+
+
+class IncidentViewSet(
+    DeskViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Incidents (突发事件) with their steps in time order."""
+
+    queryset = Incident.objects.none()
+    serializer_class = s.IncidentSerializer
+    filterset_class = IncidentFilterSet
+    ordering_fields: list[str] = []
+
+    def get_queryset(self) -> QuerySet[Incident]:
+        if getattr(self, "swagger_fake_view", False):
+            return Incident.objects.none()
+        return selectors.incident_list(user=self.request.user).prefetch_related(
+            "steps__by", "entries", "tickets"
+        )
+
+    def _answer(self, pk: int, code: int = status.HTTP_200_OK) -> Response:
+        return Response(s.IncidentSerializer(self.get_queryset().get(pk=pk)).data, status=code)
+
+    @extend_schema(request=s.IncidentInputSerializer, responses={201: s.IncidentSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = self.valid(s.IncidentInputSerializer, request)
+        project = _project(request, data.pop("project", None))
+        entries = [_row(request, DutyLogEntry, pk, "entries") for pk in data.pop("entries", [])]
+        tickets = [_row(request, Ticket, pk, "tickets") for pk in data.pop("tickets", [])]
+        incident = services.incident_record(
+            project=project, by=request.user, entries=entries, tickets=tickets, **data
+        )
+        return self._answer(incident.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.IncidentStepInputSerializer, responses=s.IncidentSerializer)
+    @action(detail=True, methods=["post"], url_path="steps", url_name="steps")
+    def steps(self, request: Request, pk: str | None = None) -> Response:
+        incident = self.get_object()
+        services.incident_step(
+            incident=incident, by=request.user, **self.valid(s.IncidentStepInputSerializer, request)
+        )
+        return self._answer(incident.pk)
+
+    @extend_schema(request=s.OutcomeSerializer, responses=s.IncidentSerializer)
+    @action(detail=True, methods=["post"], url_path="close", url_name="close")
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        incident = self.get_object()
+        services.incident_close(
+            incident=incident, by=request.user, **self.valid(s.OutcomeSerializer, request)
+        )
+        return self._answer(incident.pk)
+
+
+class FollowUpViewSet(
+    DeskViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Key follow-ups (重点跟踪) and referrals (报请): owner, next check date, checks."""
+
+    queryset = Tracking.objects.none()
+    serializer_class = s.TrackingSerializer
+    filterset_class = TrackingFilterSet
+    ordering_fields: list[str] = []
+
+    def get_queryset(self) -> QuerySet[Tracking]:
+        if getattr(self, "swagger_fake_view", False):
+            return Tracking.objects.none()
+        return selectors.tracking_list(user=self.request.user).prefetch_related("checks__by")
+
+    def _answer(self, pk: int, code: int = status.HTTP_200_OK) -> Response:
+        return Response(s.TrackingSerializer(self.get_queryset().get(pk=pk)).data, status=code)
+
+    @extend_schema(request=s.TrackingInputSerializer, responses={201: s.TrackingSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = self.valid(s.TrackingInputSerializer, request)
+        project = _project(request, data.pop("project", None))
+        tracking = services.tracking_open(
+            project=project,
+            by=request.user,
+            matter=data["matter"],
+            owner=_user(data["owner"], "owner"),
+            next_check_on=data["next_check_on"],
+            household=_row(request, Household, data.get("household"), "household"),
+            entry=_row(request, DutyLogEntry, data.get("entry"), "entry"),
+            review=_row(request, Review, data.get("review"), "review"),
+            referred_to=data.get("referred_to", ""),
+        )
+        return self._answer(tracking.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.TrackingCheckInputSerializer, responses=s.TrackingSerializer)
+    @action(detail=True, methods=["post"], url_path="check", url_name="check")
+    def check(self, request: Request, pk: str | None = None) -> Response:
+        tracking = self.get_object()
+        services.tracking_check(
+            tracking=tracking,
+            by=request.user,
+            **self.valid(s.TrackingCheckInputSerializer, request),
+        )
+        return self._answer(tracking.pk)
+
+    @extend_schema(request=s.InstructionSerializer, responses=s.TrackingSerializer)
+    @action(detail=True, methods=["post"], url_path="instruct", url_name="instruct")
+    def instruct(self, request: Request, pk: str | None = None) -> Response:
+        tracking = self.get_object()
+        services.tracking_instruct(
+            tracking=tracking, by=request.user, **self.valid(s.InstructionSerializer, request)
+        )
+        return self._answer(tracking.pk)
+
+    @extend_schema(request=s.NoteSerializer, responses=s.TrackingSerializer)
+    @action(detail=True, methods=["post"], url_path="close", url_name="close")
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        tracking = self.get_object()
+        services.tracking_close(
+            tracking=tracking, by=request.user, **self.valid(s.NoteSerializer, request)
+        )
+        return self._answer(tracking.pk)
+
+
+class PhoneKeyThrottle(AnonRateThrottle):
+    """A wrong key costs the caller: guessing keys is slow."""
+
+    scope = "phone"
+    rate = "120/min"
+
+
+class RingView(APIView):
+    """`POST /api/v1/calls/ring/`: the phone system reports a ring of a desk extension.
+
+    Authenticated by the project's phone-system key in the `X-Phone-Key`
+    header (no user session). The clerk of the extension sees the caller's
+    household on their open page within a second; nobody else does.
+    """
+
+    authentication_classes: list[Any] = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [PhoneKeyThrottle]
+
+    @extend_schema(
+        request=s.RingInputSerializer,
+        responses={201: s.RingSerializer},
+        parameters=[
+            OpenApiParameter(
+                "X-Phone-Key",
+                str,
+                OpenApiParameter.HEADER,
+                required=True,
+                description="The project's phone-system key.",
+            )
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = s.RingInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ring = services.ring_record(
+            key=request.headers.get("X-Phone-Key", ""), **serializer.validated_data
+        )
+        return Response(s.RingSerializer(ring).data, status=status.HTTP_201_CREATED)
