@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from frontdesk.core.models import Deadline, Project
 from frontdesk.core.open_items import ITEM_LIMIT, OpenItem
-from frontdesk.core.scoping import scope
+from frontdesk.core.scoping import project_ids_for, scope
 from residents.models import Household
 from residents.selectors import household_list
 from tickets.choices import TicketKind, TicketStatus
@@ -315,3 +315,96 @@ def answer_times(*, project_id: int, start: dt.datetime, end: dt.datetime) -> di
             "id", filter=Q(answered_at__lte=F("rang_at") + dt.timedelta(seconds=15))
         ),
     )
+
+
+# --- What needs this person now (the desk's home page) ------------------------------------
+
+# The department whose open orders a worker's home shows.
+ROLE_DEPARTMENT = {
+    "engineering": "engineering",
+    "cleaning": "cleaning",
+    "greening": "greening",
+    "security": "security",
+}
+SHORT = 5
+
+
+def my_day(*, user: Any, roles: set[str], now: dt.datetime | None = None) -> dict[str, Any]:
+    """Counts and short lists, earliest deadline first, of what waits for this person now.
+
+    Each part is one count and one short list, so the cost does not grow with the data.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    parts: dict[str, Any] = {}
+    is_desk = bool(roles & {"desk", "supervisor", "manager"}) or getattr(
+        user, "is_superuser", False
+    )
+    if is_desk:
+        parts["handovers"] = list(handovers_to_acknowledge(user=user)[:SHORT])
+        mine = (
+            entry_list(user=user)
+            .filter(status=EntryStatus.PENDING)
+            .filter(Q(taken_by_id=user.pk) | Q(assigned_to_id=user.pk) | Q(promise_by_id=user.pk))
+        )
+        parts["answers"] = (mine.count(), list(mine.order_by("promise_due_at", "at")[:SHORT]))
+        owed = scope(Deadline.objects.filter(state="open", paused_at__isnull=True), user)
+        breaking = owed.filter(due_at__lte=now + dt.timedelta(hours=1)).order_by("due_at", "id")
+        parts["deadlines"] = (breaking.count(), list(breaking[:SHORT]))
+        orders = scope(Ticket.objects.all(), user)
+        dispatch = orders.filter(status=TicketStatus.REGISTERED).select_related("household__unit")
+        parts["dispatch"] = (dispatch.count(), list(dispatch.order_by("created_at", "id")[:SHORT]))
+        callbacks = orders.filter(status=TicketStatus.RETURNED).select_related("household__unit")
+        parts["callbacks"] = (
+            callbacks.count(),
+            list(callbacks.order_by("returned_at", "id")[:SHORT]),
+        )
+        returns = orders.filter(
+            status__in=[
+                TicketStatus.DISPATCHED,
+                TicketStatus.ACCEPTED,
+                TicketStatus.ARRIVED,
+                TicketStatus.DONE,
+            ],
+            due_at__lt=local_midnight(today + dt.timedelta(days=1)),
+        ).select_related("household__unit")
+        parts["returns"] = (returns.count(), list(returns.order_by("due_at", "id")[:SHORT]))
+        complaints = orders.filter(
+            kind=TicketKind.COMPLAINT, status__in=[TicketStatus.DISPATCHED]
+        ).select_related("household__unit")
+        parts["complaints"] = (
+            complaints.count(),
+            list(complaints.order_by("created_at", "id")[:SHORT]),
+        )
+        emergencies = entry_list(user=user).filter(
+            status=EntryStatus.PENDING, kind=EntryKind.EMERGENCY
+        )
+        parts["emergencies"] = (emergencies.count(), list(emergencies[:SHORT]))
+    if roles & {"supervisor", "manager"} or getattr(user, "is_superuser", False):
+        signed = set(
+            scope(Review.objects.filter(kind="daily", status="signed"), user)
+            .filter(starts_on=today - dt.timedelta(days=1))
+            .values_list("project_id", flat=True)
+        )
+        parts["unsigned_yesterday"] = [
+            p for p in Project.objects.filter(id__in=project_ids_for(user)) if p.pk not in signed
+        ]
+        parts["today"] = today
+        parts["yesterday"] = today - dt.timedelta(days=1)
+    departments = [ROLE_DEPARTMENT[r] for r in roles if r in ROLE_DEPARTMENT]
+    if departments:
+        work = (
+            scope(Ticket.objects.all(), user)
+            .filter(
+                department__in=departments,
+                status__in=[
+                    TicketStatus.DISPATCHED,
+                    TicketStatus.ACCEPTED,
+                    TicketStatus.ARRIVED,
+                    TicketStatus.PAUSED,
+                ],
+            )
+            .select_related("household__unit")
+        )
+        parts["department"] = (work.count(), list(work.order_by("due_at", "id")[: SHORT * 2]))
+    return parts

@@ -17,6 +17,7 @@ urlpatterns = [
     path("follow-ups/", views.trackings, name="trackings"),
     path("follow-ups/<int:pk>/", views.tracking_detail, name="tracking"),
     path("calls/", views.ringing, name="ringing"),
+    path("now/", views.now, name="now"),
     path("calls/<int:pk>/take/", views.ring_take, name="ring-take"),
     path("reviews/", views.review_today, name="review-today"),
     path("reviews/<int:project_id>/<str:day>/", views.review, name="review"),

@@ -25,7 +25,7 @@ from frontdesk.core.errors import ApplicationError
 from frontdesk.core.masking import phone_for
 from frontdesk.core.models import Project
 from frontdesk.core.pdf import pdf_response
-from frontdesk.core.roles import Role, has_role
+from frontdesk.core.roles import Role, has_role, user_roles
 from frontdesk.core.scoping import projects_for
 from residents.models import Household
 from residents.selectors import household_list, household_search
@@ -694,3 +694,13 @@ def ring_take(request: HttpRequest, pk: int) -> HttpResponse:
     if household:
         query += f"&household={household}"
     return redirect(f"{reverse('desk:duty-log')}{query}")
+
+
+# --- The desk's home page -----------------------------------------------------------------
+
+
+@login_required
+def now(request: HttpRequest) -> HttpResponse:
+    """What needs this person now: counts and short lists, refreshed by htmx on the home page."""
+    parts = selectors.my_day(user=request.user, roles=user_roles(request.user))
+    return render(request, "desk/_now.html", {"parts": parts})
