@@ -48,8 +48,8 @@ class FollowUpKind(TextChoices):
 
 
 class ShiftStatus(TextChoices):
-    PLANNED = "planned", _("Planned")
-    CLOSED = "closed", _("Closed")
+    PLANNED = "planned", pgettext_lazy("shift status", "Planned")
+    CLOSED = "closed", pgettext_lazy("shift status", "Closed")
 
 
 class HandoverStatus(TextChoices):

@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tickets.choices import Place, TicketKind
 from tickets.forms import DATE_WIDGET, DATETIME_FORMATS, DATETIME_WIDGET, staff_choices
@@ -137,13 +138,15 @@ class IncidentStepForm(forms.Form):
 
 
 class OutcomeForm(forms.Form):
-    outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.CharField(
+        label=pgettext_lazy("incident", "Outcome"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class TrackingForm(forms.Form):
     project = forms.TypedChoiceField(label=_("Project"), coerce=int)
     matter = forms.CharField(label=_("Matter"), max_length=200)
-    owner = forms.TypedChoiceField(label=_("Owner"), coerce=int)
+    owner = forms.TypedChoiceField(label=pgettext_lazy("follow-up", "Owner"), coerce=int)
     next_check_on = forms.DateField(label=_("Next check on"), widget=DATE_WIDGET)
     referred_to = forms.ChoiceField(label=_("Referred to"), choices=[], required=False)
 
