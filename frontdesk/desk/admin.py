@@ -3,13 +3,25 @@ and nothing a procedure keeps may be edited or deleted afterwards."""
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from frontdesk.core.admin import ProjectScopedAdminMixin
 from frontdesk.core.masking import can_view_phone
 
-from .models import DutyLogEntry, Handover, Review, Shift
+from .models import (
+    DutyLogEntry,
+    Extension,
+    Handover,
+    Incident,
+    PhoneLine,
+    Review,
+    Shift,
+    Tracking,
+)
+from .services import phone_key_hash
 
 
 class ReadOnlyAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
@@ -60,3 +72,61 @@ class ReviewAdmin(ReadOnlyAdmin):
     list_display = ["starts_on", "kind", "status", "signed_by", "project"]
     list_filter = ["kind", "status"]
     list_select_related = ["project", "signed_by"]
+
+
+@admin.register(Incident)
+class IncidentAdmin(ReadOnlyAdmin):
+    list_display = ["occurred_at", "what", "where", "status", "project"]
+    list_filter = ["status"]
+    list_select_related = ["project"]
+
+
+@admin.register(Tracking)
+class TrackingAdmin(ReadOnlyAdmin):
+    list_display = ["matter", "owner", "next_check_on", "status", "project"]
+    list_filter = ["status", "referred_to"]
+    list_select_related = ["project", "owner"]
+
+
+class PhoneLineForm(forms.ModelForm):
+    """The key is typed once and kept only as its hash."""
+
+    key = forms.CharField(
+        label=_("New key"),
+        required=False,
+        min_length=24,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("At least 24 characters; the phone system sends it as X-Phone-Key."),
+    )
+
+    class Meta:
+        model = PhoneLine
+        fields = ["project"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.instance.pk and not data.get("key"):
+            self.add_error("key", _("Give the phone system's key."))
+        return data
+
+    def save(self, commit: bool = True) -> PhoneLine:
+        line = super().save(commit=False)
+        if self.cleaned_data.get("key"):
+            line.key_hash = phone_key_hash(self.cleaned_data["key"])
+        if commit:
+            line.save()
+        return line
+
+
+class ExtensionInline(admin.TabularInline):
+    model = Extension
+    extra = 1
+    fields = ["number", "clerk"]
+    raw_id_fields = ["clerk"]
+
+
+@admin.register(PhoneLine)
+class PhoneLineAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
+    form = PhoneLineForm
+    inlines = [ExtensionInline]
+    list_display = ["project", "created_at"]
