@@ -215,6 +215,18 @@ SPECTACULAR_SETTINGS = {
         "DepartmentEnum": "tickets.choices.Department",
         "RatingEnum": "tickets.choices.Rating",
         "LiaisonStatusEnum": "tickets.choices.LiaisonStatus",
+        "EntryKindEnum": "frontdesk.desk.choices.EntryKind",
+        "EntryStatusEnum": "frontdesk.desk.choices.EntryStatus",
+        "ChannelEnum": "frontdesk.desk.choices.Channel",
+        "FollowUpKindEnum": "frontdesk.desk.choices.FollowUpKind",
+        "ShiftStatusEnum": "frontdesk.desk.choices.ShiftStatus",
+        "HandoverStatusEnum": "frontdesk.desk.choices.HandoverStatus",
+        "ReviewKindEnum": "frontdesk.desk.choices.ReviewKind",
+        "ReviewStatusEnum": "frontdesk.desk.choices.ReviewStatus",
+        "IncidentStatusEnum": "frontdesk.desk.choices.IncidentStatus",
+        "IncidentStepKindEnum": "frontdesk.desk.choices.IncidentStepKind",
+        "TrackingStatusEnum": "frontdesk.desk.choices.TrackingStatus",
+        "DeskReferredToEnum": "frontdesk.desk.choices.ReferredTo",
     },
 }
 

@@ -304,7 +304,7 @@ class IncidentStepInputSerializer(serializers.Serializer):
     text = serializers.CharField(required=False, allow_blank=True)
 
 
-class OutcomeSerializer(serializers.Serializer):
+class IncidentOutcomeSerializer(serializers.Serializer):
     outcome = serializers.CharField()
 
 

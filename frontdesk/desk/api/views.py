@@ -292,12 +292,12 @@ class IncidentViewSet(
         )
         return self._answer(incident.pk)
 
-    @extend_schema(request=s.OutcomeSerializer, responses=s.IncidentSerializer)
+    @extend_schema(request=s.IncidentOutcomeSerializer, responses=s.IncidentSerializer)
     @action(detail=True, methods=["post"], url_path="close", url_name="close")
     def close(self, request: Request, pk: str | None = None) -> Response:
         incident = self.get_object()
         services.incident_close(
-            incident=incident, by=request.user, **self.valid(s.OutcomeSerializer, request)
+            incident=incident, by=request.user, **self.valid(s.IncidentOutcomeSerializer, request)
         )
         return self._answer(incident.pk)
 
