@@ -408,3 +408,12 @@ def my_day(*, user: Any, roles: set[str], now: dt.datetime | None = None) -> dic
         )
         parts["department"] = (work.count(), list(work.order_by("due_at", "id")[: SHORT * 2]))
     return parts
+
+
+def household_entries(*, user: Any, household_id: int, limit: int = 20) -> list[DutyLogEntry]:
+    """A household's latest duty-log entries, for its file (one query)."""
+    return list(
+        scope(DutyLogEntry.objects.filter(household_id=household_id), user)
+        .select_related("taken_by", "ticket")
+        .order_by("-at", "-id")[:limit]
+    )

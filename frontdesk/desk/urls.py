@@ -6,6 +6,7 @@ app_name = "desk"
 urlpatterns = [
     path("log/", views.duty_log, name="duty-log"),
     path("log/pick/", views.household_pick, name="household-pick"),
+    path("log/print/", views.duty_log_print, name="duty-log-print"),
     path("log/<int:pk>/", views.entry_detail, name="entry"),
     path("shifts/", views.shifts, name="shifts"),
     path("shifts/<int:pk>/close/", views.shift_close, name="shift-close"),

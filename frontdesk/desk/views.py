@@ -704,3 +704,33 @@ def now(request: HttpRequest) -> HttpResponse:
     """What needs this person now: counts and short lists, refreshed by htmx on the home page."""
     parts = selectors.my_day(user=request.user, roles=user_roles(request.user))
     return render(request, "desk/_now.html", {"parts": parts})
+
+
+@login_required
+def duty_log_print(request: HttpRequest) -> HttpResponse:
+    """The day's duty log of one project on form R02—WKF07, as a PDF."""
+    _desk_staff(request)
+    project = projects_for(request.user).filter(pk=_int(request.GET.get("project")) or 0).first()
+    if project is None:
+        project = projects_for(request.user).first()
+    if project is None:
+        raise PermissionDenied
+    day = _day(request.GET.get("date"))
+    start, end = selectors.day_bounds(day)
+    rows = list(
+        selectors.entry_list(user=request.user)
+        .filter(project=project, at__gte=start, at__lt=end)
+        .prefetch_related("follow_ups")
+        .order_by("at", "id")[:500]
+    )
+    return pdf_response(
+        "desk/print/duty_log.html",
+        {
+            "project": project,
+            "day": day,
+            "rows": [(e, phone_for(request.user, e.caller_phone)) for e in rows],
+            "printed_at": timezone.now(),
+        },
+        request=request,
+        filename=f"R02-{project.code}-{day.isoformat()}.pdf",
+    )

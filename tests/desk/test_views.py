@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from rest_framework.test import APIClient
 
 from frontdesk.desk import services
@@ -155,7 +156,12 @@ def test_the_incoming_clerks_entry_is_refused_on_the_page(
     login(client, incoming)
     response = post_entry(client, household)
     assert response.status_code == 200
-    assert "handover" in " ".join(response.context["form"].non_field_errors())
+    with translation.override(response.wsgi_request.LANGUAGE_CODE):
+        expected = gettext(
+            "Read and acknowledge the handover of the previous shift before recording "
+            "anything on the desk."
+        )
+    assert expected in response.context["form"].non_field_errors()
     assert not DutyLogEntry.objects.exists()
 
 
@@ -211,3 +217,32 @@ def test_the_entry_page_opens_an_order(client, desk_user, project, household):
     assert (
         entry.ticket.serial in client.get(reverse("desk:entry", args=[entry.pk])).content.decode()
     )
+
+
+def test_the_days_log_prints_as_r02_with_phones_masked_by_role(
+    client, desk_user, engineer, project, household
+):
+    """The day's log prints as a PDF holding the matter; an engineer's copy masks the phone."""
+    import io
+
+    from pypdf import PdfReader
+
+    services.entry_record(project=project, by=desk_user, data=entry_data(household))
+    login(client, engineer)
+    response = client.get(reverse("desk:duty-log-print"), {"project": project.pk})
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "R02" in text and "问物业费缴费时间" in text
+    assert "13812345678" not in text
+
+
+def test_the_household_file_shows_its_duty_log(client, desk_user, project, household):
+    """The household's file has a duty-log panel with its entries and a link to record one."""
+    entry = services.entry_record(
+        project=project, by=desk_user, data=entry_data(household, matter="询问装修申报手续")
+    )
+    login(client, desk_user)
+    html = client.get(reverse("household-file", args=[household.pk])).content.decode()
+    assert "询问装修申报手续" in html
+    assert reverse("desk:entry", args=[entry.pk]) in html
+    assert f"{reverse('desk:duty-log')}?household={household.pk}" in html
