@@ -3,7 +3,8 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from rest_framework.test import APIClient
 
 from frontdesk.core.roles import Role
@@ -184,12 +185,20 @@ def test_shift_handover_through_the_api(project, desk_user, incoming, supervisor
     nxt = client_for(incoming)
     refused = nxt.post("/api/v1/duty-log/", entry_body(household), format="json")
     assert refused.status_code == 400
-    assert "handover" in refused.json()["non_field_errors"][0]
+    with translation.override(refused.wsgi_request.LANGUAGE_CODE):
+        expected = gettext(
+            "Read and acknowledge the handover of the previous shift before recording "
+            "anything on the desk."
+        )
+    assert refused.json()["non_field_errors"] == [expected]
     assert sup.post(f"/api/v1/handovers/{pk}/acknowledge/").status_code == 400
     done = nxt.post(f"/api/v1/handovers/{pk}/acknowledge/")
     assert done.status_code == 200 and done.json()["status"] == "acknowledged"
     again = nxt.post(f"/api/v1/handovers/{pk}/acknowledge/")
-    assert again.status_code == 400 and "already" in again.json()["non_field_errors"][0]
+    assert again.status_code == 400
+    with translation.override(again.wsgi_request.LANGUAGE_CODE):
+        expected = gettext("This handover has already been acknowledged.")
+    assert again.json()["non_field_errors"] == [expected]
     assert Handover.objects.get().acknowledged_by == incoming
     listed = nxt.get(f"/api/v1/handovers/?person={incoming.pk}&status=acknowledged").json()
     assert [h["id"] for h in listed["results"]] == [pk]

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from frontdesk.core.deadlines import deadline_sweep, deadlines_of
 from frontdesk.core.errors import ApplicationError
@@ -226,7 +227,10 @@ def test_the_incoming_clerk_records_nothing_before_acknowledging(
     handover = services.shift_close(shift=morning, by=desk_user)
     with pytest.raises(ApplicationError) as refused:
         services.entry_record(project=project, by=incoming, data=entry_data(household))
-    assert "handover" in str(refused.value)
+    assert str(refused.value) == gettext(
+        "Read and acknowledge the handover of the previous shift before recording "
+        "anything on the desk."
+    )
     assert not DutyLogEntry.objects.exists()
     services.handover_acknowledge(handover=handover, by=incoming)
     entry = services.entry_record(project=project, by=incoming, data=entry_data(household))
@@ -242,7 +246,7 @@ def test_only_the_next_clerk_acknowledges_and_only_once(shifts, desk_user, incom
     services.handover_acknowledge(handover=handover, by=incoming)
     with pytest.raises(ApplicationError) as twice:
         services.handover_acknowledge(handover=handover, by=incoming)
-    assert "already" in str(twice.value)
+    assert str(twice.value) == gettext("This handover has already been acknowledged.")
     handover.refresh_from_db()
     assert handover.status == "acknowledged"
     assert handover.acknowledged_by == incoming
