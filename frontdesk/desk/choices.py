@@ -60,6 +60,8 @@ class HandoverStatus(TextChoices):
 class ReviewKind(TextChoices):
     DAILY = "daily", _("Daily check")
     WEEKLY = "weekly", _("Weekly review")
+    DEPARTMENT = "department", _("Department head's next-morning review")
+    SPOT = "spot", _("Manager's spot check")
 
 
 class ReviewStatus(TextChoices):

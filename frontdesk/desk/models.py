@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tickets.choices import Place
+from tickets.choices import Department, Place
 
 from .choices import (
     Channel,
@@ -267,7 +267,9 @@ class Handover(models.Model):
 
 
 class Review(models.Model):
-    """The supervisor's check of one project's day, or review of its week, signed with a comment.
+    """A signed review of the desk's records: the supervisor's check of a day or review of a
+    week, a department head's review of the previous day's orders of the department (the
+    copies returned), or the manager's spot check with its findings.
 
     Until signed its figures are read live; signing freezes them in `figures`
     with the comment, and nothing of it changes afterwards.
@@ -277,6 +279,9 @@ class Review(models.Model):
         "core.Project", on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
     )
     kind = models.CharField(_("kind"), max_length=10, choices=ReviewKind.choices)
+    department = models.CharField(
+        _("department"), max_length=20, choices=Department.choices, blank=True
+    )
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("to"))
     status = models.CharField(
@@ -301,7 +306,8 @@ class Review(models.Model):
         verbose_name_plural = _("reviews")
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "kind", "starts_on"], name="desk_review_one_per_period"
+                fields=["project", "kind", "department", "starts_on"],
+                name="desk_review_one_per_period",
             ),
             models.CheckConstraint(
                 condition=~Q(status="signed") | Q(signed_at__isnull=False),

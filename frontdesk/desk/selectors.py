@@ -165,8 +165,13 @@ def review_list(*, user: Any) -> QuerySet[Review]:
     )
 
 
-def review_figures(*, project_id: int, starts_on: dt.date, ends_on: dt.date) -> dict[str, Any]:
-    """The counts a review shows for a project's days (each a fixed number of queries)."""
+def review_figures(
+    *, project_id: int, starts_on: dt.date, ends_on: dt.date, department: str = ""
+) -> dict[str, Any]:
+    """The counts a review shows for a project's days (each a fixed number of queries).
+
+    A department's review counts only that department's orders.
+    """
     start, end = local_midnight(starts_on), local_midnight(ends_on + dt.timedelta(days=1))
     entries = DutyLogEntry.objects.filter(project_id=project_id, at__gte=start, at__lt=end)
     by_kind = dict(
@@ -176,6 +181,8 @@ def review_figures(*, project_id: int, starts_on: dt.date, ends_on: dt.date) -> 
         .values_list("kind", "n")
     )
     orders = Ticket.objects.filter(project_id=project_id, created_at__gte=start, created_at__lt=end)
+    if department:
+        orders = orders.filter(department=department)
     orders_by_kind = dict(
         orders.values_list("kind").annotate(n=Count("id")).values_list("kind", "n")
     )

@@ -28,7 +28,7 @@ from frontdesk.core.open_items import gather_open_items
 from frontdesk.core.roles import Role, has_role
 from frontdesk.core.scoping import can_access_project
 from residents.models import Household
-from tickets.choices import Place, Priority, TicketKind, TicketStatus
+from tickets.choices import Department, Place, Priority, TicketKind, TicketStatus
 from tickets.models import Ticket
 from tickets.services import ticket_promise_slip, ticket_register
 
@@ -60,7 +60,16 @@ from .models import (
     Tracking,
     TrackingCheck,
 )
-from .transitions import check
+from .transitions import REVIEW_RECORD, check
+
+# The role of the head of each department (the department review is theirs to sign).
+DEPARTMENT_ROLE = {
+    "engineering": Role.ENGINEERING,
+    "cleaning": Role.CLEANING,
+    "greening": Role.GREENING,
+    "security": Role.SECURITY,
+    "customer_service": Role.SUPERVISOR,
+}
 
 # The deadline of an answer owed to a caller (DEFAULT_RULES: three days, wall-clock).
 ANSWER_DEADLINE = "matter.answer"
@@ -553,15 +562,27 @@ def review_period(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
 
 
 @transaction.atomic
-def review_open(*, project: Project, kind: str, day: dt.date, by: Any) -> Review:
-    """The review of a project's day or week (made the first time it is asked for)."""
+def review_open(
+    *, project: Project, kind: str, day: dt.date, by: Any, department: str = ""
+) -> Review:
+    """The review of a project's day or week, a department's day, or a spot check
+    (made the first time it is asked for)."""
     if kind not in ReviewKind.values:
-        raise ApplicationError(fields={"kind": [_("Choose a daily check or a weekly review.")]})
+        raise ApplicationError(fields={"kind": [_("Choose the kind of review.")]})
     if not can_access_project(by, project.pk):
         raise ApplicationError(fields={"project": [_("You do not work in this project.")]})
+    if kind == ReviewKind.DEPARTMENT:
+        if department not in Department.values:
+            raise ApplicationError(fields={"department": [_("Choose the department.")]})
+    elif department:
+        raise ApplicationError(fields={"department": [_("Only a department review has one.")]})
     starts_on, ends_on = review_period(kind, day)
     review, _created = Review.objects.get_or_create(
-        project=project, kind=kind, starts_on=starts_on, defaults={"ends_on": ends_on}
+        project=project,
+        kind=kind,
+        department=department,
+        starts_on=starts_on,
+        defaults={"ends_on": ends_on},
     )
     return review
 
@@ -574,12 +595,19 @@ def review_sign(*, review: Review, by: Any, comment: str) -> Review:
     locked = Review.objects.select_for_update().get(pk=review.pk)
     if locked.status == ReviewStatus.SIGNED:
         raise ApplicationError(_("This review is already signed."))
-    check(locked, "review", "sign", by)
+    check(locked, REVIEW_RECORD[locked.kind], "sign", by)
+    if locked.kind == ReviewKind.DEPARTMENT and not has_role(
+        by, Role.SUPERVISOR, Role.MANAGER, DEPARTMENT_ROLE.get(locked.department, "")
+    ):
+        raise ApplicationError(_("Only this department's head or a supervisor may sign."))
     if not can_access_project(by, locked.project_id):
         raise ApplicationError(fields={"project": [_("You do not work in this project.")]})
     comment = _text(comment, "comment")
     locked.figures = review_figures(
-        project_id=locked.project_id, starts_on=locked.starts_on, ends_on=locked.ends_on
+        project_id=locked.project_id,
+        starts_on=locked.starts_on,
+        ends_on=locked.ends_on,
+        department=locked.department,
     )
     locked.comment = comment
     locked.status = ReviewStatus.SIGNED

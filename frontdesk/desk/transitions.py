@@ -6,7 +6,8 @@ Services check every step here (`check`), pages draw their buttons from it
     duty-log entry   pending --answer--> answered;  pending|answered --correct--> corrected
     shift            planned --close--> closed (its handover is written)
     handover         awaiting --acknowledge--> acknowledged (frozen)
-    review           open --sign--> signed (frozen)
+    review           open --sign--> signed (frozen); a department review is signed by the
+                     department or a supervisor, a spot check by the manager
     incident         open --step--> open;  open --close--> closed
     key follow-up    open --check|instruct--> open;  open --close--> closed
 """
@@ -35,6 +36,15 @@ from .choices import (
 DESK = frozenset({Role.DESK, Role.SUPERVISOR, Role.MANAGER})
 REVIEWERS = frozenset({Role.SUPERVISOR, Role.MANAGER})
 SECURITY = frozenset({Role.SECURITY})
+DEPARTMENT_HEADS = frozenset({Role.ENGINEERING, Role.CLEANING, Role.GREENING, Role.SECURITY})
+
+# The transition table's record name of each kind of review: who signs depends on the kind.
+REVIEW_RECORD = {
+    "daily": "review",
+    "weekly": "review",
+    "department": "department_review",
+    "spot": "spot_check",
+}
 
 
 @dataclass(frozen=True)
@@ -107,6 +117,22 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
             frozenset({ReviewStatus.OPEN}),
             ReviewStatus.SIGNED,
             REVIEWERS,
+        ),
+        Transition(
+            "department_review",
+            "sign",
+            _("Sign"),
+            frozenset({ReviewStatus.OPEN}),
+            ReviewStatus.SIGNED,
+            DEPARTMENT_HEADS | REVIEWERS,
+        ),
+        Transition(
+            "spot_check",
+            "sign",
+            _("Record the spot check"),
+            frozenset({ReviewStatus.OPEN}),
+            ReviewStatus.SIGNED,
+            frozenset({Role.MANAGER}),
         ),
         Transition(
             "incident",

@@ -29,6 +29,7 @@ from frontdesk.core.roles import Role, has_role, user_roles
 from frontdesk.core.scoping import projects_for
 from residents.models import Household
 from residents.selectors import household_list, household_search
+from tickets.selectors import complaints_open_for
 
 from . import selectors, services
 from .choices import ReviewKind
@@ -49,7 +50,7 @@ from .forms import (
     TrackingForm,
 )
 from .models import DutyLogEntry, Incident, Ring
-from .transitions import allowed
+from .transitions import REVIEW_RECORD, allowed
 
 DESK_ROLES = tuple(Role.values)
 
@@ -482,7 +483,16 @@ def review(
             "entries": [(e, phone_for(request.user, e.caller_phone)) for e in entries],
             "complaints": list(selectors.review_complaints(review=record)[:100]),
             "form": form,
-            "can_sign": "sign" in allowed(record, "review", request.user),
+            "can_sign": "sign" in allowed(record, REVIEW_RECORD[record.kind], request.user),
+            "open_complaints": (
+                list(
+                    complaints_open_for(user=request.user)
+                    .filter(project_id=project.pk)
+                    .select_related("household__unit")[:50]
+                )
+                if kind == ReviewKind.WEEKLY
+                else []
+            ),
             "previous": record.starts_on - dt.timedelta(days=7 if kind == ReviewKind.WEEKLY else 1),
             "next": record.ends_on + dt.timedelta(days=1),
         },

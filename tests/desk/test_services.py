@@ -295,3 +295,48 @@ def test_a_review_is_signed_once_and_only_by_a_reviewer(project, supervisor, des
     assert review.comment == "本周投诉跟进及时"
     assert Review.objects.count() == 1
     assert DutyLogFollowUp.objects.count() == 0
+
+
+def test_a_department_review_counts_its_orders_and_is_signed_by_its_head(
+    project, desk_user, engineer, household, supervisor
+):
+    """Engineering's review of yesterday counts only engineering's orders; the cleaning
+    department may not sign it; its head signs once."""
+    from frontdesk.core.roles import Role
+    from tests.factories import UserFactory
+
+    ticket_register(
+        project=project, kind="repair", matter="换灯泡", by=desk_user, household=household
+    )
+    ticket_register(
+        project=project,
+        kind="housekeeping",
+        matter="开荒保洁",
+        by=desk_user,
+        household=household,
+    )
+    today = timezone.localdate()
+    review = services.review_open(
+        project=project, kind="department", department="engineering", day=today, by=engineer
+    )
+    cleaner = UserFactory(role=Role.CLEANING, projects=[project])
+    with pytest.raises(ApplicationError):
+        services.review_sign(review=review, by=cleaner, comment="看过")
+    services.review_sign(review=review, by=engineer, comment="维修单均已返单")
+    review.refresh_from_db()
+    assert review.figures["orders"] == 1
+    assert review.figures["orders_by_kind"]["repair"] == 1
+    with pytest.raises(ApplicationError):
+        services.review_open(project=project, kind="department", day=today, by=engineer)
+
+
+def test_only_the_manager_records_a_spot_check(project, supervisor, manager):
+    """A spot check is the manager's: a supervisor's signature is refused."""
+    review = services.review_open(
+        project=project, kind="spot", day=timezone.localdate(), by=manager
+    )
+    with pytest.raises(ApplicationError):
+        services.review_sign(review=review, by=supervisor, comment="抽查")
+    services.review_sign(review=review, by=manager, comment="抽查值班记录，发现两条未写承诺人")
+    review.refresh_from_db()
+    assert review.status == "signed" and review.signed_by == manager

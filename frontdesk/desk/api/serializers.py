@@ -15,7 +15,7 @@ from rest_framework import serializers
 
 from frontdesk.core.masking import phone_for
 from tickets.api.serializers import PersonField
-from tickets.choices import Place, TicketKind
+from tickets.choices import Department, Place, TicketKind
 
 from ..choices import Channel, EntryKind, IncidentStepKind, ReferredTo, ReviewKind
 from ..models import (
@@ -218,6 +218,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             "id",
             "project",
             "kind",
+            "department",
             "starts_on",
             "ends_on",
             "status",
@@ -236,13 +237,19 @@ class ReviewSerializer(serializers.ModelSerializer):
         from ..selectors import review_figures
 
         return review_figures(
-            project_id=obj.project_id, starts_on=obj.starts_on, ends_on=obj.ends_on
+            project_id=obj.project_id,
+            starts_on=obj.starts_on,
+            ends_on=obj.ends_on,
+            department=obj.department,
         )
 
 
 class ReviewInputSerializer(serializers.Serializer):
     project = serializers.IntegerField(required=False)
     kind = serializers.ChoiceField(choices=ReviewKind.choices)
+    department = serializers.ChoiceField(
+        choices=Department.choices, required=False, allow_blank=True, default=""
+    )
     day = serializers.DateField()
 
 

@@ -234,7 +234,11 @@ class ReviewViewSet(
         data = self.valid(s.ReviewInputSerializer, request)
         project = _project(request, data.pop("project", None))
         review = services.review_open(
-            project=project, kind=data["kind"], day=data["day"], by=request.user
+            project=project,
+            kind=data["kind"],
+            day=data["day"],
+            by=request.user,
+            department=data.get("department", ""),
         )
         return Response(
             s.ReviewSerializer(review, context=self.get_serializer_context()).data,
