@@ -287,6 +287,12 @@ CELERY_BEAT_SCHEDULE["weekly-summaries"] = {
 # The monthly complaint statistics on the 27th, and a daily catch-up that issues any
 # complete period still missing (a 27th beat missed). COMPLAINT_REPORT_SECONDS runs
 # it every so many seconds instead (the worker integration test).
+# The desk's day left unsigned by the supervisor, announced the next morning.
+CELERY_BEAT_SCHEDULE["desk-unsigned-days"] = {
+    "task": "frontdesk.desk.tasks.announce_unsigned_days",
+    "schedule": crontab(minute=0, hour=8),
+    "options": {"expires": 12 * 3600},
+}
 CELERY_BEAT_SCHEDULE["complaint-statistics-27th"] = {
     "task": "tickets.tasks.complaint_reports",
     "schedule": crontab(minute=5, hour=0, day_of_month=27),

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from frontdesk.core.deadlines import deadline_cancel, deadline_meet, deadline_open, deadlines_of
 from frontdesk.core.errors import ApplicationError
-from frontdesk.core.models import DeadlineState, Project
+from frontdesk.core.models import DeadlineState, Notification, Project
 from frontdesk.core.notifications import notify, users_with_role
 from frontdesk.core.open_items import gather_open_items
 from frontdesk.core.roles import Role, has_role
@@ -855,3 +855,39 @@ def ring_answer(*, ring: Ring, by: Any) -> Ring:
         locked.answered_at = timezone.now()
         locked.save(update_fields=["answered_at"])
     return locked
+
+
+TOPIC_UNSIGNED = "desk.unsigned_day"
+
+
+@transaction.atomic
+def reviews_announce_unsigned(*, day: dt.date, now: dt.datetime | None = None) -> int:
+    """Tell each project's supervisors that `day` was left unsigned (run the next morning).
+
+    Safe to run twice: a supervisor already told about that day and project is
+    not told again. Returns how many were notified.
+    """
+    now = now or timezone.now()
+    signed = set(
+        Review.objects.filter(
+            kind=ReviewKind.DAILY, status=ReviewStatus.SIGNED, starts_on=day
+        ).values_list("project_id", flat=True)
+    )
+    sent = 0
+    for project in Project.objects.filter(is_active=True).exclude(pk__in=signed):
+        url = reverse("desk:review", args=[project.pk, day.isoformat()])
+        for user in users_with_role(project=project.pk, role=Role.SUPERVISOR):
+            if Notification.objects.filter(user=user, topic=TOPIC_UNSIGNED, url=url).exists():
+                continue
+            notice = notify(
+                user=user,
+                topic=TOPIC_UNSIGNED,
+                title=_("The daily check of %(day)s is not signed (%(project)s)")
+                % {"day": day.isoformat(), "project": project.name},
+                url=url,
+                project=project.pk,
+                named=True,
+                now=now,
+            )
+            sent += notice is not None
+    return sent

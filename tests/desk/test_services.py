@@ -340,3 +340,18 @@ def test_only_the_manager_records_a_spot_check(project, supervisor, manager):
     services.review_sign(review=review, by=manager, comment="抽查值班记录，发现两条未写承诺人")
     review.refresh_from_db()
     assert review.status == "signed" and review.signed_by == manager
+
+
+def test_a_day_left_unsigned_is_announced_next_morning_once(project, supervisor, other_project):
+    """The morning task tells the supervisor of each unsigned day once; a signed day is quiet."""
+    from frontdesk.desk.tasks import announce_unsigned_days
+
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    assert announce_unsigned_days() == 1
+    assert announce_unsigned_days() == 0
+    notice = Notification.objects.get(user=supervisor, topic="desk.unsigned_day")
+    assert yesterday.isoformat() in notice.url
+    Notification.objects.all().delete()
+    review = services.review_open(project=project, kind="daily", day=yesterday, by=supervisor)
+    services.review_sign(review=review, by=supervisor, comment="补签")
+    assert announce_unsigned_days() == 0
