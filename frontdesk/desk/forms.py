@@ -166,3 +166,15 @@ class TrackingCheckForm(forms.Form):
 
 class InstructionForm(forms.Form):
     instruction = forms.CharField(label=_("Instruction"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ProblemForm(forms.Form):
+    """A problem found in a review, put under follow-up with an owner."""
+
+    matter = forms.CharField(label=_("Problem found"), max_length=200)
+    owner = forms.TypedChoiceField(label=pgettext_lazy("follow-up", "Owner"), coerce=int)
+    next_check_on = forms.DateField(label=_("Next check on"), widget=DATE_WIDGET)
+
+    def __init__(self, *args: Any, project_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = staff_choices(project_id)

@@ -43,6 +43,7 @@ from .forms import (
     NoteForm,
     OpenOrderForm,
     OutcomeForm,
+    ProblemForm,
     ShiftForm,
     SignForm,
     SlipForm,
@@ -454,8 +455,28 @@ def review(
         record = services.review_open(project=project, kind=kind, day=the_day, by=request.user)
     except ApplicationError:
         raise Http404 from None
-    form = SignForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    problem_form = ProblemForm(
+        request.POST if request.POST.get("action") == "problem" else None,
+        project_id=project.pk,
+        prefix="problem",
+    )
+    if problem_form.is_bound and problem_form.is_valid():
+        try:
+            services.tracking_open(
+                project=project,
+                by=request.user,
+                matter=problem_form.cleaned_data["matter"],
+                owner=_user(problem_form.cleaned_data["owner"]),
+                next_check_on=problem_form.cleaned_data["next_check_on"],
+                review=record,
+            )
+        except ApplicationError as error:
+            error.apply_to_form(problem_form)
+        else:
+            messages.success(request, _("The problem is under follow-up."))
+            return redirect(request.path)
+    form = SignForm(request.POST if request.POST.get("action") != "problem" else None)
+    if request.method == "POST" and form.is_bound and form.is_valid():
         try:
             services.review_sign(
                 review=record, by=request.user, comment=form.cleaned_data["comment"]
@@ -484,6 +505,8 @@ def review(
             "complaints": list(selectors.review_complaints(review=record)[:100]),
             "form": form,
             "can_sign": "sign" in allowed(record, REVIEW_RECORD[record.kind], request.user),
+            "problem_form": problem_form,
+            "problems": list(record.trackings.select_related("owner").order_by("id")),
             "open_complaints": (
                 list(
                     complaints_open_for(user=request.user)

@@ -246,3 +246,22 @@ def test_the_household_file_shows_its_duty_log(client, desk_user, project, house
     assert "询问装修申报手续" in html
     assert reverse("desk:entry", args=[entry.pk]) in html
     assert f"{reverse('desk:duty-log')}?household={household.pk}" in html
+
+
+def test_a_problem_found_in_the_review_gets_an_owner(client, supervisor, desk_user, project):
+    """From the daily check the supervisor puts a problem under follow-up with an owner."""
+    url = reverse("desk:review", args=[project.pk, timezone.localdate().isoformat()])
+    login(client, supervisor)
+    client.post(
+        url,
+        {
+            "action": "problem",
+            "problem-matter": "两条来电未写承诺人",
+            "problem-owner": desk_user.pk,
+            "problem-next_check_on": timezone.localdate().isoformat(),
+        },
+    )
+    page = client.get(url)
+    problems = page.context["problems"]
+    assert [(t.matter, t.owner) for t in problems] == [("两条来电未写承诺人", desk_user)]
+    assert problems[0].review == page.context["review"]
