@@ -89,3 +89,15 @@ class TrackingStatus(TextChoices):
 class ReferredTo(TextChoices):
     HEAD = "head", _("Head of customer service")
     MANAGER = "manager", _("Service-center manager")
+
+
+class Post(TextChoices):
+    """Where the night's records come from (大堂门岗 / 监控中心)."""
+
+    LOBBY_GATE = "lobby_gate", _("Lobby gate post")
+    MONITORING = "monitoring", _("Monitoring center")
+
+
+class ExchangeTime(TextChoices):
+    BEFORE_WORK = "before", _("Before work")
+    AFTER_WORK = "after", _("After work")

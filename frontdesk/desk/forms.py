@@ -16,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 from tickets.choices import Place, TicketKind
 from tickets.forms import DATE_WIDGET, DATETIME_FORMATS, DATETIME_WIDGET, staff_choices
 
-from .choices import Channel, EntryKind, IncidentStepKind, ReferredTo
+from .choices import Channel, EntryKind, ExchangeTime, IncidentStepKind, Post, ReferredTo
 
 
 def _blank(choices: Any, label: Any = "—") -> list[tuple[str, Any]]:
@@ -178,3 +178,19 @@ class ProblemForm(forms.Form):
     def __init__(self, *args: Any, project_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].choices = staff_choices(project_id)
+
+
+class PostRecordForm(forms.Form):
+    post = forms.ChoiceField(label=_("Post"), choices=Post.choices)
+    day = forms.DateField(label=_("Day"), widget=DATE_WIDGET)
+    text = forms.CharField(label=_("Record"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExchangeForm(forms.Form):
+    when = forms.ChoiceField(label=_("When"), choices=ExchangeTime.choices)
+    butler = forms.TypedChoiceField(label=_("Butler"), coerce=int)
+    passed_on = forms.CharField(label=_("Passed on"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, project_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["butler"].choices = staff_choices(project_id)

@@ -16,10 +16,12 @@ from .choices import (
     Channel,
     EntryKind,
     EntryStatus,
+    ExchangeTime,
     FollowUpKind,
     HandoverStatus,
     IncidentStatus,
     IncidentStepKind,
+    Post,
     ReferredTo,
     ReviewKind,
     ReviewStatus,
@@ -564,3 +566,78 @@ class Ring(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rang_at:%H:%M:%S} {self.extension}"
+
+
+# --- The morning's start (大堂门岗 / 监控中心, 管家与前台交流) ------------------------------------
+
+
+class PostRecord(models.Model):
+    """A record of the lobby gate post or the monitoring center, read by the desk first thing.
+
+    Entered by security or the desk; the desk acknowledges it (once) and takes
+    up what concerns it as a duty-log entry or an order, linked here.
+    """
+
+    project = models.ForeignKey(
+        "core.Project", on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
+    )
+    post = models.CharField(_("post"), max_length=12, choices=Post.choices)
+    day = models.DateField(_("day"))
+    text = models.TextField(_("record"))
+    recorded_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    acknowledged_by = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("read by"),
+    )
+    acknowledged_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    entry = models.ForeignKey(
+        DutyLogEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="post_records",
+        verbose_name=_("taken up as"),
+    )
+
+    class Meta:
+        ordering = ["-day", "post", "id"]
+        verbose_name = _("post record")
+        verbose_name_plural = _("post records")
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.get_post_display()}"
+
+
+class Exchange(models.Model):
+    """The butler–desk exchange before or after work: who, when, what was passed on."""
+
+    project = models.ForeignKey(
+        "core.Project", on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
+    )
+    at = models.DateTimeField(_("time"))
+    when = models.CharField(_("when"), max_length=8, choices=ExchangeTime.choices)
+    butler = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("butler")
+    )
+    clerk = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("clerk")
+    )
+    passed_on = models.TextField(_("passed on"))
+    recorded_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("butler–desk exchange")
+        verbose_name_plural = _("butler–desk exchanges")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_when_display()}"

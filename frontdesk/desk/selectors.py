@@ -18,7 +18,17 @@ from tickets.choices import TicketKind, TicketStatus
 from tickets.models import Callback, Ticket
 
 from .choices import EntryKind, EntryStatus, HandoverStatus
-from .models import DutyLogEntry, Handover, Incident, Review, Ring, Shift, Tracking
+from .models import (
+    DutyLogEntry,
+    Exchange,
+    Handover,
+    Incident,
+    PostRecord,
+    Review,
+    Ring,
+    Shift,
+    Tracking,
+)
 
 
 def local_midnight(day: dt.date) -> dt.datetime:
@@ -424,3 +434,37 @@ def household_entries(*, user: Any, household_id: int, limit: int = 20) -> list[
         .select_related("taken_by", "ticket")
         .order_by("-at", "-id")[:limit]
     )
+
+
+# --- The morning's start ------------------------------------------------------------------
+
+
+def post_records_unread(project: Project, now: dt.datetime) -> list[OpenItem]:
+    """Gate-post and monitoring-center records the desk has not read yet (a handover gatherer)."""
+    rows = PostRecord.objects.filter(project=project, acknowledged_at__isnull=True).order_by(
+        "day", "id"
+    )[:ITEM_LIMIT]
+    return [
+        OpenItem(f"{r.get_post_display()} {r.day:%m-%d}: {r.text[:60]}", reverse("desk:morning"))
+        for r in rows
+    ]
+
+
+def morning(*, user: Any, project_id: int, day: dt.date) -> dict[str, Any]:
+    """The morning page: the records of the posts from the day before, and today's exchanges."""
+    start, end = day_bounds(day)
+    return {
+        "records": list(
+            scope(PostRecord.objects.all(), user)
+            .filter(project_id=project_id)
+            .filter(Q(acknowledged_at__isnull=True) | Q(day__gte=day - dt.timedelta(days=1)))
+            .select_related("recorded_by", "acknowledged_by", "entry")
+            .order_by("day", "post", "id")[:100]
+        ),
+        "exchanges": list(
+            scope(Exchange.objects.all(), user)
+            .filter(project_id=project_id, at__gte=start, at__lt=end)
+            .select_related("butler", "clerk")
+            .order_by("at", "id")
+        ),
+    }

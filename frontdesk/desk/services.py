@@ -36,10 +36,12 @@ from .choices import (
     Channel,
     EntryKind,
     EntryStatus,
+    ExchangeTime,
     FollowUpKind,
     HandoverStatus,
     IncidentStatus,
     IncidentStepKind,
+    Post,
     ReferredTo,
     ReviewKind,
     ReviewStatus,
@@ -50,10 +52,12 @@ from .choices import (
 from .models import (
     DutyLogEntry,
     DutyLogFollowUp,
+    Exchange,
     Handover,
     Incident,
     IncidentStep,
     PhoneLine,
+    PostRecord,
     Review,
     Ring,
     Shift,
@@ -891,3 +895,71 @@ def reviews_announce_unsigned(*, day: dt.date, now: dt.datetime | None = None) -
             )
             sent += notice is not None
     return sent
+
+
+# --- The morning's start ---------------------------------------------------------------
+
+
+@transaction.atomic
+def post_record(*, project: Project, by: Any, post: str, day: dt.date, text: str) -> PostRecord:
+    """Enter a record of the lobby gate post or the monitoring center (security or the desk)."""
+    if not can_access_project(by, project.pk):
+        raise ApplicationError(fields={"project": [_("You do not work in this project.")]})
+    if not has_role(by, Role.SECURITY, Role.DESK, Role.SUPERVISOR, Role.MANAGER):
+        raise ApplicationError(_("Only security or the desk enter these records."))
+    if post not in Post.values:
+        raise ApplicationError(fields={"post": [_("Choose the post.")]})
+    if day > timezone.localdate():
+        raise ApplicationError(fields={"day": [_("This day has not come yet.")]})
+    return PostRecord.objects.create(
+        project=project, post=post, day=day, text=_text(text, "text"), recorded_by=by
+    )
+
+
+@transaction.atomic
+def post_record_acknowledge(
+    *, record: PostRecord, by: Any, entry: DutyLogEntry | None = None
+) -> PostRecord:
+    """The desk has read the record (once), and names the entry it took up, if any."""
+    locked = PostRecord.objects.select_for_update().get(pk=record.pk)
+    if not has_role(by, Role.DESK, Role.SUPERVISOR, Role.MANAGER):
+        raise ApplicationError(_("Only the desk acknowledges these records."))
+    if locked.acknowledged_at is not None:
+        raise ApplicationError(_("This record has already been read."))
+    if entry is not None and entry.project_id != locked.project_id:
+        raise ApplicationError(fields={"entry": [_("Not found in this project.")]})
+    locked.acknowledged_by = by
+    locked.acknowledged_at = timezone.now()
+    locked.entry = entry
+    locked.save(update_fields=["acknowledged_by", "acknowledged_at", "entry"])
+    return locked
+
+
+@transaction.atomic
+def exchange_record(
+    *, project: Project, by: Any, butler: Any, when: str, passed_on: str
+) -> Exchange:
+    """Record the butler–desk exchange before or after work."""
+    if not can_access_project(by, project.pk):
+        raise ApplicationError(fields={"project": [_("You do not work in this project.")]})
+    require_acknowledged(project=project, by=by)
+    errors: dict[str, list[str]] = {}
+    if when not in ExchangeTime.values:
+        errors["when"] = [_("Say whether it was before or after work.")]
+    if (
+        butler is None
+        or not has_role(butler, Role.BUTLER)
+        or not can_access_project(butler, project.pk)
+    ):
+        errors["butler"] = [_("Choose a butler of this project.")]
+    if errors:
+        raise ApplicationError(fields=errors)
+    return Exchange.objects.create(
+        project=project,
+        at=timezone.now(),
+        when=when,
+        butler=butler,
+        clerk=by,
+        passed_on=_text(passed_on, "passed_on"),
+        recorded_by=by,
+    )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("log/pick/", views.household_pick, name="household-pick"),
     path("log/print/", views.duty_log_print, name="duty-log-print"),
     path("log/<int:pk>/", views.entry_detail, name="entry"),
+    path("morning/", views.morning, name="morning"),
     path("shifts/", views.shifts, name="shifts"),
     path("shifts/<int:pk>/close/", views.shift_close, name="shift-close"),
     path("handovers/<int:pk>/", views.handover_detail, name="handover"),

@@ -37,12 +37,14 @@ from .filtersets import DutyLogEntryFilterSet, IncidentFilterSet, TrackingFilter
 from .forms import (
     CloseShiftForm,
     EntryForm,
+    ExchangeForm,
     IncidentForm,
     IncidentStepForm,
     InstructionForm,
     NoteForm,
     OpenOrderForm,
     OutcomeForm,
+    PostRecordForm,
     ProblemForm,
     ShiftForm,
     SignForm,
@@ -50,7 +52,7 @@ from .forms import (
     TrackingCheckForm,
     TrackingForm,
 )
-from .models import DutyLogEntry, Incident, Ring
+from .models import DutyLogEntry, Incident, PostRecord, Ring
 from .transitions import REVIEW_RECORD, allowed
 
 DESK_ROLES = tuple(Role.values)
@@ -766,4 +768,72 @@ def duty_log_print(request: HttpRequest) -> HttpResponse:
         },
         request=request,
         filename=f"R02-{project.code}-{day.isoformat()}.pdf",
+    )
+
+
+# --- The morning's start ------------------------------------------------------------------
+
+
+@login_required
+def morning(request: HttpRequest) -> HttpResponse:
+    """The records of the lobby gate post and the monitoring center, read and acknowledged
+    first thing, and the butler–desk exchanges of the day."""
+    _desk_staff(request)
+    projects = _project_choices(request)
+    if not projects:
+        raise PermissionDenied
+    project_id = _int(request.GET.get("project") or request.POST.get("project")) or projects[0][0]
+    if project_id not in dict(projects):
+        raise Http404
+    project = Project.objects.get(pk=project_id)
+    action = request.POST.get("action", "")
+    post_form = PostRecordForm(
+        request.POST if action == "post" else None,
+        prefix="post",
+        initial={"day": timezone.localdate() - dt.timedelta(days=1)},
+    )
+    exchange_form = ExchangeForm(
+        request.POST if action == "exchange" else None, prefix="exchange", project_id=project_id
+    )
+    try:
+        if action == "post" and post_form.is_valid():
+            services.post_record(project=project, by=request.user, **post_form.cleaned_data)
+            return redirect(f"{request.path}?project={project_id}")
+        if action == "exchange" and exchange_form.is_valid():
+            data = exchange_form.cleaned_data
+            services.exchange_record(
+                project=project,
+                by=request.user,
+                butler=_user(data["butler"]),
+                when=data["when"],
+                passed_on=data["passed_on"],
+            )
+            return redirect(f"{request.path}?project={project_id}")
+        if action == "read":
+            record = PostRecord.objects.filter(
+                pk=_int(request.POST.get("record")) or 0, project_id=project_id
+            ).first()
+            if record is None:
+                raise Http404
+            entry = (
+                selectors.entry_list(user=request.user)
+                .filter(pk=_int(request.POST.get("entry")) or 0)
+                .first()
+                if request.POST.get("entry")
+                else None
+            )
+            services.post_record_acknowledge(record=record, by=request.user, entry=entry)
+            return redirect(f"{request.path}?project={project_id}")
+    except ApplicationError as error:
+        error.apply_to_form(exchange_form if action == "exchange" else post_form)
+    return render(
+        request,
+        "desk/morning.html",
+        {
+            **selectors.morning(user=request.user, project_id=project_id, day=timezone.localdate()),
+            "post_form": post_form,
+            "exchange_form": exchange_form,
+            "projects": projects,
+            "project_id": project_id,
+        },
     )
