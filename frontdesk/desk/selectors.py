@@ -17,7 +17,7 @@ from residents.selectors import household_list
 from tickets.choices import TicketKind, TicketStatus
 from tickets.models import Callback, Ticket
 
-from .choices import EntryKind, EntryStatus, HandoverStatus
+from .choices import EntryKind, EntryStatus, HandoverStatus, ReviewKind
 from .models import (
     DutyLogEntry,
     Exchange,
@@ -172,6 +172,29 @@ def review_list(*, user: Any) -> QuerySet[Review]:
         scope(Review.objects.all(), user)
         .select_related("project", "signed_by")
         .order_by("-starts_on", "kind", "-id")
+    )
+
+
+def review_period(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
+    """The days a review covers: the day itself, or the week (Monday to Sunday) holding it."""
+    if kind == ReviewKind.WEEKLY:
+        monday = day - dt.timedelta(days=day.weekday())
+        return monday, monday + dt.timedelta(days=6)
+    return day, day
+
+
+def review_of(*, project_id: int, kind: str, day: dt.date, department: str = "") -> Review:
+    """The review of a period: the saved one, or a new unsaved one (nothing signed yet)."""
+    starts_on, ends_on = review_period(kind, day)
+    found = Review.objects.filter(
+        project_id=project_id, kind=kind, department=department, starts_on=starts_on
+    ).first()
+    return found or Review(
+        project_id=project_id,
+        kind=kind,
+        department=department,
+        starts_on=starts_on,
+        ends_on=ends_on,
     )
 
 

@@ -64,6 +64,7 @@ from .models import (
     Tracking,
     TrackingCheck,
 )
+from .selectors import review_figures, review_period
 from .transitions import REVIEW_RECORD, check
 
 # The role of the head of each department (the department review is theirs to sign).
@@ -557,14 +558,6 @@ def handover_acknowledge(*, handover: Handover, by: Any) -> Handover:
 # --- Reviews ---------------------------------------------------------------------------
 
 
-def review_period(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
-    """The days a review covers: the day itself, or the week (Monday to Sunday) holding it."""
-    if kind == ReviewKind.WEEKLY:
-        monday = day - dt.timedelta(days=day.weekday())
-        return monday, monday + dt.timedelta(days=6)
-    return day, day
-
-
 @transaction.atomic
 def review_open(
     *, project: Project, kind: str, day: dt.date, by: Any, department: str = ""
@@ -594,8 +587,6 @@ def review_open(
 @transaction.atomic
 def review_sign(*, review: Review, by: Any, comment: str) -> Review:
     """Sign a review with the comment (签阅意见): its figures are frozen as they are now."""
-    from .selectors import review_figures
-
     locked = Review.objects.select_for_update().get(pk=review.pk)
     if locked.status == ReviewStatus.SIGNED:
         raise ApplicationError(_("This review is already signed."))

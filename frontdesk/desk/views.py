@@ -453,10 +453,15 @@ def review(
     the_day = parse_date(day)
     if the_day is None:
         raise Http404
-    try:
-        record = services.review_open(project=project, kind=kind, day=the_day, by=request.user)
-    except ApplicationError:
-        raise Http404 from None
+    if request.method == "POST":
+        try:
+            record = services.review_open(project=project, kind=kind, day=the_day, by=request.user)
+        except ApplicationError:
+            raise Http404 from None
+    else:
+        # Reading a day writes nothing: an unsigned review is made when it is acted on.
+        record = selectors.review_of(project_id=project.pk, kind=kind, day=the_day)
+    action = request.POST.get("action", "")
     problem_form = ProblemForm(
         request.POST if request.POST.get("action") == "problem" else None,
         project_id=project.pk,
@@ -477,8 +482,8 @@ def review(
         else:
             messages.success(request, _("The problem is under follow-up."))
             return redirect(request.path)
-    form = SignForm(request.POST if request.POST.get("action") != "problem" else None)
-    if request.method == "POST" and form.is_bound and form.is_valid():
+    form = SignForm(request.POST if request.method == "POST" and action != "problem" else None)
+    if form.is_bound and form.is_valid():
         try:
             services.review_sign(
                 review=record, by=request.user, comment=form.cleaned_data["comment"]
@@ -508,7 +513,9 @@ def review(
             "form": form,
             "can_sign": "sign" in allowed(record, REVIEW_RECORD[record.kind], request.user),
             "problem_form": problem_form,
-            "problems": list(record.trackings.select_related("owner").order_by("id")),
+            "problems": (
+                list(record.trackings.select_related("owner").order_by("id")) if record.pk else []
+            ),
             "open_complaints": (
                 list(
                     complaints_open_for(user=request.user)

@@ -265,3 +265,15 @@ def test_a_problem_found_in_the_review_gets_an_owner(client, supervisor, desk_us
     problems = page.context["problems"]
     assert [(t.matter, t.owner) for t in problems] == [("两条来电未写承诺人", desk_user)]
     assert problems[0].review == page.context["review"]
+
+
+def test_reading_a_day_writes_nothing_and_shows_no_error(client, supervisor, project):
+    """Opening a day's check shows an empty sign form and creates no review row."""
+    from frontdesk.desk.models import Review
+
+    login(client, supervisor)
+    url = reverse("desk:review", args=[project.pk, "2026-11-30"])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert not page.context["form"].is_bound
+    assert not Review.objects.exists()
