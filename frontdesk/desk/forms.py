@@ -13,7 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from tickets.choices import Place, TicketKind
+from tickets.choices import ComplaintCategory, ComplaintReason, Place, TicketKind
 from tickets.forms import DATE_WIDGET, DATETIME_FORMATS, DATETIME_WIDGET, staff_choices
 
 from .choices import Channel, EntryKind, ExchangeTime, IncidentStepKind, Post, ReferredTo
@@ -80,6 +80,18 @@ class SlipForm(forms.Form):
 
 class OpenOrderForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of order"), choices=TicketKind.choices)
+    # A complaint's category and reason (the order's service asks for them).
+    category = forms.ChoiceField(
+        label=_("Complaint category"), choices=_blank(ComplaintCategory.choices), required=False
+    )
+    reason = forms.ChoiceField(
+        label=_("Complaint reason"), choices=_blank(ComplaintReason.choices), required=False
+    )
+
+    def complaint(self) -> dict[str, str] | None:
+        if self.cleaned_data["kind"] != TicketKind.COMPLAINT:
+            return None
+        return {"category": self.cleaned_data["category"], "reason": self.cleaned_data["reason"]}
 
 
 class ShiftForm(forms.Form):

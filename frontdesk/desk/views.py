@@ -275,13 +275,11 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 form = OpenOrderForm(request.POST, prefix="order")
                 forms["open_order"] = form
                 if form.is_valid():
-                    if form.cleaned_data["kind"] == "complaint":
-                        # A complaint needs its category and reason: the order form asks for them.
-                        return redirect(
-                            f"/tickets/new/?kind=complaint&household={entry.household_id or ''}"
-                        )
                     ticket = services.entry_open_order(
-                        entry=entry, by=request.user, kind=form.cleaned_data["kind"]
+                        entry=entry,
+                        by=request.user,
+                        kind=form.cleaned_data["kind"],
+                        complaint=form.complaint(),
                     )
                     messages.success(
                         request,

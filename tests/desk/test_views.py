@@ -277,3 +277,30 @@ def test_reading_a_day_writes_nothing_and_shows_no_error(client, supervisor, pro
     assert page.status_code == 200
     assert not page.context["form"].is_bound
     assert not Review.objects.exists()
+
+
+def test_a_complaint_order_opens_from_its_entry(client, desk_user, project, household):
+    """A complaint entry opens a complaint order with its category and reason; without them
+    the page answers with the fields' messages and opens nothing."""
+    from tickets.models import Ticket
+
+    entry = services.entry_record(
+        project=project, by=desk_user, data=entry_data(household, kind="complaint")
+    )
+    login(client, desk_user)
+    url = reverse("desk:entry", args=[entry.pk])
+    refused = client.post(url, {"action": "open_order", "order-kind": "complaint"})
+    assert refused.status_code == 200 and refused.context["forms"]["open_order"].errors
+    assert not Ticket.objects.exists()
+    client.post(
+        url,
+        {
+            "action": "open_order",
+            "order-kind": "complaint",
+            "order-category": "cleaning",
+            "order-reason": "service_quality",
+        },
+    )
+    entry.refresh_from_db()
+    assert entry.ticket.kind == "complaint"
+    assert entry.ticket.complaint.category == "cleaning"
