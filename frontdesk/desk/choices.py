@@ -45,6 +45,7 @@ class FollowUpKind(TextChoices):
     PROGRESS = "progress", _("Progress")
     SLIP = "slip", _("Slipped promise told")
     ANSWER = "answer", _("Answer given")
+    COMMENT = "comment", _("Supervisor's comment")
 
 
 class ShiftStatus(TextChoices):

@@ -249,9 +249,9 @@ def review_entries(*, review: Review) -> QuerySet[DutyLogEntry]:
     start = local_midnight(review.starts_on)
     end = local_midnight(review.ends_on + dt.timedelta(days=1))
     return emergencies_first(
-        DutyLogEntry.objects.filter(
-            project_id=review.project_id, at__gte=start, at__lt=end
-        ).select_related("household__unit", "taken_by", "ticket")
+        DutyLogEntry.objects.filter(project_id=review.project_id, at__gte=start, at__lt=end)
+        .select_related("household__unit", "taken_by", "ticket")
+        .prefetch_related("follow_ups")
     )
 
 

@@ -376,6 +376,16 @@ def entry_follow_up(*, entry: DutyLogEntry, by: Any, note: str) -> DutyLogFollow
 
 
 @transaction.atomic
+def entry_comment(*, entry: DutyLogEntry, by: Any, note: str) -> DutyLogFollowUp:
+    """The supervisor's comment on an entry, written while reviewing the log."""
+    locked = _lock(entry)
+    check(locked, "entry", "comment", by)
+    return DutyLogFollowUp.objects.create(
+        entry=locked, kind=FollowUpKind.COMMENT, at=timezone.now(), note=_text(note, "note"), by=by
+    )
+
+
+@transaction.atomic
 def entry_promise_slip(
     *,
     entry: DutyLogEntry,

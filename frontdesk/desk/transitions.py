@@ -3,7 +3,8 @@
 Services check every step here (`check`), pages draw their buttons from it
 (`allowed`) and the API answers 400 with its message when a step is refused.
 
-    duty-log entry   pending --answer--> answered;  pending|answered --correct--> corrected
+    duty-log entry   pending --answer--> answered;  pending|answered --correct--> corrected;
+                     any --comment--> (the supervisor's comment in the weekly review)
     shift            planned --close--> closed (its handover is written)
     handover         awaiting --acknowledge--> acknowledged (frozen)
     review           open --sign--> signed (frozen); a department review is signed by the
@@ -93,6 +94,14 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
             frozenset({EntryStatus.PENDING, EntryStatus.ANSWERED}),
             EntryStatus.CORRECTED,
             DESK,
+        ),
+        Transition(
+            "entry",
+            "comment",
+            _("Supervisor's comment"),
+            frozenset({EntryStatus.PENDING, EntryStatus.ANSWERED, EntryStatus.CORRECTED}),
+            "",
+            REVIEWERS,
         ),
         Transition(
             "shift",

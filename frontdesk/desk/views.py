@@ -249,6 +249,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     forms = {
         "answer": NoteForm(prefix="answer"),
         "follow_up": NoteForm(prefix="follow"),
+        "comment": NoteForm(prefix="comment"),
         "slip": SlipForm(prefix="slip"),
         "open_order": OpenOrderForm(
             prefix="order",
@@ -258,11 +259,16 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
-            if action in ("answer", "follow_up"):
-                form = NoteForm(request.POST, prefix="answer" if action == "answer" else "follow")
+            if action in ("answer", "follow_up", "comment"):
+                prefix = {"answer": "answer", "follow_up": "follow", "comment": "comment"}[action]
+                form = NoteForm(request.POST, prefix=prefix)
                 forms[action] = form
                 if form.is_valid():
-                    run = services.entry_answer if action == "answer" else services.entry_follow_up
+                    run = {
+                        "answer": services.entry_answer,
+                        "follow_up": services.entry_follow_up,
+                        "comment": services.entry_comment,
+                    }[action]
                     run(entry=entry, by=request.user, note=form.cleaned_data["note"])
                     return redirect("desk:entry", pk=entry.pk)
             elif action == "slip":

@@ -355,3 +355,21 @@ def test_a_day_left_unsigned_is_announced_next_morning_once(project, supervisor,
     review = services.review_open(project=project, kind="daily", day=yesterday, by=supervisor)
     services.review_sign(review=review, by=supervisor, comment="补签")
     assert announce_unsigned_days() == 0
+
+
+def test_the_supervisor_comments_on_any_entry_and_the_clerk_cannot(
+    record, supervisor, desk_user, client, project
+):
+    """The supervisor's comment is kept on the entry and shown in the week's review; a clerk's
+    comment is refused."""
+    from django.urls import reverse
+
+    entry = record()
+    with pytest.raises(ApplicationError):
+        services.entry_comment(entry=entry, by=desk_user, note="自评")
+    services.entry_comment(entry=entry, by=supervisor, note="承诺人未填写，下次注意")
+    client.force_login(supervisor)
+    week = client.get(
+        reverse("desk:review-weekly", args=[project.pk, timezone.localdate().isoformat()])
+    )
+    assert "承诺人未填写" in week.content.decode()

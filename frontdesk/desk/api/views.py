@@ -112,6 +112,15 @@ class DutyLogViewSet(
         )
         return self.answer(entry.pk)
 
+    @extend_schema(request=s.NoteSerializer, responses=s.DutyLogEntryDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="comment", url_name="comment")
+    def comment(self, request: Request, pk: str | None = None) -> Response:
+        entry = self.get_object()
+        services.entry_comment(
+            entry=entry, by=request.user, **self.valid(s.NoteSerializer, request)
+        )
+        return self.answer(entry.pk)
+
     @extend_schema(request=s.SlipSerializer, responses=s.DutyLogEntryDetailSerializer)
     @action(detail=True, methods=["post"], url_path="promise-slip", url_name="promise-slip")
     def promise_slip(self, request: Request, pk: str | None = None) -> Response:
