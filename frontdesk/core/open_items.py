@@ -79,6 +79,12 @@ def gather_open_items(*, project: Project, now: dt.datetime | None = None) -> li
                         "text": item.text,
                         "url": item.url,
                         "due_at": item.due_at.isoformat() if item.due_at else None,
+                        # As the clerk read it, in the project's time zone (it is frozen).
+                        "due": (
+                            f"{timezone.localtime(item.due_at):%Y-%m-%d %H:%M}"
+                            if item.due_at
+                            else ""
+                        ),
                     }
                     for item in items
                 ],

@@ -202,7 +202,8 @@ class Handover(models.Model):
 
     `items` is the frozen snapshot of everything still open when the shift
     closed, gathered by the open-item registry (`frontdesk.core.open_items`):
-    a list of sections ``{"key", "title", "items": [{"text", "url", "due_at"}]}``.
+    a list of sections ``{"key", "title", "items": [{"text", "url", "due_at", "due"}]}``
+    (`due` is the due time as the clerk read it, in local time).
     The incoming clerk acknowledges it before recording anything; from then on
     nothing of it changes.
     """

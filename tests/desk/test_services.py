@@ -373,3 +373,14 @@ def test_the_supervisor_comments_on_any_entry_and_the_clerk_cannot(
         reverse("desk:review-weekly", args=[project.pk, timezone.localdate().isoformat()])
     )
     assert "承诺人未填写" in week.content.decode()
+
+
+def test_the_handover_shows_due_times_in_local_time(shifts, desk_user, project, household):
+    """An order's due time in the handover reads in the desk's time zone, as on every page."""
+    morning, _afternoon = shifts
+    order = ticket_register(
+        project=project, kind="repair", matter="门锁损坏", by=desk_user, household=household
+    )
+    handover = services.shift_close(shift=morning, by=desk_user)
+    item = next(s for s in handover.items if s["key"] == "tickets.to_dispatch")["items"][0]
+    assert item["due"] == f"{timezone.localtime(order.due_at):%Y-%m-%d %H:%M}"

@@ -170,6 +170,7 @@ class CloseShiftSerializer(serializers.Serializer):
                             "text": {"type": "string"},
                             "url": {"type": "string"},
                             "due_at": {"type": "string", "format": "date-time", "nullable": True},
+                            "due": {"type": "string"},
                         },
                     },
                 },
