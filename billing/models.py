@@ -57,7 +57,10 @@ class BillingSettings(models.Model):
     """
 
     project = models.OneToOneField(
-        Project, on_delete=models.CASCADE, related_name="billing_settings", verbose_name=_("project")
+        Project,
+        on_delete=models.CASCADE,
+        related_name="billing_settings",
+        verbose_name=_("project"),
     )
     bills_energy = models.BooleanField(_("bills water, electricity and gas itself"), default=True)
     collection_target = models.DecimalField(
@@ -725,7 +728,9 @@ class CashHandover(models.Model):
             models.CheckConstraint(
                 condition=Q(received_by__isnull=True) | ~Q(received_by=models.F("handed_by")),
                 name="billing_handover_two_people",
-                violation_error_message=_("The cashier who receives is not the one who hands over."),
+                violation_error_message=_(
+                    "The cashier who receives is not the one who hands over."
+                ),
             )
         ]
 

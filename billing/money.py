@@ -37,7 +37,9 @@ def check_amount(value: object, *, field: str = "amount", allow_zero: bool = Fal
     if amount < 0 or (amount == 0 and not allow_zero):
         raise ApplicationError(fields={field: [_("The amount must be greater than zero.")]})
     if amount != amount.quantize(FEN):
-        raise ApplicationError(fields={field: [_("Amounts are in yuan and fen: two decimals at most.")]})
+        raise ApplicationError(
+            fields={field: [_("Amounts are in yuan and fen: two decimals at most.")]}
+        )
     if amount >= Decimal("10000000000"):
         raise ApplicationError(fields={field: [_("The amount is too large.")]})
     return amount.quantize(FEN)
