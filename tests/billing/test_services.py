@@ -426,8 +426,9 @@ def test_manager_cannot_approve_own_refund(household, cashier, manager):
     deposit = services.deposit_take(
         household=household, kind="other", amount="100", method="cash", by=cashier
     )
-    from frontdesk.core.roles import Role
     from django.contrib.auth.models import Group
+
+    from frontdesk.core.roles import Role
 
     manager.groups.add(Group.objects.get(name=Role.CASHIER))
     refund = services.refund_request(
