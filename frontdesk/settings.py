@@ -215,6 +215,15 @@ SPECTACULAR_SETTINGS = {
         "DepartmentEnum": "tickets.choices.Department",
         "RatingEnum": "tickets.choices.Rating",
         "LiaisonStatusEnum": "tickets.choices.LiaisonStatus",
+        "ChargeKindEnum": "billing.choices.ChargeKind",
+        "MeterKindEnum": "billing.choices.MeterKind",
+        "BillStatusEnum": "billing.choices.BillStatus",
+        "PaymentMethodEnum": "billing.choices.PaymentMethod",
+        "PaymentStatusEnum": "billing.choices.PaymentStatus",
+        "DepositKindEnum": "billing.choices.DepositKind",
+        "DepositStatusEnum": "billing.choices.DepositStatus",
+        "RefundStatusEnum": "billing.choices.RefundStatus",
+        "ReceiptKindEnum": "billing.choices.ReceiptKind",
     },
 }
 

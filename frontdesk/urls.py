@@ -12,6 +12,7 @@ api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("", include("residents.api.urls")),
     path("", include("tickets.api.urls")),
+    path("", include("billing.api.urls")),
     path("", include("frontdesk.core.api.notifications")),
 ]
 

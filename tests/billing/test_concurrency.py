@@ -98,9 +98,7 @@ def test_two_bill_runs_at_once_bill_each_household_once(project, building, cashi
 
     def run(_number):
         results.append(
-            services.bill_run(
-                project=project, month=dt.date(2026, 1, 1), today=dt.date(2026, 2, 1)
-            )
+            services.bill_run(project=project, month=dt.date(2026, 1, 1), today=dt.date(2026, 2, 1))
         )
 
     _run_threads(run, 2)
