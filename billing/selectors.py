@@ -136,19 +136,27 @@ class Ledger:
         return self.issued - self.paid - self.credited + self.reversed
 
 
+def _sum_of(queryset: QuerySet[Any]) -> Coalesce:
+    total = queryset.values("household").annotate(t=Sum("amount")).values("t")
+    return Coalesce(Subquery(total, output_field=MONEY_FIELD), _zero())
+
+
 def household_ledger(*, household_id: int) -> Ledger:
-    """The ledger sums of one household (four aggregate queries)."""
-
-    def total(qs: QuerySet[Any]) -> Decimal:
-        value: Decimal | None = qs.aggregate(t=Sum("amount"))["t"]
-        return value or ZERO
-
-    return Ledger(
-        issued=total(Bill.objects.filter(household_id=household_id, status__in=ISSUED_STATUSES)),
-        paid=total(Payment.objects.filter(household_id=household_id)),
-        credited=total(Credit.objects.filter(household_id=household_id)),
-        reversed=total(Reversal.objects.filter(household_id=household_id)),
+    """The ledger sums of one household, in one query."""
+    row = (
+        Household.objects.filter(pk=household_id)
+        .annotate(
+            issued=_sum_of(
+                Bill.objects.filter(household=OuterRef("pk"), status__in=ISSUED_STATUSES)
+            ),
+            paid=_sum_of(Payment.objects.filter(household=OuterRef("pk"))),
+            credited=_sum_of(Credit.objects.filter(household=OuterRef("pk"))),
+            reversed=_sum_of(Reversal.objects.filter(household=OuterRef("pk"))),
+        )
+        .values("issued", "paid", "credited", "reversed")
+        .first()
     )
+    return Ledger(**row) if row else Ledger()
 
 
 @dataclass
@@ -172,7 +180,7 @@ class Account:
 
 
 def household_account(
-    *, household: Household, today: dt.date | None = None, limit: int = 24
+    *, household: Household, today: dt.date | None = None, limit: int = 24, lines: bool = False
 ) -> Account:
     """The account of a household: its latest bills with what is left on each, payments,
     credit notes, deposits, the ledger balance, credit held and the age of its arrears.
@@ -181,12 +189,12 @@ def household_account(
     """
     today = today or timezone.localdate()
     ledger = household_ledger(household_id=household.pk)
-    bills = list(
-        Bill.objects.filter(household=household)
-        .annotate(paid=paid_subquery())
-        .prefetch_related("lines")
-        .order_by("-period")[:limit]
-    )
+    bill_rows = Bill.objects.filter(household=household).annotate(paid=paid_subquery())
+    if lines:
+        bill_rows = bill_rows.prefetch_related("lines")
+    bills = list(bill_rows.order_by("-period")[:limit])
+    for bill in bills:
+        bill.left = bill.amount - bill.paid  # type: ignore[attr-defined]
     open_rows = list(
         Bill.objects.filter(household=household, status__in=OPEN_BILL_STATUSES)
         .annotate(paid=paid_subquery())

@@ -298,6 +298,13 @@ CELERY_BEAT_SCHEDULE["complaint-statistics-catch-up"] = {
     ),
     "options": {"expires": 12 * 3600},
 }
+# The monthly bill run of fees (billing/tasks.py) on the 1st, for the month just ended;
+# repeated or late, it creates nothing new.
+CELERY_BEAT_SCHEDULE["monthly-bill-run"] = {
+    "task": "billing.tasks.monthly_bill_runs",
+    "schedule": crontab(minute=30, hour=1, day_of_month=1),
+    "options": {"expires": 20 * 3600},
+}
 
 # --- Mail ---------------------------------------------------------------------
 # Console in development; SMTP (EMAIL_HOST, EMAIL_PORT, ...) when DEBUG is off.

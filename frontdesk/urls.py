@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("frontdesk.pages.urls")),
     path("residents/", include("residents.urls")),
     path("tickets/", include("tickets.urls")),
+    path("billing/", include("billing.urls")),
     path("notifications/", include("frontdesk.core.urls_notifications")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from billing import services
 from billing.models import Bill, MeterReading, Payment, Receipt
@@ -133,7 +134,7 @@ def test_reverse_payment_by_api(cashier_api, household):
 
 def test_bill_run_for_a_month_not_ended_is_refused(cashier_api, household, service_fee):
     """Running the current month is a 400 on month; a draft is accepted."""
-    month = dt.date.today().strftime("%Y-%m")
+    month = timezone.localdate().strftime("%Y-%m")
     response = cashier_api.post(f"{API}/bills/run/", {"month": month}, format="json")
     assert response.status_code == 400 and "month" in response.json()
     draft = cashier_api.post(f"{API}/bills/run/", {"month": month, "draft": True}, format="json")

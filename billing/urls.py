@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "billing"
+urlpatterns = [
+    path("households/<int:household_id>/pay/", views.payment_take, name="pay"),
+    path("receipts/<int:pk>/print/", views.receipt_print, name="receipt-print"),
+]
