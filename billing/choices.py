@@ -21,9 +21,9 @@ ENERGY_KINDS = (ChargeKind.WATER, ChargeKind.ELECTRICITY, ChargeKind.GAS)
 
 
 class MeterKind(TextChoices):
-    WATER = "water", _("Water")
-    ELECTRICITY = "electricity", _("Electricity")
-    GAS = "gas", _("Gas")
+    WATER = "water", _("Water meter")
+    ELECTRICITY = "electricity", _("Electricity meter")
+    GAS = "gas", _("Gas meter")
 
 
 class BillStatus(TextChoices):
