@@ -21,6 +21,7 @@ Definitions (printed on the reports):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -164,10 +165,10 @@ class Account:
     """What the household file shows of a household's fees."""
 
     ledger: Ledger
-    bills: list[Bill]
+    bills: Sequence[Bill]
     payments: list[Payment]
     credits: list[Credit]
-    deposits: list[Deposit]
+    deposits: Sequence[Deposit]
     outstanding: Decimal
     held_credit: Decimal
     arrears: Decimal

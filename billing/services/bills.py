@@ -333,7 +333,8 @@ def bill_run(
         .filter(household_id__in=ids)
         .exclude(pk__in=BillLine.objects.filter(ticket__isnull=False).values("ticket_id"))
     ):
-        orders[order.household_id].append(order)
+        if order.household_id is not None:
+            orders[order.household_id].append(order)
 
     status = BillStatus.DRAFT if draft else BillStatus.ISSUED
     due_on = last + dt.timedelta(days=config.due_days)

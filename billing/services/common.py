@@ -141,8 +141,9 @@ def held_sources(household: Household) -> list[Payment | Credit]:
         .order_by("granted_at", "id")
     )
     found: list[Payment | Credit] = []
-    for source in [*credits, *payments]:
-        remaining = source.amount - (source.used or ZERO)  # type: ignore[attr-defined]
+    sources: list[Payment | Credit] = [*credits, *payments]
+    for source in sources:
+        remaining = source.amount - (getattr(source, "used", None) or ZERO)
         if remaining > 0:
             source.remaining = remaining  # type: ignore[union-attr]
             found.append(source)

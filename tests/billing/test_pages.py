@@ -63,8 +63,7 @@ def test_engineer_sees_no_fees_on_the_file(client, engineer, household):
     html = client.get(file_url(household)).content.decode()
     assert "123.45" not in html
     assert (
-        client.get(reverse("billing:pay", kwargs={"household_id": household.pk})).status_code
-        == 403
+        client.get(reverse("billing:pay", kwargs={"household_id": household.pk})).status_code == 403
     )
 
 
