@@ -61,7 +61,6 @@ from ..money import ZERO, to_fen
 from .common import (
     apply_held_credit,
     local_midnight,
-    lock_household,
     month_end,
     month_start,
     next_month,
@@ -387,7 +386,8 @@ def bill_run(
 def _apply_credit_after_run(
     project: Project, households: list[Household], now: dt.datetime
 ) -> None:
-    """Use held credit on the new bills, for the households that have any (few of them)."""
+    """Use held credit on the new bills, for the households that have any (a fixed number of
+    queries for the whole run)."""
     ids = {h.pk for h in households}
     paid = dict(
         Payment.objects.filter(project=project, status=PaymentStatus.VALID, household_id__in=ids)
@@ -408,7 +408,7 @@ def _apply_credit_after_run(
         .annotate(t=Sum("amount"))
         .values_list("bill__household_id", "t")
     )
-    for household in households:
-        held = paid.get(household.pk, ZERO) + credited.get(household.pk, ZERO)
-        if held - used.get(household.pk, ZERO) > 0:
-            apply_held_credit(household=lock_household(household), at=now)
+    holding = [
+        pk for pk in ids if paid.get(pk, ZERO) + credited.get(pk, ZERO) - used.get(pk, ZERO) > 0
+    ]
+    apply_held_credit(household_ids=holding, at=now)

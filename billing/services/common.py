@@ -46,7 +46,11 @@ def lock_household(household: Household) -> Household:
 
     Call inside the change's transaction.
     """
-    return Household.objects.select_for_update().get(pk=household.pk)
+    return (
+        Household.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .get(pk=household.pk)
+    )
 
 
 # --- Receipts ---------------------------------------------------------------------------
@@ -101,19 +105,32 @@ def bill_paid_amounts(bill_ids: Iterable[int]) -> dict[int, Decimal]:
     return {row["bill_id"]: row["total"] or ZERO for row in rows}
 
 
+def bill_status_for(bill: Bill, paid: Decimal) -> str:
+    """The status an issued bill has when `paid` has been paid on it."""
+    if bill.status == BillStatus.DRAFT:
+        return bill.status
+    if paid <= 0:
+        return BillStatus.ISSUED if bill.amount > 0 else BillStatus.PAID
+    if paid >= bill.amount:
+        return BillStatus.PAID
+    return BillStatus.PART_PAID
+
+
+def save_statuses(bills: Iterable[Bill], paid: dict[int, Decimal]) -> None:
+    """Save the bills whose status changed with what has now been paid on them (one query)."""
+    changed = []
+    for bill in bills:
+        status = bill_status_for(bill, paid.get(bill.pk, ZERO))
+        if status != bill.status:
+            bill.status = status
+            changed.append(bill)
+    if changed:
+        Bill.objects.bulk_update(changed, ["status"])
+
+
 def refresh_bill_status(bill: Bill, paid: Decimal) -> None:
     """Set an issued bill's status from what has been paid on it."""
-    if bill.status == BillStatus.DRAFT:
-        return
-    if paid <= 0:
-        status = BillStatus.ISSUED if bill.amount > 0 else BillStatus.PAID
-    elif paid >= bill.amount:
-        status = BillStatus.PAID
-    else:
-        status = BillStatus.PART_PAID
-    if status != bill.status:
-        bill.status = status
-        bill.save(update_fields=["status"])
+    save_statuses([bill], {bill.pk: paid})
 
 
 def open_bills(household: Household) -> list[Bill]:
@@ -125,32 +142,32 @@ def open_bills(household: Household) -> list[Bill]:
     )
 
 
-def held_sources(household: Household) -> list[Payment | Credit]:
-    """The payments and credit notes of the household with money not yet allocated, oldest first.
-
-    That money is the household's credit (预存); call with the household locked.
-    """
+def held_sources_of(household_ids: Iterable[int]) -> dict[int, list[Payment | Credit]]:
+    """Per household, its payments and credit notes with money not yet allocated: credit
+    notes first, then payments, oldest first. That money is the household's credit (预存);
+    call with the households locked. Two queries."""
+    ids = list(household_ids)
     payments = (
-        Payment.objects.filter(household=household, status=PaymentStatus.VALID)
+        Payment.objects.filter(household_id__in=ids, status=PaymentStatus.VALID)
         .annotate(used=Sum("allocations__amount"))
         .order_by("taken_at", "id")
     )
     credits = (
-        Credit.objects.filter(household=household)
+        Credit.objects.filter(household_id__in=ids)
         .annotate(used=Sum("allocations__amount"))
         .order_by("granted_at", "id")
     )
-    found: list[Payment | Credit] = []
+    found: dict[int, list[Payment | Credit]] = {}
     sources: list[Payment | Credit] = [*credits, *payments]
     for source in sources:
         remaining = source.amount - (getattr(source, "used", None) or ZERO)
         if remaining > 0:
             source.remaining = remaining  # type: ignore[union-attr]
-            found.append(source)
+            found.setdefault(source.household_id, []).append(source)
     return found
 
 
-def allocate(
+def plan_allocations(
     *,
     source: Payment | Credit,
     available: Decimal,
@@ -158,12 +175,10 @@ def allocate(
     paid: dict[int, Decimal],
     at: dt.datetime,
     wanted: dict[int, Decimal] | None = None,
-) -> Decimal:
-    """Allocate up to `available` of `source` to `bills` in order; return what is left.
-
-    `paid` (what each bill has had) is updated in place; `wanted` caps the
-    amount given to a bill (the cashier's split of a payment).
-    """
+) -> tuple[list[Allocation], Decimal]:
+    """Allocations of up to `available` of `source` to `bills` in order (not saved), and what
+    is left. `paid` (what each bill has had) is updated in place; `wanted` caps the amount
+    given to a bill (the cashier's split of a payment)."""
     rows = []
     for bill in bills:
         if available <= 0:
@@ -184,25 +199,59 @@ def allocate(
         )
         paid[bill.pk] = paid.get(bill.pk, ZERO) + share
         available -= share
-        refresh_bill_status(bill, paid[bill.pk])
+    return rows, available
+
+
+def allocate(
+    *,
+    source: Payment | Credit,
+    available: Decimal,
+    bills: list[Bill],
+    paid: dict[int, Decimal],
+    at: dt.datetime,
+    wanted: dict[int, Decimal] | None = None,
+) -> Decimal:
+    """Allocate up to `available` of `source` to `bills` in order and save; return what is
+    left (the rest of the payment is held as credit)."""
+    rows, left = plan_allocations(
+        source=source, available=available, bills=bills, paid=paid, at=at, wanted=wanted
+    )
     Allocation.objects.bulk_create(rows)
-    return available
+    save_statuses(bills, paid)
+    return left
 
 
-def apply_held_credit(*, household: Household, at: dt.datetime) -> None:
-    """Settle the household's open bills from its credit, oldest bill and oldest money first."""
-    sources = held_sources(household)
+def apply_held_credit(*, household_ids: Iterable[int], at: dt.datetime) -> None:
+    """Settle the households' open bills from their credit, oldest bill and oldest money
+    first. A fixed number of queries however many households; call inside the transaction."""
+    ids = sorted(set(household_ids))
+    if not ids:
+        return
+    list(Household.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+    sources = held_sources_of(ids)
     if not sources:
         return
-    bills = open_bills(household)
-    if not bills:
+    bills_of: dict[int, list[Bill]] = {}
+    for bill in (
+        Bill.objects.select_for_update()
+        .filter(household_id__in=list(sources), status__in=OPEN_BILL_STATUSES)
+        .order_by("household_id", "period", "id")
+    ):
+        bills_of.setdefault(bill.household_id, []).append(bill)
+    if not bills_of:
         return
-    paid = bill_paid_amounts(b.pk for b in bills)
-    for source in sources:
-        allocate(
-            source=source,
-            available=source.remaining,  # type: ignore[union-attr]
-            bills=bills,
-            paid=paid,
-            at=at,
-        )
+    all_bills = [b for bills in bills_of.values() for b in bills]
+    paid = bill_paid_amounts(b.pk for b in all_bills)
+    rows: list[Allocation] = []
+    for household_id, bills in bills_of.items():
+        for source in sources.get(household_id, []):
+            planned, _left = plan_allocations(
+                source=source,
+                available=source.remaining,  # type: ignore[union-attr]
+                bills=bills,
+                paid=paid,
+                at=at,
+            )
+            rows.extend(planned)
+    Allocation.objects.bulk_create(rows)
+    save_statuses(all_bills, paid)

@@ -25,7 +25,7 @@ from .common import (
     lock_household,
     open_bills,
     receipt_issue,
-    refresh_bill_status,
+    save_statuses,
 )
 
 
@@ -167,8 +167,7 @@ def payment_reverse(
     payment.save(update_fields=["status"])
     bills = list(Bill.objects.select_for_update().filter(pk__in=[r["bill_id"] for r in net]))
     paid = bill_paid_amounts(b.pk for b in bills)
-    for bill in bills:
-        refresh_bill_status(bill, paid.get(bill.pk, ZERO))
+    save_statuses(bills, paid)
     return reversal
 
 
