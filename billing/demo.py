@@ -14,16 +14,26 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
 from django.utils import timezone
 
+from residents.models import Household
+
 from . import services
-from .choices import OPEN_BILL_STATUSES, ChargeKind, DepositKind
-from .models import Allocation, Bill, BillingSettings
+from .choices import ChargeKind, DepositKind
+from .models import Bill, BillingSettings
 
 MONTHS = 24
-# How households pay, and the share (%) of households that pay so.
-HABITS = [("monthly", 80), ("quarterly", 12), ("late", 6), ("never", 2)]
+# How households pay: (habit, share of households in %, months paid at once). Most estates'
+# residents prepay a year or half a year (预缴): their bills are settled by that credit the
+# moment they are issued.
+HABITS = [
+    ("annual", 52, 12),
+    ("half_year", 26, 6),
+    ("quarter", 10, 3),
+    ("monthly", 4, 1),
+    ("late", 5, 0),
+    ("never", 3, 0),
+]
 
 
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -56,23 +66,27 @@ def _standards(project: Any, cashier: Any, start: dt.date) -> None:
         )
 
 
-def _outstanding(household: Any) -> Decimal:
-    bills = Bill.objects.filter(household=household, status__in=OPEN_BILL_STATUSES)
-    owed = bills.aggregate(t=Sum("amount"))["t"] or Decimal(0)
-    paid = Allocation.objects.filter(bill__in=bills).aggregate(t=Sum("amount"))["t"] or Decimal(0)
-    return owed - paid
+def _habits(data: Any, households: list[Any]) -> dict[int, tuple[str, int]]:
+    found = {}
+    for household in households:
+        roll = data.random.randint(1, 100)
+        cumulative = 0
+        for habit, share, months in HABITS:
+            cumulative += share
+            if roll <= cumulative:
+                found[household.pk] = (habit, months)
+                break
+    return found
 
 
 def load(data: Any) -> None:
-    """Bills and payments of the last 24 months, a few deposits and a refund to approve."""
+    """Bills and payments of the last 24 months, decoration deposits and a refund to approve."""
     cashier = data.staff["cashier"]
     desk = data.staff["desk"]
-    manager = data.staff["manager"]
     rnd = data.random
     today = data.today
-    first = services.month_start(today)
     months = []
-    day = first
+    day = services.month_start(today)
     for _i in range(MONTHS):
         day = services.month_start(day - dt.timedelta(days=1))
         months.append(day)
@@ -82,52 +96,48 @@ def load(data: Any) -> None:
             project=project, defaults={"bills_energy": code == "jinxiu"}
         )
         _standards(project, cashier, months[0])
-        households = data.households[code]
-        habits = {}
-        for household in households:
-            roll = rnd.randint(1, 100)
-            cumulative = 0
-            for habit, share in HABITS:
-                cumulative += share
-                if roll <= cumulative:
-                    habits[household.pk] = habit
-                    break
+        habits = _habits(data, data.households[code])
+        owed: dict[int, Decimal] = {}
+        first_bill: dict[int, int] = {}
         for index, month in enumerate(months):
             paying_month = services.month_end(month) + dt.timedelta(days=1)
             services.bill_run(
                 project=project, month=month, today=today, now=_at(paying_month, 1, 30)
             )
-            for household in households:
-                habit = habits[household.pk]
-                due = {
-                    "monthly": True,
-                    "quarterly": index % 3 == 2,
-                    "late": index % 5 == 4,
-                    "never": False,
-                }[habit]
-                if not due or household.moved_in_on > services.month_end(month):
+            for household_id, amount in Bill.objects.filter(
+                project=project, period=month
+            ).values_list("household_id", "amount"):
+                owed[household_id] = owed.get(household_id, Decimal(0)) + amount
+                first_bill.setdefault(household_id, index)
+                habit, cycle = habits.get(household_id, ("never", 0))
+                since = index - first_bill[household_id]
+                if habit == "never":
+                    continue
+                if habit == "late":
+                    if since % 5 != 4:
+                        continue
+                    pay = owed[household_id]
+                elif since % cycle == 0:
+                    pay = amount * cycle
+                else:
                     continue
                 pay_day = paying_month + dt.timedelta(days=rnd.randint(2, 25))
-                if pay_day >= today:
+                if pay <= 0 or pay_day >= today:
                     continue
-                amount = _outstanding(household)
-                if amount <= 0:
-                    continue
-                after_hours = rnd.randint(1, 40) == 1
+                owed[household_id] = Decimal(0)
+                after_hours = rnd.randint(1, 30) == 1
                 services.payment_take(
-                    household=household,
-                    amount=amount,
+                    household=Household(pk=household_id, project=project),
+                    amount=pay,
                     method=rnd.choice(["wechat", "wechat", "alipay", "card", "cash", "transfer"]),
                     taken_by=desk if after_hours else cashier,
                     after_hours=after_hours,
                     now=_at(pay_day, 19 if after_hours else rnd.randint(9, 16), rnd.randint(0, 59)),
                 )
-        _deposits(project, households, cashier, manager, today)
+        _deposits(project, cashier, today)
 
 
-def _deposits(
-    project: Any, households: list[Any], cashier: Any, manager: Any, today: dt.date
-) -> None:
+def _deposits(project: Any, cashier: Any, today: dt.date) -> None:
     """Decoration deposits of the decorations under way, one refund waiting for approval."""
     from residents.models import Decoration
 

@@ -117,15 +117,16 @@ def bill_status_for(bill: Bill, paid: Decimal) -> str:
 
 
 def save_statuses(bills: Iterable[Bill], paid: dict[int, Decimal]) -> None:
-    """Save the bills whose status changed with what has now been paid on them (one query)."""
-    changed = []
+    """Save the bills whose status changed with what has now been paid on them (one query
+    per new status)."""
+    changed: dict[str, list[int]] = {}
     for bill in bills:
         status = bill_status_for(bill, paid.get(bill.pk, ZERO))
         if status != bill.status:
             bill.status = status
-            changed.append(bill)
-    if changed:
-        Bill.objects.bulk_update(changed, ["status"])
+            changed.setdefault(status, []).append(bill.pk)
+    for status, ids in changed.items():
+        Bill.objects.filter(pk__in=ids).update(status=status)
 
 
 def refresh_bill_status(bill: Bill, paid: Decimal) -> None:
