@@ -305,6 +305,26 @@ def arrears(
     return sorted(rows.values(), key=lambda r: (-r.oldest_days, -r.total, r.unit))
 
 
+def overdue_bills(
+    *, household_ids: Sequence[int], today: dt.date | None = None
+) -> dict[int, list[Bill]]:
+    """The bills past due and unpaid of each household, oldest first (for dunning notices)."""
+    today = today or timezone.localdate()
+    found: dict[int, list[Bill]] = {}
+    for bill in (
+        Bill.objects.filter(
+            household_id__in=list(household_ids),
+            status__in=OPEN_BILL_STATUSES,
+            due_on__lt=today,
+        )
+        .annotate(paid=paid_subquery())
+        .order_by("household_id", "period")
+    ):
+        bill.left = bill.amount - bill.paid  # type: ignore[attr-defined]
+        found.setdefault(bill.household_id, []).append(bill)
+    return found
+
+
 def arrears_totals(rows: list[ArrearsRow]) -> dict[str, Decimal]:
     totals = dict.fromkeys((*BUCKETS, "total"), ZERO)
     for row in rows:

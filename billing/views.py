@@ -6,19 +6,25 @@ the service shows on the form.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from frontdesk.core.errors import ApplicationError
-from frontdesk.core.pdf import pdf_bytes_response
-from frontdesk.core.scoping import scope
-from residents.models import Household
+from frontdesk.core.models import Project
+from frontdesk.core.pdf import pdf_bytes_response, pdf_response
+from frontdesk.core.roles import has_role
+from frontdesk.core.scoping import projects_for, scope
+from residents.models import Building, Household
 
 from . import selectors, services, transitions
 from .choices import OPEN_BILL_STATUSES
@@ -107,3 +113,113 @@ def receipt_print(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     pdf = receipt_pdf(receipt=receipt, by=request.user, request=request)
     return pdf_bytes_response(pdf, filename=f"{receipt.number}.pdf")
+
+
+# --- Reports -------------------------------------------------------------------------------
+
+
+def _report_user(request: HttpRequest) -> None:
+    if not has_role(request.user, *transitions.READERS):
+        raise PermissionDenied
+
+
+def _chosen_project(request: HttpRequest) -> Project:
+    projects = list(projects_for(request.user))
+    if not projects:
+        raise Http404
+    raw = request.GET.get("project", "")
+    for project in projects:
+        if str(project.pk) == raw:
+            return project
+    return projects[0]
+
+
+def _chosen_period(request: HttpRequest) -> dt.date:
+    from .filtersets import MonthField
+
+    try:
+        value = MonthField(required=False).clean(request.GET.get("period", ""))
+    except Exception:  # noqa: BLE001 - a malformed month shows the latest one
+        value = None
+    return value or selectors.latest_complete_period()
+
+
+@login_required
+def collection_report(request: HttpRequest) -> HttpResponse:
+    """The collection rate (收缴率) of a month and its 12-month trend against the target."""
+    _report_user(request)
+    project = _chosen_project(request)
+    period = _chosen_period(request)
+    trend = selectors.collection_trend(project=project, last=period)
+    chart = {
+        "labels": [r.period.strftime("%Y-%m") for r in trend],
+        "current": [float(r.current_rate) if r.current_rate is not None else None for r in trend],
+        "arrears": [float(r.arrears_rate) if r.arrears_rate is not None else None for r in trend],
+        "target": [float(r.target) for r in trend],
+        "names": [_("Current-period rate"), _("Arrears recovered"), _("Target")],
+    }
+    return render(
+        request,
+        "billing/collection.html",
+        {
+            "project": project,
+            "projects": projects_for(request.user),
+            "period": period,
+            "rate": trend[-1],
+            "trend": list(reversed(trend)),
+            "chart": json.dumps(chart),
+        },
+    )
+
+
+def _arrears(request: HttpRequest) -> tuple[Project, Building | None, list[selectors.ArrearsRow]]:
+    project = _chosen_project(request)
+    raw = request.GET.get("building", "")
+    building = (
+        Building.objects.filter(project=project, pk=int(raw)).first() if raw.isdecimal() else None
+    )
+    rows = selectors.arrears(
+        project=project, building_id=building.pk if building is not None else None
+    )
+    return project, building, rows
+
+
+@login_required
+def arrears_report(request: HttpRequest) -> HttpResponse:
+    """Households in arrears (欠费) with the ageing of what they owe; dunning notices to print."""
+    _report_user(request)
+    project, building, rows = _arrears(request)
+    return render(
+        request,
+        "billing/arrears.html",
+        {
+            "project": project,
+            "projects": projects_for(request.user),
+            "building": building,
+            "buildings": Building.objects.filter(project=project).order_by("number"),
+            "rows": rows,
+            "totals": selectors.arrears_totals(rows),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def dunning_print(request: HttpRequest) -> HttpResponse:
+    """Dunning notices (催缴通知单) as one PDF: one household (?household=) or every household
+    in arrears of the project or building."""
+    _report_user(request)
+    project, building, rows = _arrears(request)
+    raw = request.GET.get("household", "")
+    if raw.isdecimal():
+        rows = [r for r in rows if r.household_id == int(raw)]
+        if not rows:
+            raise Http404
+    bills = selectors.overdue_bills(household_ids=[r.household_id for r in rows])
+    notices = [{"row": r, "bills": bills.get(r.household_id, [])} for r in rows]
+    return pdf_response(
+        "print/dunning.html",
+        {"project": project, "notices": notices, "today": timezone.localdate()},
+        request=request,
+        filename="dunning.pdf",
+    )

@@ -106,3 +106,20 @@ def test_household_account_shows_balance_and_arrears_age(fixture):
     assert account.arrears == D("370.00") and account.arrears_days == 105
     assert account.held_credit == D("0.00")
     assert [b.period.month for b in account.bills] == [5, 4, 3, 2, 1]
+
+
+def test_report_pages_show_the_hand_counted_figures(client, cashier, project, fixture):
+    """The arrears page totals 460.00; the dunning PDF prints; the collection page answers."""
+    import time_machine
+    from django.urls import reverse
+
+    client.force_login(cashier)
+    with time_machine.travel(dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC), tick=False):
+        html = client.get(reverse("billing:arrears"), {"project": project.pk}).content.decode()
+        assert 'data-figure="total">460.00' in html
+        pdf = client.get(reverse("billing:dunning"), {"project": project.pk})
+        assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+        page = client.get(
+            reverse("billing:collection"), {"project": project.pk, "period": "2026-01"}
+        )
+        assert 'data-figure="current">76.67%' in page.content.decode()
