@@ -23,12 +23,25 @@ from .choices import (
     ChargeKind,
     DepositKind,
     DepositStatus,
+    ExpenditureCategory,
+    HandoverStatus,
     MeterKind,
     PaymentMethod,
     PaymentStatus,
     RefundStatus,
 )
-from .models import Bill, ChargeStandard, Deposit, MeterReading, Payment, Receipt, Refund
+from .models import (
+    Bill,
+    CashHandover,
+    ChargeStandard,
+    Credit,
+    Deposit,
+    Expenditure,
+    MeterReading,
+    Payment,
+    Receipt,
+    Refund,
+)
 from .services.common import local_midnight
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -195,3 +208,40 @@ class RefundFilterSet(filters.FilterSet):
     class Meta:
         model = Refund
         fields = ["project", "household", "status"]
+
+
+class CreditFilterSet(filters.FilterSet):
+    project = filters.ModelChoiceFilter(queryset=user_projects, label=_("Project"))
+    household = _id_filter("household_id", _("Household (id)"))
+
+    class Meta:
+        model = Credit
+        fields = ["project", "household"]
+
+
+class CashHandoverFilterSet(filters.FilterSet):
+    project = filters.ModelChoiceFilter(queryset=user_projects, label=_("Project"))
+    status = filters.ChoiceFilter(choices=HandoverStatus.choices, label=_("Status"))
+
+    class Meta:
+        model = CashHandover
+        fields = ["project", "status"]
+
+
+class ExpenditureFilterSet(filters.FilterSet):
+    project = filters.ModelChoiceFilter(queryset=user_projects, label=_("Project"))
+    category = filters.MultipleChoiceFilter(
+        choices=ExpenditureCategory.choices, label=_("Category")
+    )
+    period = MonthFilter(method="filter_period", label=_("Month (YYYY-MM)"))
+
+    class Meta:
+        model = Expenditure
+        fields = ["project", "category", "period"]
+
+    def filter_period(
+        self, queryset: QuerySet[Expenditure], name: str, value: dt.date | None
+    ) -> QuerySet[Expenditure]:
+        if value is None:
+            return queryset
+        return queryset.filter(spent_on__year=value.year, spent_on__month=value.month)

@@ -39,9 +39,11 @@ from .models import (
     Allocation,
     Bill,
     BillingSettings,
+    CashHandover,
     ChargeStandard,
     Credit,
     Deposit,
+    Expenditure,
     MeterReading,
     Payment,
     Receipt,
@@ -118,6 +120,22 @@ def refund_list(*, user: Any) -> QuerySet[Refund]:
     return scope(Refund.objects.all(), user).select_related(
         "deposit__household__unit", "requested_by", "decided_by", "receipt"
     )
+
+
+def credit_list(*, user: Any) -> QuerySet[Credit]:
+    return scope(Credit.objects.all(), user).select_related("household__unit")
+
+
+def handover_list(*, user: Any) -> QuerySet[CashHandover]:
+    return (
+        scope(CashHandover.objects.all(), user)
+        .select_related("handed_by", "received_by")
+        .prefetch_related("lines")
+    )
+
+
+def expenditure_list(*, user: Any) -> QuerySet[Expenditure]:
+    return scope(Expenditure.objects.all(), user)
 
 
 # --- A household's account -------------------------------------------------------------

@@ -224,6 +224,9 @@ SPECTACULAR_SETTINGS = {
         "DepositStatusEnum": "billing.choices.DepositStatus",
         "RefundStatusEnum": "billing.choices.RefundStatus",
         "ReceiptKindEnum": "billing.choices.ReceiptKind",
+        "HandoverStatusEnum": "billing.choices.HandoverStatus",
+        "ExpenditureCategoryEnum": "billing.choices.ExpenditureCategory",
+        "ComplaintCategoryEnum": "tickets.choices.ComplaintCategory",
     },
 }
 

@@ -15,13 +15,17 @@ from rest_framework import serializers
 
 from residents.choices import UnitType
 
-from ..choices import ChargeKind, DepositKind, MeterKind, PaymentMethod
+from ..choices import ChargeKind, DepositKind, ExpenditureCategory, MeterKind, PaymentMethod
 from ..models import (
     Allocation,
     Bill,
     BillLine,
+    CashHandover,
+    CashHandoverLine,
     ChargeStandard,
+    Credit,
     Deposit,
+    Expenditure,
     MeterReading,
     Payment,
     Receipt,
@@ -415,3 +419,76 @@ class CollectionReportSerializer(serializers.Serializer):
     definitions = serializers.DictField(child=serializers.CharField())
     period = CollectionRateSerializer()
     trend = CollectionRateSerializer(many=True)
+
+
+class CreditSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Credit
+        fields = ["id", "project", "household", "amount", "reason", "granted_at"]
+        read_only_fields = fields
+
+
+class CreditCreateSerializer(serializers.Serializer):
+    household = serializers.IntegerField()
+    amount = AmountField()
+    reason = serializers.CharField(max_length=200)
+
+
+class HandoverLineSerializer(serializers.ModelSerializer):
+    difference = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = CashHandoverLine
+        fields = ["method", "expected", "counted", "difference"]
+        read_only_fields = fields
+
+
+class CashHandoverSerializer(serializers.ModelSerializer):
+    lines = HandoverLineSerializer(many=True, read_only=True)
+    handed_by = serializers.SerializerMethodField()
+    received_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CashHandover
+        fields = [
+            "id",
+            "project",
+            "status",
+            "handed_by",
+            "handed_at",
+            "received_by",
+            "received_at",
+            "explanation",
+            "lines",
+        ]
+        read_only_fields = fields
+
+    def get_handed_by(self, obj: CashHandover) -> dict[str, Any] | None:
+        return _person(obj.handed_by)
+
+    def get_received_by(self, obj: CashHandover) -> dict[str, Any] | None:
+        return _person(obj.received_by)
+
+
+class CashHandoverCreateSerializer(serializers.Serializer):
+    project = serializers.IntegerField(required=False)
+    counted = serializers.DictField(
+        child=AmountField(),
+        help_text=_('Payment method → amount counted, e.g. {"cash": "320.00"}.'),
+    )
+    explanation = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class ExpenditureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Expenditure
+        fields = ["id", "project", "category", "amount", "spent_on", "description", "recorded_at"]
+        read_only_fields = fields
+
+
+class ExpenditureCreateSerializer(serializers.Serializer):
+    project = serializers.IntegerField(required=False)
+    category = serializers.ChoiceField(choices=ExpenditureCategory.choices)
+    amount = AmountField()
+    spent_on = serializers.DateField()
+    description = serializers.CharField(max_length=200)

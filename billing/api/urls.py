@@ -4,9 +4,12 @@ from rest_framework.routers import DefaultRouter
 from .views import (
     ArrearsReportView,
     BillViewSet,
+    CashHandoverViewSet,
     ChargeStandardViewSet,
     CollectionReportView,
+    CreditViewSet,
     DepositViewSet,
+    ExpenditureViewSet,
     MeterReadingViewSet,
     PaymentViewSet,
     ReceiptViewSet,
@@ -21,6 +24,9 @@ router.register("payments", PaymentViewSet, basename="payment")
 router.register("receipts", ReceiptViewSet, basename="receipt")
 router.register("deposits", DepositViewSet, basename="deposit")
 router.register("refunds", RefundViewSet, basename="refund")
+router.register("credits", CreditViewSet, basename="credit")
+router.register("cash-handovers", CashHandoverViewSet, basename="cash-handover")
+router.register("expenditures", ExpenditureViewSet, basename="expenditure")
 
 urlpatterns = [
     path("reports/collection/", CollectionReportView.as_view(), name="collection-report"),

@@ -46,15 +46,29 @@ from tickets.printing import PdfRenderer
 from .. import selectors, services
 from ..filtersets import (
     BillFilterSet,
+    CashHandoverFilterSet,
     ChargeStandardFilterSet,
+    CreditFilterSet,
     DepositFilterSet,
+    ExpenditureFilterSet,
     MeterReadingFilterSet,
     MonthField,
     PaymentFilterSet,
     ReceiptFilterSet,
     RefundFilterSet,
 )
-from ..models import Bill, ChargeStandard, Deposit, MeterReading, Payment, Receipt, Refund
+from ..models import (
+    Bill,
+    CashHandover,
+    ChargeStandard,
+    Credit,
+    Deposit,
+    Expenditure,
+    MeterReading,
+    Payment,
+    Receipt,
+    Refund,
+)
 from ..printing import receipt_pdf
 from ..transitions import READERS
 from . import serializers as s
@@ -372,6 +386,80 @@ class RefundViewSet(FeesViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixi
         refund = self.get_object()
         services.refund_pay(refund=refund, by=request.user)
         return self._answer(refund.pk)
+
+
+# --- Credit notes, cash handovers, expenditure ----------------------------------------------
+
+
+class CreditViewSet(FeesViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Credit notes (减免) granted by the manager; they settle open bills at once."""
+
+    queryset = Credit.objects.none()
+    serializer_class = s.CreditSerializer
+    filterset_class = CreditFilterSet
+
+    def get_queryset(self) -> QuerySet[Credit]:
+        return selectors.credit_list(user=self.request.user)
+
+    @extend_schema(request=s.CreditCreateSerializer, responses={201: s.CreditSerializer, **ERRORS})
+    def create(self, request: Request) -> Response:
+        data = _valid(s.CreditCreateSerializer, request)
+        household = _row(request, Household.objects.all(), data.pop("household"), "household")
+        credit = services.credit_grant(household=household, by=request.user, **data)
+        return Response(s.CreditSerializer(credit).data, status=status.HTTP_201_CREATED)
+
+
+class CashHandoverViewSet(FeesViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """After-hours money handed by the desk to the cashier, per method, both signing."""
+
+    queryset = CashHandover.objects.none()
+    serializer_class = s.CashHandoverSerializer
+    filterset_class = CashHandoverFilterSet
+
+    def get_queryset(self) -> QuerySet[CashHandover]:
+        return selectors.handover_list(user=self.request.user)
+
+    def _answer(self, pk: int, code: int = status.HTTP_200_OK) -> Response:
+        return Response(s.CashHandoverSerializer(self.get_queryset().get(pk=pk)).data, status=code)
+
+    @extend_schema(
+        request=s.CashHandoverCreateSerializer,
+        responses={201: s.CashHandoverSerializer, **ERRORS},
+    )
+    def create(self, request: Request) -> Response:
+        """The desk hands over what it took after hours, with what it counted per method."""
+        data = _valid(s.CashHandoverCreateSerializer, request)
+        project = _project(request, data.pop("project", None))
+        handover = services.handover_hand(project=project, by=request.user, **data)
+        return self._answer(handover.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: s.CashHandoverSerializer, **ERRORS, **NOT_FOUND})
+    @action(detail=True, methods=["post"])
+    def receive(self, request: Request, pk: str | None = None) -> Response:
+        """The cashier signs for the money (never the one who handed it over)."""
+        handover = self.get_object()
+        services.handover_receive(handover=handover, by=request.user)
+        return self._answer(handover.pk)
+
+
+class ExpenditureViewSet(FeesViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """The project's costs entered by the cashier, by category."""
+
+    queryset = Expenditure.objects.none()
+    serializer_class = s.ExpenditureSerializer
+    filterset_class = ExpenditureFilterSet
+
+    def get_queryset(self) -> QuerySet[Expenditure]:
+        return selectors.expenditure_list(user=self.request.user)
+
+    @extend_schema(
+        request=s.ExpenditureCreateSerializer, responses={201: s.ExpenditureSerializer, **ERRORS}
+    )
+    def create(self, request: Request) -> Response:
+        data = _valid(s.ExpenditureCreateSerializer, request)
+        project = _project(request, data.pop("project", None))
+        expense = services.expenditure_record(project=project, by=request.user, **data)
+        return Response(s.ExpenditureSerializer(expense).data, status=status.HTTP_201_CREATED)
 
 
 # --- Reports -------------------------------------------------------------------------------

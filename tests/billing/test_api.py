@@ -231,3 +231,51 @@ def test_collection_and_arrears_reports(cashier_api, household, cashier):
     arrears = cashier_api.get(f"{API}/reports/arrears/").json()
     assert arrears["households"][0]["total"] == "40.00"
     assert Decimal(arrears["totals"]["total"]) == Decimal("40.00")
+
+
+def test_credit_handover_and_expenditure_endpoints(
+    api_client, cashier, manager, desk_user, household
+):
+    """The manager grants a credit that settles a bill; the desk hands over after-hours cash
+    with a difference explained and the cashier signs; the cashier records a cost."""
+    bill = make_bill(household, JAN, "50.00")
+    api_client.force_authenticate(manager)
+    credit = api_client.post(
+        f"{API}/credits/",
+        {"household": household.pk, "amount": "50.00", "reason": "停水补偿"},
+        format="json",
+    )
+    assert credit.status_code == 201, credit.json()
+    bill.refresh_from_db()
+    assert bill.status == "paid"
+    services.payment_take(
+        household=household, amount="30", method="cash", taken_by=desk_user, after_hours=True
+    )
+    api_client.force_authenticate(desk_user)
+    short = api_client.post(f"{API}/cash-handovers/", {"counted": {"cash": "25"}}, format="json")
+    assert short.status_code == 400 and "explanation" in short.json()
+    handed = api_client.post(
+        f"{API}/cash-handovers/",
+        {"counted": {"cash": "25"}, "explanation": "找零少收5元"},
+        format="json",
+    )
+    assert handed.status_code == 201, handed.json()
+    assert handed.json()["lines"] == [
+        {"method": "cash", "expected": "30.00", "counted": "25.00", "difference": "-5.00"}
+    ]
+    api_client.force_authenticate(cashier)
+    received = api_client.post(f"{API}/cash-handovers/{handed.json()['id']}/receive/")
+    assert received.status_code == 200 and received.json()["status"] == "received"
+    cost = api_client.post(
+        f"{API}/expenditures/",
+        {
+            "category": "cleaning",
+            "amount": "1200.00",
+            "spent_on": "2026-01-20",
+            "description": "外墙清洗",
+        },
+        format="json",
+    )
+    assert cost.status_code == 201
+    listed = api_client.get(f"{API}/expenditures/", {"period": "2026-01"}).json()["results"]
+    assert [row["amount"] for row in listed] == ["1200.00"]

@@ -113,3 +113,20 @@ def test_fees_panel_costs_the_same_queries_for_1_or_24_months(
     with django_assert_num_queries(len(small)):
         html = client.get(file_url(household)).content.decode()
     assert html.count("SJ-") >= 23
+
+
+def test_fee_admin_pages_open_read_only(client, household, cashier):
+    """Each fee admin list opens for a superuser; bills cannot be added or edited there."""
+    from django.contrib import admin
+
+    from tests.factories import UserFactory
+
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    make_bill(household, dt.date(2026, 1, 1), "10.00")
+    client.force_login(superuser)
+    for model in admin.site._registry:
+        if model._meta.app_label != "billing":
+            continue
+        url = reverse(f"admin:billing_{model._meta.model_name}_changelist")
+        assert client.get(url).status_code == 200, model
+    assert client.get(reverse("admin:billing_bill_add")).status_code == 403
