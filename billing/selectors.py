@@ -26,19 +26,38 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from frontdesk.core.models import Project
 from frontdesk.core.scoping import scope
 from residents.models import Household
+from tickets.choices import Department
+from tickets.selectors import paid_orders_charged
 
-from .choices import ISSUED_STATUSES, OPEN_BILL_STATUSES, RefundStatus
+from .choices import (
+    ISSUED_STATUSES,
+    OPEN_BILL_STATUSES,
+    ChargeKind,
+    ExpenditureCategory,
+    PaymentMethod,
+    RefundStatus,
+)
 from .models import (
     Allocation,
     Bill,
     BillingSettings,
+    BillLine,
     CashHandover,
     ChargeStandard,
     Credit,
@@ -51,7 +70,7 @@ from .models import (
     Reversal,
 )
 from .money import ZERO
-from .services.common import local_midnight, month_start, next_month
+from .services.common import local_midnight, month_end, month_start, next_month
 
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 DEFAULT_TARGET = Decimal("95.00")
@@ -436,3 +455,133 @@ def latest_complete_period(today: dt.date | None = None) -> dt.date:
     """The month whose collection window (the month after it) has ended or is running."""
     today = today or timezone.localdate()
     return month_start(month_start(today) - dt.timedelta(days=1))
+
+
+# --- Income and expenditure ---------------------------------------------------------------
+
+
+@dataclass
+class Statement:
+    """The income and expenditure statement of a project for months `first` to `last`."""
+
+    first: dt.date
+    last: dt.date
+    # (code, label, amount) per charge kind, payment method, expenditure category
+    billed: list[tuple[str, str, Decimal]]
+    collected: list[tuple[str, str, Decimal]]
+    expenditure: list[tuple[str, str, Decimal]]
+
+    @property
+    def billed_total(self) -> Decimal:
+        return sum((v for _c, _k, v in self.billed), ZERO)
+
+    @property
+    def collected_total(self) -> Decimal:
+        return sum((v for _c, _k, v in self.collected), ZERO)
+
+    @property
+    def expenditure_total(self) -> Decimal:
+        return sum((v for _c, _k, v in self.expenditure), ZERO)
+
+    @property
+    def surplus(self) -> Decimal:
+        return self.collected_total - self.expenditure_total
+
+
+def income_statement(*, project: Project, first: dt.date, last: dt.date) -> Statement:
+    """Billed per charge kind (bills of the months), collected per payment method (payments
+    taken in the months less reversals made in them) and expenditure per category.
+
+    Deposits are held money, not income, and are not in it. Four queries.
+    """
+    start, end = month_start(first), month_end(last)
+    window = (local_midnight(start), local_midnight(end + dt.timedelta(days=1)))
+    billed = dict(
+        BillLine.objects.filter(
+            bill__project=project,
+            bill__status__in=ISSUED_STATUSES,
+            bill__period__gte=start,
+            bill__period__lte=end,
+        )
+        .values("kind")
+        .annotate(t=Sum("amount"))
+        .values_list("kind", "t")
+    )
+    taken = dict(
+        Payment.objects.filter(project=project, taken_at__gte=window[0], taken_at__lt=window[1])
+        .values("method")
+        .annotate(t=Sum("amount"))
+        .values_list("method", "t")
+    )
+    reversed_ = dict(
+        Reversal.objects.filter(
+            project=project, reversed_at__gte=window[0], reversed_at__lt=window[1]
+        )
+        .values("payment__method")
+        .annotate(t=Sum("amount"))
+        .values_list("payment__method", "t")
+    )
+    spent = dict(
+        Expenditure.objects.filter(project=project, spent_on__gte=start, spent_on__lte=end)
+        .values("category")
+        .annotate(t=Sum("amount"))
+        .values_list("category", "t")
+    )
+    return Statement(
+        first=start,
+        last=end,
+        billed=[(k, str(label), billed[k]) for k, label in ChargeKind.choices if k in billed],
+        collected=[
+            (k, str(label), taken.get(k, ZERO) - reversed_.get(k, ZERO))
+            for k, label in PaymentMethod.choices
+            if k in taken or k in reversed_
+        ],
+        expenditure=[
+            (k, str(label), spent[k]) for k, label in ExpenditureCategory.choices if k in spent
+        ],
+    )
+
+
+@dataclass
+class MarginRow:
+    department: str
+    label: str
+    orders: int
+    charged: Decimal
+    material: Decimal
+
+    @property
+    def margin(self) -> Decimal:
+        return self.charged - self.material
+
+
+def paid_service_margins(*, project: Project, period: dt.date) -> list[MarginRow]:
+    """Income, material cost and margin of the paid orders finished in a month, per
+    department (the fee charged and material cost the orders record). One query."""
+    first = month_start(period)
+    rows = (
+        paid_orders_charged(
+            project_id=project.pk,
+            done_from=local_midnight(first),
+            done_before=local_midnight(next_month(first)),
+        )
+        .order_by()
+        .values("department")
+        .annotate(
+            n=Count("id"),
+            charged=Sum("fee_charged"),
+            material=Coalesce(Sum("material_cost"), _zero()),
+        )
+        .order_by("department")
+    )
+    labels = dict(Department.choices)
+    return [
+        MarginRow(
+            r["department"],
+            str(labels.get(r["department"], r["department"])),
+            r["n"],
+            r["charged"],
+            r["material"],
+        )
+        for r in rows
+    ]

@@ -9,4 +9,5 @@ urlpatterns = [
     path("reports/collection/", views.collection_report, name="collection"),
     path("reports/arrears/", views.arrears_report, name="arrears"),
     path("reports/arrears/dunning/", views.dunning_print, name="dunning"),
+    path("reports/statement/", views.statement_report, name="statement"),
 ]

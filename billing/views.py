@@ -223,3 +223,33 @@ def dunning_print(request: HttpRequest) -> HttpResponse:
         request=request,
         filename="dunning.pdf",
     )
+
+
+@login_required
+def statement_report(request: HttpRequest) -> HttpResponse:
+    """The income and expenditure statement of a project for a range of months (page or
+    ?format=pdf for publication to residents)."""
+    from .filtersets import MonthField
+
+    _report_user(request)
+    project = _chosen_project(request)
+    last = _chosen_period(request)
+    try:
+        first = MonthField(required=False).clean(request.GET.get("from", "")) or last
+    except Exception:  # noqa: BLE001 - a malformed month shows the one month
+        first = last
+    first = min(first, last)
+    context = {
+        "project": project,
+        "projects": projects_for(request.user),
+        "period": last,
+        "first": first,
+        "statement": selectors.income_statement(project=project, first=first, last=last),
+        "margins": selectors.paid_service_margins(project=project, period=last),
+        "today": timezone.localdate(),
+    }
+    if request.GET.get("format") == "pdf":
+        return pdf_response(
+            "print/statement.html", context, request=request, filename="statement.pdf"
+        )
+    return render(request, "billing/statement.html", context)

@@ -492,3 +492,38 @@ class ExpenditureCreateSerializer(serializers.Serializer):
     amount = AmountField()
     spent_on = serializers.DateField()
     description = serializers.CharField(max_length=200)
+
+
+class AmountLineSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class StatementSerializer(serializers.Serializer):
+    project = serializers.IntegerField()
+    first = serializers.DateField()
+    last = serializers.DateField()
+    definitions = serializers.CharField()
+    billed = AmountLineSerializer(many=True)
+    billed_total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    collected = AmountLineSerializer(many=True)
+    collected_total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    expenditure = AmountLineSerializer(many=True)
+    expenditure_total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    surplus = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class MarginRowSerializer(serializers.Serializer):
+    department = serializers.CharField()
+    label = serializers.CharField()
+    orders = serializers.IntegerField()
+    charged = serializers.DecimalField(max_digits=14, decimal_places=2)
+    material = serializers.DecimalField(max_digits=14, decimal_places=2)
+    margin = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class MarginReportSerializer(serializers.Serializer):
+    project = serializers.IntegerField()
+    period = serializers.DateField()
+    departments = MarginRowSerializer(many=True)

@@ -10,10 +10,12 @@ from .views import (
     CreditViewSet,
     DepositViewSet,
     ExpenditureViewSet,
+    MarginReportView,
     MeterReadingViewSet,
     PaymentViewSet,
     ReceiptViewSet,
     RefundViewSet,
+    StatementReportView,
 )
 
 router = DefaultRouter()
@@ -31,5 +33,7 @@ router.register("expenditures", ExpenditureViewSet, basename="expenditure")
 urlpatterns = [
     path("reports/collection/", CollectionReportView.as_view(), name="collection-report"),
     path("reports/arrears/", ArrearsReportView.as_view(), name="arrears-report"),
+    path("reports/statement/", StatementReportView.as_view(), name="statement-report"),
+    path("reports/margins/", MarginReportView.as_view(), name="margin-report"),
     *router.urls,
 ]

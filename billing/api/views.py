@@ -557,3 +557,78 @@ class ArrearsReportView(APIView):
             "households": rows,
         }
         return Response(s.ArrearsReportSerializer(data).data)
+
+
+def _month_param(request: Request, name: str, default: dt.date) -> dt.date:
+    raw = request.query_params.get(name)
+    if not raw:
+        return default
+    try:
+        value = MonthField().clean(raw)
+    except Exception:  # noqa: BLE001 - a form field's ValidationError
+        raise ApplicationError(fields={name: [_("Enter a month as YYYY-MM.")]}) from None
+    assert value is not None
+    return value
+
+
+class StatementReportView(APIView):
+    """The income and expenditure statement of a project for a range of months, for
+    publication to residents."""
+
+    permission_classes = [FeesPermission]
+
+    @extend_schema(
+        parameters=[
+            PROJECT_PARAM,
+            OpenApiParameter("from", str, description="First month, YYYY-MM (default: last)"),
+            OpenApiParameter("to", str, description="Last month, YYYY-MM (default: last)"),
+        ],
+        responses={200: s.StatementSerializer, 400: ERRORS[400]},
+    )
+    def get(self, request: Request) -> Response:
+        project = _report_project(request)
+        last = _month_param(request, "to", selectors.latest_complete_period())
+        first = _month_param(request, "from", last)
+        if first > last:
+            raise ApplicationError(fields={"from": [_("The first month is after the last.")]})
+        statement = selectors.income_statement(project=project, first=first, last=last)
+        data = {
+            "project": project.pk,
+            "first": statement.first,
+            "last": statement.last,
+            "definitions": _(
+                "Billed: the bills of the months, per charge. Collected: payments taken in the "
+                "months less reversals made in them, per method. Deposits are held, not income."
+            ),
+            "billed": [{"code": c, "label": k, "amount": v} for c, k, v in statement.billed],
+            "billed_total": statement.billed_total,
+            "collected": [{"code": c, "label": k, "amount": v} for c, k, v in statement.collected],
+            "collected_total": statement.collected_total,
+            "expenditure": [
+                {"code": c, "label": k, "amount": v} for c, k, v in statement.expenditure
+            ],
+            "expenditure_total": statement.expenditure_total,
+            "surplus": statement.surplus,
+        }
+        return Response(s.StatementSerializer(data).data)
+
+
+class MarginReportView(APIView):
+    """Income, material cost and margin of the paid services finished in a month, per
+    department."""
+
+    permission_classes = [FeesPermission]
+
+    @extend_schema(
+        parameters=[
+            PROJECT_PARAM,
+            OpenApiParameter("period", str, description="Month, YYYY-MM (default: last month)"),
+        ],
+        responses={200: s.MarginReportSerializer, 400: ERRORS[400]},
+    )
+    def get(self, request: Request) -> Response:
+        project = _report_project(request)
+        period = _period(request)
+        rows = selectors.paid_service_margins(project=project, period=period)
+        data = {"project": project.pk, "period": period, "departments": rows}
+        return Response(s.MarginReportSerializer(data).data)
