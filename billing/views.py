@@ -87,6 +87,9 @@ def payment_take(request: HttpRequest, household_id: int) -> HttpResponse:
             )
         except ApplicationError as error:
             error.apply_to_form(form)
+        except PermissionDenied as refused:
+            # The desk may take payments only after hours: say so on the form.
+            form.add_error("after_hours", str(refused))
         else:
             receipt = payment.receipt
             messages.success(

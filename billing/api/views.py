@@ -39,6 +39,7 @@ from frontdesk.core.api.pagination import DeskCursorPagination
 from frontdesk.core.errors import ApplicationError
 from frontdesk.core.models import Project
 from frontdesk.core.pdf import pdf_bytes_response
+from frontdesk.core.roles import has_role
 from frontdesk.core.scoping import project_ids_for, scope
 from residents.models import Building, Decoration, Household, Unit
 from tickets.printing import PdfRenderer
@@ -89,8 +90,6 @@ class FeesPermission(permissions.BasePermission):
     business (the service refuses a role it does not name)."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        from frontdesk.core.roles import has_role
-
         user = request.user
         return bool(user and user.is_authenticated and has_role(user, *READERS))
 

@@ -130,3 +130,16 @@ def test_fee_admin_pages_open_read_only(client, household, cashier):
         url = reverse(f"admin:billing_{model._meta.model_name}_changelist")
         assert client.get(url).status_code == 200, model
     assert client.get(reverse("admin:billing_bill_add")).status_code == 403
+
+
+def test_desk_daytime_payment_on_the_page_is_a_form_error(client, desk_user, household):
+    """The desk paying without "after hours" sees why on the form; ticking it takes the money."""
+    make_bill(household, dt.date(2026, 1, 1), "120.00")
+    client.force_login(desk_user)
+    url = reverse("billing:pay", kwargs={"household_id": household.pk})
+    refused = client.post(url, {"amount": "120.00", "method": "cash"})
+    assert refused.status_code == 200 and refused.context["form"].errors["after_hours"]
+    assert not Payment.objects.exists()
+    taken = client.post(url, {"amount": "120.00", "method": "cash", "after_hours": "on"})
+    assert taken.status_code == 302
+    assert Payment.objects.get().after_hours
