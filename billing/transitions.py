@@ -153,6 +153,14 @@ STEPS: dict[str, Step] = {
             CASHIER,
         ),
         Step("expenditure_record", _("Record an expenditure"), "expenditure", ANY, None, CASHIER),
+        Step(
+            "dunning_notify",
+            _("Tell the butlers of the arrears"),
+            "bill",
+            ANY,
+            None,
+            CASHIER_OR_MANAGER,
+        ),
     ]
 }
 

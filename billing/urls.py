@@ -9,5 +9,6 @@ urlpatterns = [
     path("reports/collection/", views.collection_report, name="collection"),
     path("reports/arrears/", views.arrears_report, name="arrears"),
     path("reports/arrears/dunning/", views.dunning_print, name="dunning"),
+    path("reports/arrears/notify/", views.dunning_notify, name="dunning-notify"),
     path("reports/statement/", views.statement_report, name="statement"),
 ]

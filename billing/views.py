@@ -256,3 +256,20 @@ def statement_report(request: HttpRequest) -> HttpResponse:
             "print/statement.html", context, request=request, filename="statement.pdf"
         )
     return render(request, "billing/statement.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def dunning_notify(request: HttpRequest) -> HttpResponse:
+    """Tell the butlers of the households in arrears of their buildings."""
+    project, building, _rows = _arrears(request)
+    try:
+        told = services.dunning_notify(project=project, by=request.user, building=building)
+    except ApplicationError as error:
+        for texts in error.fields.values():
+            for text in texts:
+                messages.error(request, text)
+    else:
+        messages.success(request, _("%(count)s butlers told.") % {"count": told})
+    query = f"?project={project.pk}" + (f"&building={building.pk}" if building else "")
+    return redirect(reverse("billing:arrears") + query)

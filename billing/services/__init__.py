@@ -11,6 +11,7 @@ from .deposits import (
     refund_reject,
     refund_request,
 )
+from .dunning import dunning_notify
 from .payments import credit_grant, payment_reverse, payment_take, receipt_print
 from .standards import charge_standard_create, meter_reading_record, meter_readings_import
 
@@ -21,6 +22,7 @@ __all__ = [
     "credit_grant",
     "deposit_refundable",
     "deposit_take",
+    "dunning_notify",
     "expenditure_record",
     "handover_expected",
     "handover_hand",

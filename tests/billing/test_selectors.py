@@ -123,3 +123,18 @@ def test_report_pages_show_the_hand_counted_figures(client, cashier, project, fi
             reverse("billing:collection"), {"project": project.pk, "period": "2026-01"}
         )
         assert 'data-figure="current">76.67%' in page.content.decode()
+
+
+def test_butler_is_told_of_the_arrears_of_the_building(client, cashier, butler, project, fixture):
+    """The cashier's button notifies the building's butler: 2 households, ¥460.00 in all."""
+    import time_machine
+    from django.urls import reverse
+
+    from frontdesk.core.models import Notification
+
+    client.force_login(cashier)
+    with time_machine.travel(dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC), tick=False):
+        response = client.post(reverse("billing:dunning-notify") + f"?project={project.pk}")
+    assert response.status_code == 302
+    note = Notification.objects.get(user=butler, topic="billing.arrears")
+    assert "460.00" in note.title and "3-0903: ¥90.00" in note.body
