@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import DecimalField, F, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from sequences import get_next_value
 
@@ -18,6 +19,8 @@ from residents.models import Household
 from ..choices import OPEN_BILL_STATUSES, BillStatus, PaymentStatus
 from ..models import Allocation, Bill, Credit, Deposit, Payment, Receipt, Refund
 from ..money import ZERO
+
+MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 
 # --- Months -----------------------------------------------------------------------------
 
@@ -148,14 +151,18 @@ def held_sources_of(household_ids: Iterable[int]) -> dict[int, list[Payment | Cr
     notes first, then payments, oldest first. That money is the household's credit (预存);
     call with the households locked. Two queries."""
     ids = list(household_ids)
+    # Only the money not used up is read: a household's history grows every month.
+    used = Coalesce(Sum("allocations__amount"), Value(ZERO), output_field=MONEY_FIELD)
     payments = (
         Payment.objects.filter(household_id__in=ids, status=PaymentStatus.VALID)
-        .annotate(used=Sum("allocations__amount"))
+        .annotate(used=used)
+        .filter(amount__gt=F("used"))
         .order_by("taken_at", "id")
     )
     credits = (
         Credit.objects.filter(household_id__in=ids)
-        .annotate(used=Sum("allocations__amount"))
+        .annotate(used=used)
+        .filter(amount__gt=F("used"))
         .order_by("granted_at", "id")
     )
     found: dict[int, list[Payment | Credit]] = {}
