@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -52,9 +53,36 @@ def local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
+def deadline_passed(now: dt.datetime | None = None) -> Exists:
+    """Whether any open promise of the order (commitment, butler reply, investigation,
+    answer, return, callback, warranty report) has passed its due time and is not paused.
+
+    One EXISTS over the order's deadline rows (the subject index), usable as a filter and
+    as an annotation on a list.
+    """
+    subject_type = ContentType.objects.get_for_model(Ticket, for_concrete_model=False)
+    return Exists(
+        Deadline.objects.filter(
+            subject_type=subject_type,
+            subject_id=OuterRef("pk"),
+            state=DeadlineState.OPEN,
+            paused_at__isnull=True,
+            due_at__lte=now or timezone.now(),
+        )
+    )
+
+
 def overdue_q(now: dt.datetime | None = None) -> Q:
-    """Orders not yet back at the desk (a complaint: not yet answered) past their due time."""
-    return Q(status__in=UNRETURNED_STATUSES, due_at__lt=now or timezone.now())
+    """Overdue orders: an open promise past its due time, or not yet back at the desk (a
+    complaint: not yet answered) past the order's own due time."""
+    now = now or timezone.now()
+    return Q(deadline_passed(now)) | Q(status__in=UNRETURNED_STATUSES, due_at__lt=now)
+
+
+def with_overdue(qs: QuerySet[Ticket], now: dt.datetime | None = None) -> QuerySet[Ticket]:
+    """The list with `is_overdue` on each row (the queue's marker), in the list's one query."""
+    now = now or timezone.now()
+    return qs.annotate(is_overdue=Exists(Ticket.objects.filter(overdue_q(now), pk=OuterRef("pk"))))
 
 
 def ticket_search_q(q: str) -> Q:

@@ -110,8 +110,11 @@ def _project_choices(user: Any) -> list[tuple[int, str]]:
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Orders per status and department with the shared filters, paged by id (no COUNT)."""
+    now = timezone.now()
     base = selectors.ticket_list(user=request.user)
-    filterset = TicketFilterSet(request.GET, queryset=base, request=request)
+    filterset = TicketFilterSet(
+        request.GET, queryset=selectors.with_overdue(base, now), request=request
+    )
     rows: list[Ticket] = []
     more = False
     if filterset.is_valid():
@@ -125,6 +128,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     emergencies = list(
         base.filter(status__in=OPEN_STATUSES, priority=Priority.EMERGENCY).order_by("id")[:10]
     )
+    overdue_count = base.filter(status__in=OPEN_STATUSES).filter(selectors.overdue_q(now)).count()
     params = request.GET.copy()
     params.pop("before", None)
     next_params = params.copy()
@@ -145,6 +149,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "first_query": params.urlencode(),
             "paged": bool(request.GET.get("before")),
             "emergencies": emergencies,
+            "overdue_count": overdue_count,
             # Serials repeat across projects: name the project when the user has several.
             "many_projects": len(project_ids_for(request.user)) > 1,
             "statuses": [("", _("All"))] + [(s.value, s.label) for s in TicketStatus],
