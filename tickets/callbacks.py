@@ -213,6 +213,24 @@ def _tell_supervisors(
         )
 
 
+def supervisors_told(reopened: Ticket) -> list[Any]:
+    """The notices that told the supervisors of a matter reopened at callback (with their
+    recipients), for the desk's confirmation of who was told and when."""
+    from django.urls import reverse
+
+    from frontdesk.core.models import Notification
+
+    return list(
+        Notification.objects.filter(
+            topic=TOPIC_NOT_SATISFIED,
+            project_id=reopened.project_id,
+            url=reverse("tickets:detail", args=[reopened.pk]),
+        )
+        .select_related("user")
+        .order_by("id")
+    )
+
+
 def overdue_callbacks(*, user: Any, now: dt.datetime | None = None) -> QuerySet[Ticket]:
     """For the supervisor: orders whose callback is past its due time, oldest first."""
     now = now or timezone.now()

@@ -221,3 +221,22 @@ def test_api_outcome_of_a_malformed_or_foreign_id_is_not_found(
         )
         assert response.status_code == 404, pk
     assert not Callback.objects.filter(ticket=foreign).exists()
+
+
+def test_reopening_after_hours_says_when_the_supervisor_is_told(
+    client, desk_user, engineer, household, supervisor
+):
+    """Not satisfied in the evening: the desk's confirmation names the supervisor and says the
+    notice reaches them at the start of working time, when their bell shows it."""
+    ticket = _returned(household, desk_user, engineer, at(25, 10))
+    client.force_login(desk_user)
+    with time_machine.travel(at(25, 19, 30), tick=False):
+        response = client.post(
+            reverse("tickets:callback-outcome", args=[ticket.pk]),
+            {"outcome": "not_satisfied", "comment": "还在漏水"},
+            follow=True,
+        )
+    [text] = [str(m) for m in response.context["messages"]]
+    assert supervisor.get_full_name() in text and "11-26 08:30" in text
+    notice = Notification.objects.get(user=supervisor, topic=callbacks.TOPIC_NOT_SATISFIED)
+    assert notice.deliver_at == at(26, 8, 30)
