@@ -547,3 +547,32 @@ def test_resident_link_never_shows_a_workers_login_name(client, desk_user, house
     services.ticket_arrive(ticket=ticket, by=worker)
     page = client.get(resident_url(ticket)).content.decode()
     assert ticket.serial in page and "eng-login-7" not in page
+
+
+def test_complaint_badge_says_what_its_progress_bar_says(client, household, desk_user, butler):
+    """A complaint's status badge and its progress bar speak one word: 已转管家 after dispatch,
+    管家已回复 after the butler's reply, on the order page and in the queue."""
+    import re
+
+    with time_machine.travel(at(24, 9), tick=False):
+        complaint = register(
+            household=household,
+            by=desk_user,
+            kind="complaint",
+            matter="保洁不到位",
+            complaint={"category": "cleaning", "reason": "service_quality"},
+        )
+        services.ticket_dispatch(ticket=complaint, by=desk_user)
+    login(client, desk_user)
+
+    def badge_and_bar():
+        html = client.get(reverse("tickets:detail", args=[complaint.pk])).content.decode()
+        badge = re.search(r'<span class="badge st-\w+">([^<]+)</span>', html).group(1)
+        done = re.findall(r'<li class="done"><span>([^<]+)</span>', html)
+        queue = client.get(reverse("tickets:queue")).content.decode()
+        return badge, done[-1], re.search(r'<span class="badge st-\w+">([^<]+)</span>', queue)[1]
+
+    assert badge_and_bar() == ("已转管家", "已转管家", "已转管家")
+    with time_machine.travel(at(24, 10), tick=False):
+        services.complaint_butler_reply(ticket=complaint, reply="已安排保洁返工", by=butler)
+    assert badge_and_bar() == ("管家已回复", "管家已回复", "管家已回复")

@@ -25,7 +25,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from frontdesk.core.errors import ApplicationError
@@ -405,28 +404,7 @@ def _has(ticket: Ticket, name: str) -> bool:
 
 def _steps(ticket: Ticket) -> list[dict[str, Any]]:
     """The main stages of the order with when each was reached (for the progress bar)."""
-    if ticket.kind == TicketKind.COMPLAINT:
-        detail_ = getattr(ticket, "complaint", None)
-        stages = [
-            (pgettext("work order status", "Registered"), ticket.created_at),
-            (_("With the butler"), ticket.dispatched_at),
-            (_("Butler replied"), detail_.butler_replied_at if detail_ else None),
-            (_("Answered"), detail_.answered_at if detail_ else None),
-            (_("Signed off"), ticket.returned_at),
-            (_("Called back"), ticket.visited_at),
-            (_("Closed"), ticket.closed_at),
-        ]
-    else:
-        stages = [
-            (pgettext("work order status", "Registered"), ticket.created_at),
-            (_("Dispatched"), ticket.dispatched_at),
-            (_("Accepted"), ticket.accepted_at),
-            (_("Arrived on site"), ticket.arrived_at),
-            (_("Work done"), ticket.done_at),
-            (pgettext("work order step", "Returned"), ticket.returned_at),
-            (_("Called back"), ticket.visited_at),
-            (_("Closed"), ticket.closed_at),
-        ]
+    stages = ticket.progress()
     return [{"label": label, "at": at} for label, at in stages]
 
 
