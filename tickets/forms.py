@@ -32,6 +32,7 @@ from .choices import (
     Temper,
     TicketKind,
 )
+from .services.common import DEPARTMENT_ROLE
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
@@ -42,8 +43,19 @@ def _blank(choices: Any, label: Any = "—") -> list[tuple[str, Any]]:
     return [("", label), *list(choices)]
 
 
-def staff_choices(project_id: int, limit: int = 300) -> list[tuple[int, str]]:
-    """The project's active staff as (id, "name · role") pairs, in one query."""
+def staff_choices(
+    project_id: int,
+    limit: int = 300,
+    *,
+    department: str = "",
+    complaint_butler: int | None = None,
+) -> list[Any]:
+    """The project's active staff as (id, "name · role") pairs, in one query.
+
+    With a department (or for a complaint, the building's butler), the list is grouped:
+    the people whose role does that department's work first (the building's butler at the
+    head of a complaint's list), then everyone else of the project.
+    """
     user_model = get_user_model()
     labels = dict(Role.choices)
     people = (
@@ -51,12 +63,28 @@ def staff_choices(project_id: int, limit: int = 300) -> list[tuple[int, str]]:
         .prefetch_related("groups")
         .order_by("first_name", "username")[:limit]
     )
-    found = []
+    first_role = Role.BUTLER if complaint_butler is not None else DEPARTMENT_ROLE.get(department)
+    first: list[tuple[int, str]] = []
+    rest: list[tuple[int, str]] = []
     for person in people:
-        roles = " / ".join(str(labels.get(g.name, g.name)) for g in person.groups.all())
+        names = [g.name for g in person.groups.all()]
+        roles = " / ".join(str(labels.get(n, n)) for n in names)
         name = person.get_full_name() or person.username
-        found.append((person.pk, f"{name} · {roles}" if roles else name))
-    return found
+        choice = (person.pk, f"{name} · {roles}" if roles else name)
+        if person.pk == complaint_butler:
+            first.insert(0, choice)
+        elif first_role and first_role in names:
+            first.append(choice)
+        else:
+            rest.append(choice)
+    if not first_role:
+        return rest
+    heading = (
+        _("The building's butler first")
+        if complaint_butler is not None
+        else Department(department).label
+    )
+    return [(heading, first), (_("Other staff"), rest)]
 
 
 class StaffField(forms.TypedChoiceField):

@@ -576,3 +576,34 @@ def test_complaint_badge_says_what_its_progress_bar_says(client, household, desk
     with time_machine.travel(at(24, 10), tick=False):
         services.complaint_butler_reply(ticket=complaint, reply="已安排保洁返工", by=butler)
     assert badge_and_bar() == ("管家已回复", "管家已回复", "管家已回复")
+
+
+def test_worker_list_offers_the_department_first(client, household, desk_user, engineer, butler):
+    """The dispatch picker of a repair lists engineering's people first and the cashier only
+    among the others; a complaint's picker starts with the building's butler."""
+    import re
+
+    from frontdesk.core.roles import Role
+    from tests.factories import UserFactory
+
+    UserFactory(role=Role.CASHIER, projects=[household.project], username="cashier1")
+    UserFactory(role=Role.BUTLER, projects=[household.project], username="butler9")
+    repair = register(household=household, by=desk_user)
+    complaint = register(
+        household=household,
+        by=desk_user,
+        kind="complaint",
+        matter="保洁不到位",
+        complaint={"category": "cleaning", "reason": "service_quality"},
+    )
+    login(client, desk_user)
+
+    def first_group(ticket):
+        html = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+        select = re.search(r'<select name="dispatch-assignee".*?</select>', html, re.S).group(0)
+        groups = re.findall(r"<optgroup[^>]*>(.*?)</optgroup>", select, re.S)
+        return [int(v) for v in re.findall(r'value="(\d+)"', groups[0])]
+
+    assert first_group(repair) == [engineer.pk]
+    assert first_group(complaint)[0] == butler.pk
+    assert len(first_group(complaint)) == 2

@@ -319,13 +319,29 @@ def _ticket(request: HttpRequest, pk: int) -> Ticket:
         raise Http404(_("No such work order.")) from None
 
 
+def _staff_for(ticket: Ticket) -> list[Any]:
+    """The staff list of the order's pickers: its department's people first, and for a
+    complaint the butler of its building at the head."""
+    if ticket.kind == TicketKind.COMPLAINT:
+        building_id = ticket.building_id or (
+            ticket.household.unit.building_id if ticket.household_id else None
+        )
+        butler = (
+            Building.objects.filter(pk=building_id).values_list("butler_id", flat=True).first()
+            if building_id
+            else None
+        )
+        return staff_choices(ticket.project_id, complaint_butler=butler or 0)
+    return staff_choices(ticket.project_id, department=ticket.department or "")
+
+
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The order with its actions (those the transition table allows this user now) and timeline."""
     ticket = _ticket(request, pk)
     actions = allowed_actions(ticket, request.user)
     staff = (
-        staff_choices(ticket.project_id)
+        _staff_for(ticket)
         if any(
             a.action in {"commit", "dispatch", "transfer", "price", "warranty_pass"}
             for a in actions
@@ -532,7 +548,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         ticket = selectors.ticket_list(user=request.user).get(pk=pk)
     except Ticket.DoesNotExist:
         raise Http404(_("No such work order.")) from None
-    staff = staff_choices(ticket.project_id)
+    staff = _staff_for(ticket)
     form = action_form(name, staff=staff, data=request.POST)
     target = reverse("tickets:detail", kwargs={"pk": ticket.pk})
     if not form.is_valid():
