@@ -28,6 +28,7 @@ urlpatterns = [
 ]
 # A database outage is a 503, any other failure a 500, in the API's JSON under /api/.
 handler500 = "frontdesk.core.outage.server_error"
+handler404 = "frontdesk.core.outage.not_found"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

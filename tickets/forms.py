@@ -248,7 +248,7 @@ class ReasonForm(forms.Form):
 
 class CompleteForm(forms.Form):
     result = forms.CharField(
-        label=_("Work done"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("What was done"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     fee_charged = forms.DecimalField(
         label=_("Fee charged"), required=False, min_value=0, max_digits=10, decimal_places=2

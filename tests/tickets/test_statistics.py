@@ -311,10 +311,14 @@ def test_pdf_carries_the_same_figures(client, desk_user, issued, project):
 
 
 def test_csv_carries_the_same_figures(client, desk_user, issued, project):
-    """The CSV (here in English) has one row per figure, equal to the hand count."""
+    """The CSV (here in English, the user's choice) has one row per figure, equal to the hand
+    count."""
+    from django.conf import settings
+
     client.force_login(desk_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     url = reverse("tickets:complaint-report", kwargs={"period": PERIOD})
-    response = client.get(f"{url}?project={project.pk}&format=csv", HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(f"{url}?project={project.pk}&format=csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     by_item = {(r[0], r[1]): r[2:] for r in rows}
     assert by_item[("Complaints", "All complaints")] == ["6", ""]
