@@ -173,6 +173,18 @@ class RegisterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["project"].choices = projects
         self.fields["building"].choices = _blank(buildings)
+        # What the order's kind and subject make required is marked and checked here, so
+        # the page marks it and shows every missing field at once (not one per submit).
+        kind = self.data.get("kind") if self.is_bound else self.initial.get("kind")
+        household = (
+            self.data.get("household") if self.is_bound else self.initial.get("household")
+        )
+        if kind == TicketKind.COMPLAINT:
+            self.fields["category"].required = True
+            self.fields["reason"].required = True
+        if not household:
+            self.fields["place"].required = True
+            self.fields["reporter_name"].required = True
 
     def complaint(self) -> dict[str, str] | None:
         data = self.cleaned_data

@@ -607,3 +607,30 @@ def test_worker_list_offers_the_department_first(client, household, desk_user, e
     assert first_group(repair) == [engineer.pk]
     assert first_group(complaint)[0] == butler.pk
     assert len(first_group(complaint)) == 2
+
+
+def test_register_marks_required_fields_and_shows_every_error_at_once(client, household, desk_user):
+    """A complaint's category and reason, and a public place's place and reporter, are marked
+    required; an empty submit shows every missing field's error together."""
+    import re
+
+    login(client, desk_user)
+
+    def required_fields(html):
+        return set(re.findall(r'class="field[^"]*required[^"]*">\s*<label for="id_(\w+)"', html))
+
+    page = client.get(reverse("tickets:new") + f"?household={household.pk}&kind=complaint")
+    assert {"matter", "category", "reason"} <= required_fields(page.content.decode())
+    public = client.get(reverse("tickets:new") + "?kind=repair").content.decode()
+    assert {"matter", "place", "reporter_name"} <= required_fields(public)
+
+    sent = client.post(
+        reverse("tickets:new"),
+        {"kind": "complaint", "household": household.pk, "source": "phone", "priority": "normal"},
+    )
+    assert sent.status_code == 200 and not Ticket.objects.exists()
+    assert set(sent.context["form"].errors) >= {"matter", "category", "reason"}
+    sent = client.post(
+        reverse("tickets:new"), {"kind": "repair", "source": "phone", "priority": "normal"}
+    )
+    assert set(sent.context["form"].errors) >= {"matter", "place", "reporter_name"}
