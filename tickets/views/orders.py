@@ -190,12 +190,12 @@ def register(request: HttpRequest) -> HttpResponse:
     projects = _project_choices(request.user)
     if not projects:
         raise PermissionDenied
-    buildings = [
-        (b.pk, f"{b.project.name} · {b}")
-        for b in scope(Building.objects.select_related("project"), request.user).order_by(
+    rows = list(
+        scope(Building.objects.select_related("project"), request.user).order_by(
             "project__name", "number"
         )[:300]
-    ]
+    )
+    buildings = [(b.pk, f"{b.project.name} · {b}") for b in rows]
     kind = source.get("kind") if source.get("kind") in TicketKind.values else TicketKind.REPAIR
     initial = {
         "kind": kind,
@@ -204,7 +204,12 @@ def register(request: HttpRequest) -> HttpResponse:
         "project": household.project_id if household else projects[0][0],
         "address_confirmed": False,
     }
-    form_kwargs = {"projects": projects, "buildings": buildings, "initial": initial}
+    form_kwargs = {
+        "projects": projects,
+        "buildings": buildings,
+        "building_projects": {b.pk: b.project_id for b in rows},
+        "initial": initial,
+    }
     if request.method == "POST":
         form = RegisterForm(request.POST, **form_kwargs)
         if form.is_valid():
