@@ -55,7 +55,7 @@ def test_queue_lists_returned_orders_oldest_first_in_fixed_queries(
     url = reverse("tickets:callbacks")
     with time_machine.travel(at(24, 11), tick=False):
         client.get(url)
-        with django_assert_num_queries(9) as small:
+        with django_assert_num_queries(12) as small:
             html = client.get(url).content.decode()
         assert html.index(early.serial) < html.index(late.serial)
         for home in homes[2:]:
@@ -240,3 +240,26 @@ def test_reopening_after_hours_says_when_the_supervisor_is_told(
     assert supervisor.get_full_name() in text and "11-26 08:30" in text
     notice = Notification.objects.get(user=supervisor, topic=callbacks.TOPIC_NOT_SATISFIED)
     assert notice.deliver_at == at(26, 8, 30)
+
+
+def test_queue_row_shows_who_to_call_and_who_did_the_work(client, desk_user, engineer, household):
+    """Each row names the resident with their phone (in full for the desk, masked for a role
+    without phones), the matter and the worker who did it: one page for one call."""
+    from frontdesk.core.roles import Role
+    from tests.factories import UserFactory
+
+    ticket = _returned(household, desk_user, engineer, at(24, 9))
+    contact = household.persons.get()
+    client.force_login(desk_user)
+    with time_machine.travel(at(24, 11), tick=False):
+        html = client.get(reverse("tickets:callbacks")).content.decode()
+    row = html[html.index(ticket.serial) : html.index("</tr>", html.index(ticket.serial))]
+    worker = engineer.get_full_name() or engineer.username
+    assert contact.name in row and contact.phone in row and worker in row
+    assert ticket.matter in row
+    cleaner = UserFactory(role=Role.CLEANING, projects=[household.project], username="c9")
+    client.force_login(cleaner)
+    with time_machine.travel(at(24, 11), tick=False):
+        html = client.get(reverse("tickets:callbacks")).content.decode()
+    row = html[html.index(ticket.serial) : html.index("</tr>", html.index(ticket.serial))]
+    assert contact.phone not in row and contact.phone[-4:] in row

@@ -81,7 +81,7 @@ def callback_queue(request: HttpRequest) -> HttpResponse:
     if filterset.is_valid():
         tickets = list(filterset.qs.order_by("returned_at", "id")[: QUEUE_LIMIT + 1])
     more = len(tickets) > QUEUE_LIMIT
-    rows = callbacks.queue_rows(tickets[:QUEUE_LIMIT])
+    rows = callbacks.queue_rows(tickets[:QUEUE_LIMIT], user=request.user)
     supervising = has_role(request.user, Role.SUPERVISOR, Role.MANAGER)
     overdue = [r for r in rows if r.overdue]
     return render(
