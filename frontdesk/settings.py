@@ -126,7 +126,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "start"  # a worker lands on their orders, the desk on its home page
 LOGOUT_REDIRECT_URL = "login"
 
 # Login rate limit (django-axes): after AXES_FAILURE_LIMIT failures for one

@@ -114,6 +114,33 @@ def ticket_list(
     return qs.filter(**(filters or {})).order_by("-id")
 
 
+def department_work(*, user: Any, departments: list[str], limit: int = 100) -> list[Ticket]:
+    """The open orders of the user's departments, the user's own first, then emergencies
+    and the oldest: what a worker opens the desk for."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    return list(
+        ticket_list(
+            user=user,
+            filters={"department__in": departments, "status__in": UNRETURNED_STATUSES},
+        )
+        .annotate(
+            mine=Case(
+                When(assignee_id=user.pk, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            urgency=Case(
+                When(priority="emergency", then=Value(0)),
+                When(priority="urgent", then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("mine", "urgency", "created_at", "id")[:limit]
+    )
+
+
 def commitment_of(ticket: Ticket) -> dict[str, Any] | None:
     """The latest commitment given to the resident (the "commit" step, or a dispatch to a
     named worker at an agreed time): what, by when, by whom, given when and by whom.

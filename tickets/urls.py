@@ -8,6 +8,7 @@ app_name = "tickets"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("new/", views.register, name="new"),
+    path("work/", views.work, name="work"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/print/", views.print_ticket, name="print"),
     path("<int:pk>/do/<slug:action>/", views.act, name="act"),

@@ -18,6 +18,7 @@ from frontdesk.core.errors import ApplicationError
 from frontdesk.core.masking import phone_for
 from frontdesk.core.middleware import SESSION_KEY
 from frontdesk.core.models import StaffProfile
+from frontdesk.core.roles import Role, has_role
 from residents.models import Household, Person
 from residents.selectors import household_file as select_household_file
 from residents.selectors import household_search, unit_code_normalize
@@ -125,3 +126,15 @@ def my_settings(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your settings are saved."))
             return redirect("my-settings")
     return render(request, "pages/my_settings.html", {"form": form})
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    """Where a login lands: a worker (engineering, cleaning, greening, security) on their
+    departments' open orders, everyone else on the desk's home page."""
+    from tickets.views.orders import worker_departments
+
+    desk_roles = {Role.DESK, Role.BUTLER, Role.SUPERVISOR, Role.MANAGER, Role.CASHIER}
+    if worker_departments(request.user) and not has_role(request.user, *desk_roles):
+        return redirect("tickets:work")
+    return redirect("home")

@@ -634,3 +634,33 @@ def test_register_marks_required_fields_and_shows_every_error_at_once(client, ho
         reverse("tickets:new"), {"kind": "repair", "source": "phone", "priority": "normal"}
     )
     assert set(sent.context["form"].errors) >= {"matter", "place", "reporter_name"}
+
+
+def test_worker_lands_on_their_departments_orders_theirs_first(
+    client, household, desk_user, engineer, cleaner
+):
+    """After logging in, an engineer lands on engineering's open orders with their own at the
+    top (not the household search); cleaning's orders are not there; the desk lands on its
+    home page."""
+    from tests.factories import PASSWORD, UserFactory
+
+    other = UserFactory(role="engineering", projects=[household.project], username="eng2")
+    with time_machine.travel(at(24, 9), tick=False):
+        someone_elses = register(household=household, by=desk_user, matter="楼道灯不亮")
+        services.ticket_dispatch(ticket=someone_elses, by=desk_user, assignee=other)
+    with time_machine.travel(at(24, 10), tick=False):
+        mine = register(household=household, by=desk_user, matter="水龙头漏水")
+        services.ticket_dispatch(ticket=mine, by=desk_user, assignee=engineer)
+        cleaning = register(household=household, by=desk_user, kind="housekeeping", matter="保洁")
+    response = client.post(
+        reverse("login"), {"username": engineer.username, "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("tickets:work")
+    html = response.content.decode()
+    assert html.index(mine.serial) < html.index(someone_elses.serial)
+    assert cleaning.serial not in html
+    client.logout()
+    response = client.post(
+        reverse("login"), {"username": desk_user.username, "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("home")

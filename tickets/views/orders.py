@@ -165,6 +165,38 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The departments a worker's role does the work of.
+WORKER_DEPARTMENTS = {
+    "engineering": Department.ENGINEERING,
+    "cleaning": Department.CLEANING,
+    "greening": Department.GREENING,
+    "security": Department.SECURITY,
+}
+
+
+def worker_departments(user: Any) -> list[str]:
+    """The departments whose work the user does (none for the desk and the managers)."""
+    from frontdesk.core.roles import user_roles
+
+    return [d.value for r, d in WORKER_DEPARTMENTS.items() if r in user_roles(user)]
+
+
+@login_required
+def work(request: HttpRequest) -> HttpResponse:
+    """A worker's page: their departments' open orders, their own first."""
+    departments = worker_departments(request.user)
+    rows = selectors.department_work(user=request.user, departments=departments)
+    return render(
+        request,
+        "tickets/work.html",
+        {
+            "rows": rows,
+            "departments": [Department(d).label for d in departments],
+            "many_projects": len(project_ids_for(request.user)) > 1,
+        },
+    )
+
+
 # --- Registration ------------------------------------------------------------------------
 
 
