@@ -18,6 +18,9 @@ from django.utils.dateparse import parse_datetime
 from frontdesk.core.deadlines import deadlines_of
 from frontdesk.core.models import Deadline, DeadlineState
 from frontdesk.core.scoping import scope
+from residents.models import Person
+from residents.selectors import MASK_SHOWS_LAST, unit_code_normalize
+from residents.validators import normalize_phone
 
 from .choices import (
     COMMITMENT_KIND,
@@ -85,16 +88,31 @@ def with_overdue(qs: QuerySet[Ticket], now: dt.datetime | None = None) -> QueryS
     return qs.annotate(is_overdue=Exists(Ticket.objects.filter(overdue_q(now), pk=OuterRef("pk"))))
 
 
-def ticket_search_q(q: str) -> Q:
-    """The search box: a serial (whole, or its number part) or words of the matter."""
+def ticket_search_q(q: str, *, full_phones: bool = True) -> Q:
+    """The search box: a serial (whole, or its number part), a unit ("3-1502"), a phone
+    (a household member's or a public-place reporter's) or words of the matter.
+
+    A user who sees phones masked finds one only by the digits the mask shows at its end
+    (as the household search does), so trying digits cannot recover the hidden ones.
+    """
     q = q.strip()
     if not q:
         return Q()
     upper = q.upper()
     if len(upper) > 3 and upper[:2].isalpha() and upper[2] == "-":
         return Q(serial__startswith=upper)
-    if q.isdigit():
-        return Q(serial__endswith=q.zfill(6)) | Q(matter__contains=q)
+    code = unit_code_normalize(q)
+    if code is not None:
+        return Q(household__unit__code=code) | Q(matter__contains=q)
+    digits = normalize_phone(q)
+    if digits.isdigit():
+        found = Q(serial__endswith=digits.zfill(6)) | Q(matter__contains=q)
+        if len(digits) >= 3 and (full_phones or len(digits) <= MASK_SHOWS_LAST):
+            lookup = "phone__contains" if full_phones else "phone__endswith"
+            people = Person.objects.filter(**{lookup: digits}).values("household_id")
+            reporter = "reporter_phone__contains" if full_phones else "reporter_phone__endswith"
+            found |= Q(household_id__in=people) | Q(**{reporter: digits})
+        return found
     return Q(matter__contains=q) | Q(reporter_name=q)
 
 
