@@ -78,3 +78,14 @@ def test_desk_words_for_returned_orders_and_file_numbers(client, desk_user, hous
         reverse("tickets:new") + f"?household={household.pk}&kind=repair"
     ).content.decode()
     assert f"档案编号 {household.file_number}" in register and "文件" not in register
+
+
+def test_household_list_has_no_raw_id_filter(client, desk_user, household):
+    """The household list does not offer the raw 房屋（ID） box; ?unit= from a link still
+    narrows the list."""
+    client.force_login(desk_user)
+    html = client.get(reverse("residents:household-list")).content.decode()
+    assert "房屋（ID）" not in html
+    narrowed = client.get(reverse("residents:household-list"), {"unit": household.unit_id})
+    assert household.unit.code in narrowed.content.decode()
+    assert f'name="unit" value="{household.unit_id}"' in narrowed.content.decode()
