@@ -32,6 +32,11 @@ urlpatterns = [
     path("weekly/", views_callbacks.weekly, name="weekly"),
     path("reports/complaints/", views_reports.report_list, name="complaint-reports"),
     path(
+        "reports/complaints/live/",
+        views_reports.report_preview,
+        name="complaint-report-preview",
+    ),
+    path(
         "reports/complaints/<str:period>/",
         views_reports.report_detail,
         name="complaint-report",

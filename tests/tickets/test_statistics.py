@@ -436,3 +436,30 @@ def test_supervisor_chooses_the_rate_and_regenerates_from_the_page(
     report = ComplaintReport.objects.get(project=project, period=PERIOD)
     assert report.pk == issued.pk and report.figures["effectiveness_basis"] == "satisfied"
     assert report.generated_by == supervisor
+
+
+def test_running_period_preview_is_live_not_final_and_never_frozen(
+    client, supervisor, project, household, desk_user
+):
+    """Before the 27th, the supervisor reads the running period's figures so far, marked not
+    final; a complaint registered a minute later shows at once; nothing is saved."""
+    client.force_login(supervisor)
+    url = reverse("tickets:complaint-report-preview") + f"?project={project.pk}"
+    with time_machine.travel(at(2026, 12, 2, 10, 0), tick=False):
+        listed = client.get(reverse("tickets:complaint-reports")).content.decode()
+        assert url.replace("&", "&amp;") in listed or url in listed
+        before = client.get(url)
+    html = before.content.decode()
+    assert before.status_code == 200 and 'id="not-final"' in html and "2026-12" in html
+    assert before.context["summary"]["total"] == 0
+    with time_machine.travel(at(2026, 12, 2, 10, 1), tick=False):
+        register(
+            household=household,
+            by=desk_user,
+            kind="complaint",
+            matter="电梯噪音",
+            complaint={"category": "engineering", "reason": "elevator"},
+        )
+        after = client.get(url)
+    assert after.context["summary"]["total"] == 1
+    assert not ComplaintReport.objects.filter(period="2026-12").exists()
