@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.shortcuts import redirect
 from django.templatetags.static import static as static_url
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from frontdesk.core.api.views import TokenView
@@ -28,7 +28,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Browsers ask for /favicon.ico whatever the page says.
-    path("favicon.ico", RedirectView.as_view(url=static_url("favicon.ico"), permanent=True)),
+    path("favicon.ico", lambda request: redirect(static_url("favicon.ico"), permanent=True)),
 ]
 # A database outage is a 503, any other failure a 500, in the API's JSON under /api/.
 handler500 = "frontdesk.core.outage.server_error"
