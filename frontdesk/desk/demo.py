@@ -47,7 +47,8 @@ from residents.choices import (
     UnitType,
 )
 from residents.models import Building, Card, ChangeRecord, Household, MoveIn, Person, Unit, Vehicle
-from tickets.demo import seed_demo_history, seed_demo_tickets
+from tickets import statistics
+from tickets.demo import COMPLAINTS_PER_MONTH, seed_demo_history, seed_demo_tickets
 
 PASSWORD = "demo12345"
 SEED = 20261122
@@ -617,7 +618,11 @@ def load_tickets(data: DemoData) -> None:
             now=now,
         )
     Project.objects.filter(pk__in=[p.pk for p in data.projects.values()]).update(
-        created_at=now - dt.timedelta(days=400)
+        # The start of the history's first period, not earlier: the catch-up job issues no
+        # empty months before it.
+        created_at=statistics.period_bounds(
+            statistics.period_before(statistics.period_of(now), len(COMPLAINTS_PER_MONTH))
+        )[0]
     )
     Notification.objects.filter(created_at__lt=now, read_at__isnull=True).update(
         read_at=F("deliver_at")

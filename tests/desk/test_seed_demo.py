@@ -162,6 +162,9 @@ def test_demo_has_a_believable_past(seeded):
     line = ChangeRecord.objects.get(household=movein.household, subject="movein")
     assert line.at.date() == movein.signed_on < LOADED.date() - dt.timedelta(days=365)
     assert not Notification.objects.filter(read_at__isnull=True, created_at__lt=LOADED).exists()
+    from tickets.statistics import complaint_reports_catch_up
+
+    assert complaint_reports_catch_up(now=LOADED) == []  # no empty month before the history
 
 
 def test_demo_fires_no_notice_in_its_first_hour(seeded):
