@@ -352,8 +352,8 @@ PAST_COMPLAINTS = [
     ),
 ]
 # Complaints per month, oldest month first: a falling trend after the first months' fixes.
-COMPLAINTS_PER_MONTH = (5, 4, 4, 3, 3, 2)
-REPAIRS_PER_MONTH = 2
+COMPLAINTS_PER_MONTH = (4, 3, 3, 2, 2, 1)
+REPAIRS_PER_MONTH = 1
 
 
 def _working_moment(day: dt.date, minute_of_day: int) -> dt.datetime:
