@@ -186,7 +186,7 @@ SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
 SCREEN_LOCK_MINUTES = float(os.environ.get("SCREEN_LOCK_MINUTES", "10"))
 SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_MAX_HOURS", "12")) * 3600)
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "start"  # a worker lands on their orders, the desk on its home page
 LOGOUT_REDIRECT_URL = "login"
 
 # Login rate limit (django-axes): after AXES_FAILURE_LIMIT failures for one

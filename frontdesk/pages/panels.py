@@ -18,11 +18,11 @@ from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from frontdesk.desk.selectors import household_entries
 from billing.selectors import household_account
 from billing.transitions import READERS
 from billing.transitions import may as billing_may
 from frontdesk.core.roles import has_role
+from frontdesk.desk.selectors import household_entries
 from residents.models import Household
 from tickets.choices import TicketKind
 from tickets.selectors import household_tickets
@@ -57,6 +57,8 @@ def _load_tickets(request: HttpRequest, household: Household) -> Mapping[str, An
 def _load_duty_log(request: HttpRequest, household: Household) -> Mapping[str, Any]:
     """The household's latest duty-log entries (one query)."""
     return {"entries": household_entries(user=request.user, household_id=household.pk)}
+
+
 def _load_account(request: HttpRequest, household: Household) -> Mapping[str, Any]:
     """The household's fees for the roles that deal with them (a fixed number of queries)."""
     if not has_role(request.user, *READERS):
