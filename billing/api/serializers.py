@@ -359,7 +359,7 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
-class NoteSerializer(serializers.Serializer):
+class RefundNoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, default="")
 
 
