@@ -137,6 +137,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# The same client address as the API's rate limits (NUM_PROXIES below).
+AXES_CLIENT_IP_CALLABLE = "frontdesk.core.api.throttling.client_address"
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "zh-hans")
@@ -172,11 +174,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- REST API -----------------------------------------------------------------
+# An API token works this many hours after it was issued (a desk shift and some).
+API_TOKEN_TTL_HOURS = float(os.environ.get("API_TOKEN_TTL_HOURS", "12"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an unauthenticated request gets 401 with
         # `WWW-Authenticate: Token`, which API clients understand.
-        "rest_framework.authentication.TokenAuthentication",
+        "frontdesk.core.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -185,11 +189,27 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "frontdesk.core.api.pagination.DeskCursorPagination",
+    # JSON in and out that refuses (and never fails on) text that is not text.
+    "DEFAULT_PARSER_CLASSES": [
+        "frontdesk.core.api.parsers.DeskJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "frontdesk.core.api.renderers.DeskJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "frontdesk.core.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("API_TOKEN_RATE", "20/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("API_TOKEN_RATE", "20/min"),
+        "token_username": os.environ.get("API_TOKEN_USERNAME_RATE", "10/min"),
+    },
+    # Proxies of our own in front of the server: X-Forwarded-For is read only
+    # that deep (0: never; a client writes what it likes in that header).
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
     # The browsable API's HTML forms render every foreign key as a <select> of
     # the whole related table; with 100,000 households that page never loads.
     "HTML_SELECT_CUTOFF": 50,

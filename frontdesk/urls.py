@@ -3,9 +3,10 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from frontdesk.core.api.errors import api_not_found
 from frontdesk.core.api.views import TokenView
 
 api_v1 = [
@@ -13,6 +14,8 @@ api_v1 = [
     path("", include("residents.api.urls")),
     path("", include("tickets.api.urls")),
     path("", include("frontdesk.core.api.notifications")),
+    # Last: an address under /api/v1/ that names no endpoint is a 404 in JSON.
+    re_path(r"^.*/$", api_not_found, name="api-not-found"),
 ]
 
 urlpatterns = [

@@ -1,9 +1,12 @@
-"""Copy a user's saved language into the session when they log in."""
+"""Copy a user's saved language into the session at login; end API tokens on a new password."""
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import pre_save
 from django.dispatch import receiver
+from rest_framework.authtoken.models import Token
 
 from .middleware import SESSION_KEY
 from .models import StaffProfile
@@ -17,3 +20,17 @@ def language_on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> No
             request.session[SESSION_KEY] = language
         else:
             request.session.pop(SESSION_KEY, None)
+
+
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="core.tokens_on_password")
+def revoke_api_token_on_password_change(
+    sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kwargs: Any
+) -> None:
+    """A new password ends the user's API token, as it ends their other sessions."""
+    if raw or instance.pk is None:
+        return
+    if update_fields is not None and "password" not in update_fields:
+        return  # e.g. the last_login stamp of every login: no query
+    stored = sender._default_manager.filter(pk=instance.pk).values_list("password", flat=True)
+    if stored.first() not in (None, instance.password):
+        Token.objects.filter(user_id=instance.pk).delete()

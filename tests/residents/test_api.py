@@ -194,7 +194,7 @@ def test_bad_person_in_a_move_in_is_refused_and_no_file_is_opened(desk_api, buil
         format="json",
     )
     assert response.status_code == 400
-    assert "id_number" in str(response.json()["persons"])
+    assert list(response.json()) == ["persons.0.id_number"]
     assert not Household.objects.filter(unit=unit).exists()
 
 

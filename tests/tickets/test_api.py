@@ -200,7 +200,7 @@ def test_public_emergency_through_the_api(building, desk_user):
         ({"fee_quote": "abc"}, "fee_quote"),
         (
             {"kind": "complaint", "complaint": {"category": "noise", "reason": "emergency"}},
-            "complaint",
+            "complaint.category",
         ),
         ({"kind": "complaint"}, "category"),
         ({"household": None}, "household"),

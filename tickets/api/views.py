@@ -20,10 +20,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from frontdesk.core.api.renderers import DeskJSONRenderer
 from frontdesk.core.deadlines import deadlines_for_subjects
 from frontdesk.core.errors import ApplicationError
 from frontdesk.core.models import Project
@@ -367,7 +367,7 @@ class TicketViewSet(
         methods=["get"],
         url_path="print",
         url_name="print",
-        renderer_classes=[JSONRenderer, PdfRenderer],
+        renderer_classes=[DeskJSONRenderer, PdfRenderer],
     )
     def print_copies(self, request: Request, pk: str | None = None) -> HttpResponse:
         """The order's three copies (a complaint: its form) as a PDF; counts the printing."""

@@ -3,21 +3,85 @@
 from typing import Any, ClassVar
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
-from rest_framework import viewsets
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import parsers, serializers, status, viewsets
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 
 from ..scoping import scope
+from .authentication import ExpiringTokenAuthentication, token_expires_at, token_for, token_revoke
+from .parsers import DeskJSONParser
 from .permissions import DeskModelPermissions
+from .renderers import DeskJSONRenderer
+from .throttling import TokenAddressThrottle, TokenUsernameThrottle
 
 
 class TokenView(ObtainAuthToken):
-    """`POST /api/v1/auth/token/` with username and password returns `{"token": ...}`."""
+    """The API token of a user.
+
+    `POST /api/v1/auth/token/` with username and password answers
+    `{"token": ..., "expires": ...}`: the user's token, the same for every
+    client until it expires (`API_TOKEN_TTL_HOURS` after it was issued), then
+    a new one. `DELETE` with the token revokes it (logging out every client
+    that uses it). Changing the password revokes it too.
+    """
 
     # ObtainAuthToken turns throttling off; the token endpoint is where guessing happens.
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [TokenAddressThrottle, TokenUsernameThrottle]
     throttle_scope = "token"
+    parser_classes = [DeskJSONParser, parsers.FormParser, parsers.MultiPartParser]
+    renderer_classes = [DeskJSONRenderer]
+
+    def get_authenticators(self) -> list[BaseAuthentication]:
+        # Asking for a token needs only the password: a stale token left in
+        # the client's headers must not stand in the way of a new one.
+        if self.request is not None and self.request.method == "POST":
+            return []
+        return [ExpiringTokenAuthentication(), SessionAuthentication()]
+
+    def get_permissions(self) -> list[BasePermission]:
+        if self.request.method == "DELETE":
+            return [IsAuthenticated()]
+        return []
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        return super().get_throttles() if self.request.method == "POST" else []
+
+    @extend_schema(
+        request=AuthTokenSerializer,
+        responses={
+            200: inline_serializer(
+                "IssuedToken",
+                {
+                    "token": serializers.CharField(),
+                    "expires": serializers.DateTimeField(
+                        help_text="When the token stops working; ask again before."
+                    ),
+                },
+            )
+        },
+        auth=[],
+        description="A token for the username and password (the same one until it expires).",
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token = token_for(serializer.validated_data["user"])
+        return Response({"token": token.key, "expires": token_expires_at(token)})
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        description="Revoke the caller's token: every client using it must log in again.",
+    )
+    def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        token_revoke(request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ScopedViewSetMixin:
