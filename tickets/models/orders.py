@@ -210,6 +210,15 @@ class Ticket(models.Model):
     created_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, related_name="registered_tickets", verbose_name=_("handler")
     )
+    # Who recorded the work done: never the one who calls the resident back.
+    done_by = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("work done by"),
+    )
 
     # Fees of a paid service (有偿服务)
     paid = models.BooleanField(_("paid service"), default=False)

@@ -45,7 +45,7 @@ from ..models import (
     Ticket,
     TicketEvent,
 )
-from ..transitions import check
+from ..transitions import DEPARTMENT_ROLE, check, check_register
 from .commitments import (
     classify_for_project,
     commitment_data,
@@ -54,7 +54,6 @@ from .commitments import (
     commitment_open,
 )
 from .common import (
-    DEPARTMENT_ROLE,
     RETURN_FREE,
     RETURN_PAID,
     TOPIC_DISPATCHED,
@@ -145,6 +144,7 @@ def ticket_register(
     the customer on this call (housekeeping and greening need it before they
     are dispatched).
     """
+    check_register(by)
     kind = _choice(kind, TicketKind, "kind")
     if not can_access_project(by, project.pk):
         raise ApplicationError(fields={"project": [_("You do not work in this project.")]})
@@ -645,6 +645,7 @@ def ticket_complete(
         t.fee_charged = fee
         t.material_cost = cost
         t.done_at = timezone.now()
+        t.done_by = by if getattr(by, "pk", None) else None
         return {
             "fee_charged": str(fee) if fee is not None else None,
             "material_cost": str(cost) if cost is not None else None,
