@@ -324,6 +324,12 @@ class Ticket(models.Model):
                 condition=~Q(status="voided") | Q(voided_at__isnull=False),
                 name="tickets_ticket_voided_at",
             ),
+            # One rework per order's callback outcome (a voided one does not count).
+            models.UniqueConstraint(
+                fields=["rework_of"],
+                condition=Q(rework_of__isnull=False) & ~Q(status="voided"),
+                name="tickets_ticket_one_rework",
+            ),
         ]
         indexes = [
             # The lists are paged by id (cursor pagination, newest first), so each

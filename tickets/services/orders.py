@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -792,7 +792,38 @@ def ticket_callback(
 
 
 def _rework(original: Ticket, *, by: Any, matter: str = "") -> Ticket:
-    fresh = ticket_register(
+    """Open the one rework of `original` (locked by the caller).
+
+    A second one is refused while the first stands (a voided one can be opened again);
+    the database's unique constraint is the last guard against a race.
+    """
+    existing = (
+        Ticket.objects.filter(rework_of=original)
+        .exclude(status=TicketStatus.VOIDED)
+        .values_list("serial", flat=True)
+        .first()
+    )
+    if existing is not None:
+        raise ApplicationError(
+            fields={
+                "rework": [
+                    _("This order already has its rework %(serial)s.") % {"serial": existing}
+                ]
+            }
+        )
+    try:
+        with transaction.atomic():
+            fresh = _register_rework(original, by=by, matter=matter)
+    except IntegrityError:
+        raise ApplicationError(
+            fields={"rework": [_("This order already has its rework.")]}
+        ) from None
+    _event(original, action="rework", by=by, data={"rework": fresh.serial})
+    return fresh
+
+
+def _register_rework(original: Ticket, *, by: Any, matter: str) -> Ticket:
+    return ticket_register(
         project=original.project,
         kind=original.kind,
         by=by,
@@ -811,8 +842,6 @@ def _rework(original: Ticket, *, by: Any, matter: str = "") -> Ticket:
         time_confirmed=original.confirmed_time_at is not None,
         rework_of=original,
     )
-    _event(original, action="rework", by=by, data={"rework": fresh.serial})
-    return fresh
 
 
 def _complaint_about(original: Ticket, *, by: Any, comment: str = "") -> Ticket:
