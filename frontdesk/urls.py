@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("residents.api.urls")),
     path("", include("tickets.api.urls")),
     path("", include("frontdesk.core.api.notifications")),
+    path("", include("frontdesk.core.api.audit")),
 ]
 
 urlpatterns = [
