@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "frontdesk.core.context_processors.desk",
+                "tickets.context_processors.tickets",
             ],
         },
     },

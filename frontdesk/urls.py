@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("residents.api.urls")),
     path("", include("tickets.api.urls")),
     path("", include("frontdesk.core.api.notifications")),
+    path("", include("frontdesk.core.api.audit")),
     # Last: an address under /api/v1/ that names no endpoint is a 404 in JSON.
     re_path(r"^.*/$", api_not_found, name="api-not-found"),
 ]

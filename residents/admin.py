@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.core.admin import ProjectScopedAdminMixin
-from frontdesk.core.masking import can_view_id_number, can_view_phone, mask_id_number, mask_phone
+from frontdesk.core.masking import can_view_phone, mask_id_number, mask_phone
 
 from .choices import ChangeAction
 from .models import (
@@ -177,8 +177,8 @@ class PersonInline(admin.TabularInline):
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         fields = list(super().get_fields(request, obj))
-        if not can_view_id_number(request.user):
-            fields.remove("id_number")
+        # An ID number is shown in full only by its own audited action, on the household file.
+        fields.remove("id_number")
         if not can_view_phone(request.user):
             fields.remove("phone")
         return fields
@@ -271,8 +271,8 @@ class PersonAdmin(MaskedPhoneMixin, HouseholdRecordAdmin):
 
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> list[str]:
         exclude = list(super().get_exclude(request, obj) or [])
-        if not can_view_id_number(request.user):
-            exclude.append("id_number")
+        # An ID number is shown in full only by its own audited action, on the household file.
+        exclude.append("id_number")
         return exclude
 
     @admin.display(description=_("ID number"))

@@ -49,7 +49,7 @@ class Building(models.Model):
     floors = models.PositiveSmallIntegerField(_("floors"), default=1)
     butler = models.ForeignKey(
         USER,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="butler_buildings",
@@ -555,9 +555,11 @@ class ChangeRecord(models.Model):
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="changes", verbose_name=_("household")
     )
+    # Staff who leave are deactivated, never deleted; the name is kept as written too.
     actor = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+        USER, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("by")
     )
+    author_name = models.CharField(_("by (name)"), max_length=150, blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True)
     action = models.CharField(_("action"), max_length=16, choices=ChangeAction.choices)
     subject = models.CharField(_("record"), max_length=50)

@@ -13,14 +13,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 from sequences import get_next_value
 
+from frontdesk.core import audit
 from frontdesk.core.errors import ApplicationError
+from frontdesk.core.masking import can_view_id_number
 from frontdesk.core.models import Membership, Project
+from frontdesk.core.scoping import can_access_project
 
 from .choices import (
     CardStatus,
@@ -75,6 +78,13 @@ def _full_clean(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
         raise ApplicationError.from_validation_error(error) from error
 
 
+def _author_name(actor: Any) -> str:
+    """The name of who made a change, as it reads on the day (kept on the history row)."""
+    if not getattr(actor, "pk", None):
+        return ""
+    return str(actor.get_full_name() or actor.get_username())[:150]
+
+
 def record_change(
     *,
     household: Household,
@@ -88,6 +98,7 @@ def record_change(
         project_id=household.project_id,
         household=household,
         actor=actor if getattr(actor, "pk", None) else None,
+        author_name=_author_name(actor),
         action=action,
         subject=instance._meta.model_name or "",
         subject_repr=f"{instance._meta.verbose_name}: {instance}"[:200],
@@ -338,6 +349,28 @@ def person_add(*, household: Household, data: Mapping[str, Any], by: Any) -> Per
     person.save()
     record_change(household=household, actor=by, action=ChangeAction.ADDED, instance=person)
     return person
+
+
+@transaction.atomic
+def person_reveal_id_number(*, person: Person, by: Any, channel: str, source: str) -> str:
+    """Show a person's ID number in full to `by`, and record who, when, whose and where from.
+
+    Only a role with `residents.view_id_number` working in the person's project may;
+    anyone else gets PermissionDenied and nothing is recorded.
+    """
+    if not can_view_id_number(by) or not can_access_project(by, person.project_id):
+        raise PermissionDenied(_("Your role may not see ID numbers in full."))
+    if not person.id_number:
+        raise ApplicationError(fields={"id_number": [_("No ID number is on file.")]})
+    audit.id_number_read(
+        user=by,
+        project_id=person.project_id,
+        person_id=person.pk,
+        person_name=person.name,
+        channel=channel,
+        source=source,
+    )
+    return str(person.id_number)
 
 
 @transaction.atomic

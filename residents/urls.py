@@ -9,6 +9,11 @@ urlpatterns = [
     path("households/<int:household_id>/edit/", views.household_edit, name="household-edit"),
     path("households/<int:household_id>/persons/add/", views.person_add, name="person-add"),
     path("persons/<int:person_id>/edit/", views.person_edit, name="person-edit"),
+    path(
+        "persons/<int:person_id>/reveal-id-number/",
+        views.person_reveal_id_number,
+        name="person-reveal-id-number",
+    ),
     path("households/<int:household_id>/vehicles/add/", views.vehicle_add, name="vehicle-add"),
     path("households/<int:household_id>/cards/issue/", views.card_issue, name="card-issue"),
     path("cards/<int:card_id>/status/", views.card_status, name="card-status"),

@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,6 +28,7 @@ from django.views.decorators.http import require_POST
 
 from frontdesk.core.errors import ApplicationError
 from frontdesk.core.masking import phone_for
+from frontdesk.core.models import ReadChannel
 from frontdesk.core.scoping import scope
 
 from . import services
@@ -207,10 +209,10 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     qs = Person.objects.select_related("household__unit__building", "household__project")
     person = get_object_or_404(scope(qs, request.user), pk=person_id)
     form = PersonEditForm(_post(request)[0], instance=copy.copy(person))
-    if not request.user.has_perm("residents.view_id_number"):
-        # Who may not read an ID number may correct it, but never sees it filled in.
-        form.initial["id_number"] = ""
-        form.fields["id_number"].help_text = _("Leave empty to keep the number on file.")
+    # An ID number may be corrected here but is never filled in: showing it in full is its
+    # own audited action on the household file.
+    form.initial["id_number"] = ""
+    form.fields["id_number"].help_text = _("Leave empty to keep the number on file.")
     return _form_page(
         request,
         household=person.household,
@@ -223,9 +225,32 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_POST
+def person_reveal_id_number(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Show one person's ID number in full (the household file's "show" button); the read is
+    recorded in the audit log. htmx swaps the number into the row; without it, a small page."""
+    qs = Person.objects.select_related("household__unit__building", "household__project")
+    person = get_object_or_404(scope(qs, request.user), pk=person_id)
+    try:
+        number = services.person_reveal_id_number(
+            person=person,
+            by=request.user,
+            channel=ReadChannel.PAGE,
+            source=reverse(FILE_URL, kwargs={"household_id": person.household_id}),
+        )
+    except ApplicationError as error:
+        messages.error(request, " ".join(m for ms in error.fields.values() for m in ms))
+        return redirect(FILE_URL, household_id=person.household_id)
+    context = {"person": person, "id_number": number}
+    if request.headers.get("HX-Request"):
+        return render(request, "residents/_id_number.html", context)
+    return render(request, "residents/id_number.html", context)
+
+
 def _keep_hidden_id(request: HttpRequest, person: Person, data: dict[str, Any]) -> dict[str, Any]:
     data = dict(data)
-    if not request.user.has_perm("residents.view_id_number") and not data.get("id_number"):
+    if not data.get("id_number"):
         data["id_number"] = person.id_number
     return data
 

@@ -80,7 +80,7 @@ def seed_demo_tickets(
     services.ticket_accept(ticket=t, by=engineer)
     services.ticket_arrive(ticket=t, by=engineer)
     services.ticket_complete(ticket=t, by=engineer, result="更换水龙头阀芯")
-    services.ticket_return(ticket=t, by=engineer, late_reason=LATE)
+    services.ticket_return(ticket=t, by=desk, late_reason=LATE)
     services.ticket_callback(
         ticket=t, by=desk, satisfaction=Satisfaction.SATISFIED, attitude="good", quality="good"
     )

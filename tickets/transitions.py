@@ -2,8 +2,15 @@
 
 Services check every change here (`check`), pages draw their buttons from it
 (`allowed_actions`) and the API answers 400 with its message when a change
-is not allowed. Nothing else decides whether an action is possible in a
-status.
+is not allowed in the order's status, 403 when the user's role may not take
+it. Nothing else decides whether an action is possible, or for whom.
+
+Who does what follows the procedures: the desk registers, dispatches,
+receives returns and calls back; the department the order is dispatched to
+accepts, arrives and completes; the butler replies on complaints and signs
+them off; the supervisor forces a close and marks complaints valid; voiding
+is the desk's and the supervisor's. The supervisor and the manager may do
+whatever the desk does. Nobody calls back their own work.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from frontdesk.core.errors import ApplicationError
 from frontdesk.core.roles import Role, has_role
 
-from .choices import OPEN_STATUSES, TicketKind, TicketStatus
+from .choices import OPEN_STATUSES, Department, TicketKind, TicketStatus
 
 S = TicketStatus
 ALL_KINDS = frozenset(TicketKind.values)
@@ -29,6 +36,21 @@ COMPLAINT = frozenset({TicketKind.COMPLAINT})
 WORKING = frozenset({S.DISPATCHED, S.ACCEPTED, S.ARRIVED})
 BEFORE_DONE = frozenset({S.REGISTERED, *WORKING, S.PAUSED})
 SUPERVISORS = frozenset({Role.SUPERVISOR, Role.MANAGER})
+# The desk's steps; the supervisor and the manager may take them too.
+DESK = frozenset({Role.DESK, *SUPERVISORS})
+BUTLER = frozenset({Role.BUTLER})
+NOBODY_ELSE: frozenset[str] = frozenset()
+# Who may register an order (the desk takes every call and visit).
+REGISTER_ROLES = DESK
+
+# The worker role of each department: an order dispatched to cleaning is the cleaners'.
+DEPARTMENT_ROLE: dict[str, str] = {
+    Department.ENGINEERING: Role.ENGINEERING,
+    Department.CLEANING: Role.CLEANING,
+    Department.GREENING: Role.GREENING,
+    Department.SECURITY: Role.SECURITY,
+    Department.CUSTOMER_SERVICE: Role.DESK,
+}
 
 # The status a paused order goes back to is the one it was paused from.
 PREVIOUS = "previous"
@@ -38,8 +60,10 @@ PREVIOUS = "previous"
 class Transition:
     """One action: in which statuses, on which kinds, by whom, and the status it leads to.
 
-    `target` None leaves the status as it is (a record added to the order);
-    `roles` None lets any staff member of the project do it.
+    `target` None leaves the status as it is (a record added to the order).
+    `roles` are the roles that may take it on any order; with `department`
+    the workers of the order's department (a complaint's: the butlers) and
+    the order's assignee may take it too.
     """
 
     action: str
@@ -47,7 +71,8 @@ class Transition:
     sources: frozenset[str]
     target: str | None
     kinds: frozenset[str] = ALL_KINDS
-    roles: frozenset[str] | None = None
+    roles: frozenset[str] = NOBODY_ELSE
+    department: bool = False
 
     @property
     def url_name(self) -> str:
@@ -58,53 +83,111 @@ class Transition:
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in [
-        Transition("acknowledge_quote", _("Quote acknowledged"), frozenset({S.REGISTERED}), None),
+        Transition(
+            "acknowledge_quote",
+            _("Quote acknowledged"),
+            frozenset({S.REGISTERED}),
+            None,
+            roles=DESK,
+        ),
+        # The butler and the area lead price a new customer's job on site.
         Transition(
             "price",
             _("Priced on site"),
             frozenset({S.REGISTERED}),
             None,
             frozenset({TicketKind.HOUSEKEEPING, TicketKind.GREENING}),
+            roles=BUTLER | SUPERVISORS,
+            department=True,
         ),
+        # The desk confirms the time with the customer; the cleaning lead agrees an hourly one.
         Transition(
             "confirm_time",
             _("Time confirmed with the customer"),
             frozenset({S.REGISTERED, *WORKING, S.PAUSED}),
             None,
+            roles=DESK | BUTLER,
+            department=True,
         ),
         # The quick commitment (快速响应): what will be done, by when, by whom.
-        Transition("commit", _("Commitment given"), OPEN_STATUSES, None),
-        Transition("dispatch", _("Dispatch"), frozenset({S.REGISTERED}), S.DISPATCHED),
-        Transition("accept", _("Accept"), frozenset({S.DISPATCHED}), S.ACCEPTED, NOT_COMPLAINT),
+        Transition("commit", _("Commitment given"), OPEN_STATUSES, None, roles=DESK | BUTLER),
+        Transition("dispatch", _("Dispatch"), frozenset({S.REGISTERED}), S.DISPATCHED, roles=DESK),
+        Transition(
+            "accept",
+            _("Accept"),
+            frozenset({S.DISPATCHED}),
+            S.ACCEPTED,
+            NOT_COMPLAINT,
+            department=True,
+        ),
         Transition(
             "arrive",
             _("Arrived on site"),
             frozenset({S.DISPATCHED, S.ACCEPTED}),
             S.ARRIVED,
             NOT_COMPLAINT,
+            department=True,
         ),
-        Transition("pause", _("Pause"), WORKING, S.PAUSED),
-        Transition("resume", _("Resume"), frozenset({S.PAUSED}), PREVIOUS),
-        Transition("transfer", _("Transfer"), frozenset({*WORKING, S.PAUSED}), S.DISPATCHED),
-        Transition("follow_up", _("Follow-up call"), BEFORE_DONE, None),
+        # Waiting for parts (the worker) or for the resident (the desk).
+        Transition("pause", _("Pause"), WORKING, S.PAUSED, roles=DESK, department=True),
         Transition(
-            "complete", _("Work done"), frozenset({S.ACCEPTED, S.ARRIVED}), S.DONE, NOT_COMPLAINT
+            "resume", _("Resume"), frozenset({S.PAUSED}), PREVIOUS, roles=DESK, department=True
         ),
         Transition(
-            "return", _("Returned to the desk"), frozenset({S.DONE}), S.RETURNED, NOT_COMPLAINT
+            "transfer",
+            _("Transfer"),
+            frozenset({*WORKING, S.PAUSED}),
+            S.DISPATCHED,
+            roles=DESK,
+            department=True,
         ),
-        Transition("callback", _("Callback"), frozenset({S.RETURNED}), S.VISITED),
-        Transition("close", _("Close"), frozenset({S.VISITED}), S.CLOSED, NOT_COMPLAINT),
-        Transition("rework", _("Rework"), frozenset({S.VISITED, S.CLOSED}), None, NOT_COMPLAINT),
-        Transition("void", _("Void"), OPEN_STATUSES, S.VOIDED),
+        # The resident calls the desk (or the butler) again.
+        Transition("follow_up", _("Follow-up call"), BEFORE_DONE, None, roles=DESK | BUTLER),
+        Transition(
+            "complete",
+            _("Work done"),
+            frozenset({S.ACCEPTED, S.ARRIVED}),
+            S.DONE,
+            NOT_COMPLAINT,
+            department=True,
+        ),
+        # The desk receives the order back (返单).
+        Transition(
+            "return",
+            _("Returned to the desk"),
+            frozenset({S.DONE}),
+            S.RETURNED,
+            NOT_COMPLAINT,
+            roles=DESK,
+        ),
+        # The desk calls back, never the one who did the work (see `check`).
+        Transition("callback", _("Callback"), frozenset({S.RETURNED}), S.VISITED, roles=DESK),
+        Transition(
+            "close", _("Close"), frozenset({S.VISITED}), S.CLOSED, NOT_COMPLAINT, roles=DESK
+        ),
+        Transition(
+            "rework",
+            _("Rework"),
+            frozenset({S.VISITED, S.CLOSED}),
+            None,
+            NOT_COMPLAINT,
+            roles=DESK,
+        ),
+        Transition("void", _("Void"), OPEN_STATUSES, S.VOIDED, roles=DESK),
         Transition("force_close", _("Forced close"), OPEN_STATUSES, S.CLOSED, roles=SUPERVISORS),
-        Transition("promise_slip", _("Slipped promise told"), OPEN_STATUSES, None),
+        # A promise that slips is told to the resident by whoever made it.
+        Transition(
+            "promise_slip", _("Slipped promise told"), OPEN_STATUSES, None, roles=DESK | BUTLER
+        ),
+        # The property company's liaison passes a warranty defect to the developer.
         Transition(
             "warranty_pass",
             _("Passed to the developer"),
             BEFORE_DONE,
             None,
             frozenset({TicketKind.REPAIR}),
+            roles=DESK,
+            department=True,
         ),
         Transition(
             "warranty_report",
@@ -112,6 +195,8 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({*WORKING, S.PAUSED}),
             None,
             frozenset({TicketKind.REPAIR}),
+            roles=DESK,
+            department=True,
         ),
         # Complaints (受理投诉流程)
         Transition(
@@ -120,6 +205,7 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({S.REGISTERED, S.DISPATCHED, S.ACCEPTED, S.PAUSED}),
             None,
             COMPLAINT,
+            roles=DESK | BUTLER,
         ),
         Transition(
             "butler_reply",
@@ -127,6 +213,7 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({S.DISPATCHED, S.ACCEPTED}),
             S.ACCEPTED,
             COMPLAINT,
+            department=True,
         ),
         Transition(
             "refer",
@@ -134,6 +221,7 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({S.REGISTERED, S.DISPATCHED, S.ACCEPTED, S.PAUSED}),
             None,
             COMPLAINT,
+            roles=DESK | BUTLER,
         ),
         Transition(
             "decide",
@@ -141,20 +229,34 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({S.REGISTERED, S.DISPATCHED, S.ACCEPTED, S.PAUSED}),
             None,
             COMPLAINT,
-            SUPERVISORS,
+            roles=SUPERVISORS,
+        ),
+        # The butler coordinates the answer the resident gets and signs the register.
+        Transition(
+            "answer",
+            _("Answer given to the resident"),
+            frozenset({S.ACCEPTED}),
+            S.DONE,
+            COMPLAINT,
+            roles=DESK,
+            department=True,
         ),
         Transition(
-            "answer", _("Answer given to the resident"), frozenset({S.ACCEPTED}), S.DONE, COMPLAINT
+            "sign_off",
+            _("Signed off by the butler"),
+            frozenset({S.DONE}),
+            S.RETURNED,
+            COMPLAINT,
+            department=True,
         ),
-        Transition(
-            "sign_off", _("Signed off by the butler"), frozenset({S.DONE}), S.RETURNED, COMPLAINT
-        ),
+        # The resident confirms the matter closed on the desk's callback.
         Transition(
             "confirm",
             _("Confirmed closed by the resident"),
             frozenset({S.VISITED}),
             S.CLOSED,
             COMPLAINT,
+            roles=DESK,
         ),
         Transition(
             "mark_valid",
@@ -162,7 +264,7 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({S.DONE, S.RETURNED, S.VISITED, S.CLOSED}),
             None,
             COMPLAINT,
-            SUPERVISORS,
+            roles=SUPERVISORS,
         ),
     ]
 }
@@ -188,8 +290,67 @@ def _status_label(status: str) -> str:
     return str(TicketStatus(status).label) if status in TicketStatus.values else status
 
 
+def department_roles(ticket: Any) -> frozenset[str]:
+    """The worker roles of the order's department (a complaint's department is its butler)."""
+    if ticket.kind == TicketKind.COMPLAINT:
+        return BUTLER
+    role = DEPARTMENT_ROLE.get(ticket.department or "")
+    return frozenset({role}) if role else NOBODY_ELSE
+
+
+def _did_the_work(ticket: Any, by: Any) -> bool:
+    """`by` did the order's work: its assignee, or who recorded the work done."""
+    pk = getattr(by, "pk", None)
+    return pk is not None and pk in {ticket.assignee_id, ticket.done_by_id}
+
+
+def refusal(ticket: Any, transition: Transition, by: Any) -> str | None:
+    """Why `by` may not take `transition` on `ticket` whatever its status, or None if they may.
+
+    `by` None is the system itself (a scheduled job), which the table does not restrict.
+    """
+    if by is None:
+        return None
+    if transition.action == "callback" and _did_the_work(ticket, by):
+        return gettext(
+            "You did the work on this order: a colleague at the desk calls the resident back."
+        )
+    if has_role(by, *transition.roles):
+        return None
+    if transition.department:
+        if has_role(by, *department_roles(ticket)):
+            return None
+        if getattr(by, "pk", None) is not None and by.pk == ticket.assignee_id:
+            return None
+    return gettext("Your role may not do “%(action)s” on this order.") % {
+        "action": transition.label
+    }
+
+
+def check_role(ticket: Any, action: str, by: Any) -> None:
+    """PermissionDenied if `by` may not take `action` on `ticket` at all (whatever its status).
+
+    Pages and the API call it before reading the request's body, so that a step of someone
+    else's is refused as such (403) rather than for a missing field; the service checks again.
+    """
+    refused = refusal(ticket, TRANSITIONS[action], by)
+    if refused is not None:
+        raise PermissionDenied(refused)
+
+
+def check_register(by: Any) -> None:
+    """PermissionDenied unless `by` may register orders (the desk, the supervisor, the manager)."""
+    if by is not None and not has_role(by, *REGISTER_ROLES):
+        raise PermissionDenied(gettext("Your role may not register work orders."))
+
+
+def can_register(by: Any) -> bool:
+    return by is not None and has_role(by, *REGISTER_ROLES)
+
+
 def check(ticket: Any, action: str, by: Any = None) -> Transition:
-    """The transition for `action` on `ticket`, or ApplicationError saying why not.
+    """The transition for `action` on `ticket`, or ApplicationError saying why not (the
+    order's kind or status), or PermissionDenied (the user may not take it).
 
     Call with the order locked (select_for_update) inside the change's transaction.
     """
@@ -204,11 +365,9 @@ def check(ticket: Any, action: str, by: Any = None) -> Transition:
             gettext("This order is “%(status)s”: it cannot be given “%(action)s”.")
             % {"status": _status_label(ticket.status), "action": transition.label}
         )
-    if transition.roles is not None and by is not None and not has_role(by, *transition.roles):
-        raise PermissionDenied(
-            gettext("Only a supervisor or the manager may do “%(action)s”.")
-            % {"action": transition.label}
-        )
+    refused = refusal(ticket, transition, by)
+    if refused is not None:
+        raise PermissionDenied(refused)
     return transition
 
 
@@ -222,7 +381,7 @@ def allowed_actions(
         t = TRANSITIONS[name]
         if ticket.kind not in t.kinds or ticket.status not in t.sources:
             continue
-        if t.roles is not None and by is not None and not has_role(by, *t.roles):
+        if refusal(ticket, t, by) is not None:
             continue
         found.append(t)
     return found

@@ -8,12 +8,13 @@ autocomplete) accept only rows of those projects.
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Model, QuerySet
 from django.forms import ModelChoiceField
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from .deadlines import DEFAULT_RULES
@@ -21,6 +22,7 @@ from .models import (
     CalendarDay,
     DeadlinePolicy,
     DeadlineRule,
+    IdNumberRead,
     Membership,
     Project,
     StaffProfile,
@@ -119,6 +121,25 @@ class StaffAdmin(ProjectScopedAdminMixin, UserAdmin):
         if request.user.is_superuser:
             return queryset
         return queryset.filter(memberships__project_id__in=project_ids_for(request.user)).distinct()
+
+    # Staff who leave are deactivated, never deleted: the household files, orders and
+    # deadlines keep naming who did what. Without the permission the admin offers no
+    # delete button and no bulk delete.
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        messages.error(
+            request,
+            _(
+                "Staff who leave are deactivated, never deleted: the records they made keep "
+                "their name. Untick “active” instead."
+            ),
+        )
+        opts = self.model._meta
+        return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", object_id)
 
     @admin.display(description=_("roles"))
     def roles(self, user: Any) -> str:
@@ -245,3 +266,20 @@ class DeadlineRuleAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
     list_display = ["project", "kind", "mode", "minutes", "days", "counting", "is_emergency"]
     list_filter = ["project", "mode", "counting", "is_emergency"]
     list_select_related = ["project"]
+@admin.register(IdNumberRead)
+class IdNumberReadAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
+    """Who was shown which ID number in full: for the supervisor to read, never to edit."""
+
+    list_display = ["at", "user", "person_name", "person_id", "project", "channel", "source"]
+    list_select_related = ["user", "project"]
+    list_filter = ["channel", "project"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,4 +1,9 @@
-"""Projects (物业项目) and their staff; working calendars, deadlines and notifications."""
+"""Projects (物业项目) and their staff; working calendars, deadlines and notifications;
+the audit of who read an ID number in full.
+
+Staff who leave are deactivated, never deleted: every record that names a
+staff member protects that reference.
+"""
 
 import datetime
 
@@ -294,7 +299,7 @@ class Deadline(models.Model):
     url = models.CharField(_("link"), max_length=300, blank=True)
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="deadlines",
@@ -317,7 +322,7 @@ class Deadline(models.Model):
     met_at = models.DateTimeField(_("met at"), null=True, blank=True)
     met_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -397,7 +402,7 @@ class DeadlinePause(models.Model):
     paused_at = models.DateTimeField(_("paused at"))
     paused_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -406,7 +411,7 @@ class DeadlinePause(models.Model):
     resumed_at = models.DateTimeField(_("resumed at"), null=True, blank=True)
     resumed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -567,3 +572,42 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.state})"
+# --- Audit of personal data ---------------------------------------------------------
+
+
+class ReadChannel(models.TextChoices):
+    PAGE = "page", _("Page")
+    API = "api", _("API")
+
+
+class IdNumberRead(models.Model):
+    """One showing of a resident's ID number in full: who, when, whose, and from where.
+
+    Written by the "show" action of the household file and of the API, never
+    changed or deleted; the supervisor reads the list. The person is named by
+    id and name (this module knows no app).
+    """
+
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("read by"),
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
+    )
+    person_id = models.PositiveBigIntegerField(_("person id"))
+    person_name = models.CharField(_("person"), max_length=100)
+    channel = models.CharField(_("channel"), max_length=8, choices=ReadChannel.choices)
+    source = models.CharField(_("page or endpoint"), max_length=300)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("ID number read")
+        verbose_name_plural = _("ID number reads")
+        indexes = [models.Index(fields=["project", "-id"], name="core_idnumberread_project")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} → {self.person_name}"

@@ -50,6 +50,8 @@ _TICKETS_VIEW = [
 ]
 _TICKETS_SUPERVISE = [
     *_TICKETS_VIEW,
+    # Who was shown which ID number in full (frontdesk.core.audit).
+    "core.view_idnumberread",
     "tickets.view_complaintdetail",
     "tickets.view_callback",
     "tickets.view_ticketsettings",

@@ -265,6 +265,13 @@ class PersonSerializer(OutputSerializer):
         ]
 
 
+class RevealedIdNumberSerializer(serializers.Serializer):
+    """A person's ID number in full, as the audited "show" action answers it."""
+
+    id = serializers.IntegerField(label=_("Person"))
+    id_number = serializers.CharField(label=_("ID number"))
+
+
 class PersonDataSerializer(serializers.ModelSerializer):
     """A person's own fields, with the phone format and the ID check digit checked."""
 
@@ -747,7 +754,8 @@ class ChangeRecordSerializer(OutputSerializer):
         ]
 
     def get_actor_name(self, record: ChangeRecord) -> str:
-        return _username(record.actor)
+        # The name as it was written with the change, not as the account reads today.
+        return record.author_name or _username(record.actor)
 
     @extend_schema_field(
         {

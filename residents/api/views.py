@@ -26,7 +26,7 @@ from rest_framework.serializers import BaseSerializer
 
 from frontdesk.core.api.permissions import DeskModelPermissions
 from frontdesk.core.api.views import ScopedModelViewSet
-from frontdesk.core.models import Project
+from frontdesk.core.models import Project, ReadChannel
 from frontdesk.core.scoping import projects_for
 
 from .. import filtersets, services
@@ -302,11 +302,23 @@ class PersonViewSet(FileViewSet):
         "retrieve": ["residents.view_person"],
         "create": ["residents.add_person"],
         "partial_update": ["residents.change_person"],
+        "reveal_id_number": ["residents.view_person", "residents.view_id_number"],
     }
 
     def perform_service_create(self, data: dict[str, Any]) -> Model:
         household = data.pop("household")
         return services.person_add(household=household, data=data, by=self.request.user)
+
+    @extend_schema(request=None, responses=s.RevealedIdNumberSerializer)
+    @action(detail=True, methods=["post"], url_path="reveal-id-number", url_name="reveal-id-number")
+    def reveal_id_number(self, request: Request, pk: str | None = None) -> Response:
+        """The person's ID number in full (every other answer masks it); the read is recorded
+        in the audit log the supervisor reads."""
+        person = self.get_object()
+        number = services.person_reveal_id_number(
+            person=person, by=request.user, channel=ReadChannel.API, source=request.path
+        )
+        return Response({"id": person.pk, "id_number": number})
 
     def perform_service_update(self, instance: Person, data: dict[str, Any]) -> Model:
         return services.person_update(person=instance, data=data, by=self.request.user)

@@ -29,7 +29,7 @@ def _returned(household, desk_user, engineer, when, matter="厨房水龙头漏�
         services.ticket_dispatch(ticket=ticket, by=desk_user, assignee=engineer)
         services.ticket_arrive(ticket=ticket, by=engineer)
         services.ticket_complete(ticket=ticket, by=engineer)
-        services.ticket_return(ticket=ticket, by=engineer)
+        services.ticket_return(ticket=ticket, by=desk_user)
     return ticket
 
 

@@ -91,7 +91,7 @@ def test_end_of_day_lists_unreturned_free_orders_once(
         services.ticket_dispatch(ticket=back, by=desk_user, assignee=engineer)
         services.ticket_arrive(ticket=back, by=engineer)
         services.ticket_complete(ticket=back, by=engineer)
-        services.ticket_return(ticket=back, by=engineer)
+        services.ticket_return(ticket=back, by=desk_user)
         register(
             household=household,
             by=desk_user,

@@ -50,7 +50,7 @@ def test_repair_walks_from_registration_to_close(household, desk_user, engineer)
         services.ticket_arrive(ticket=ticket, by=engineer)
     with time_machine.travel(at(25, 10), tick=False):
         services.ticket_complete(ticket=ticket, by=engineer, result="更换阀芯")
-        services.ticket_return(ticket=ticket, by=engineer)
+        services.ticket_return(ticket=ticket, by=desk_user)
         services.ticket_callback(
             ticket=ticket, by=desk_user, satisfaction="satisfied", quality="good"
         )
@@ -122,12 +122,12 @@ def test_free_order_back_after_the_working_day_needs_a_reason(household, desk_us
         late = _worked(household, desk_user, engineer)
         early = _worked(household, desk_user, engineer)
     with time_machine.travel(at(25, 17, 20), tick=False):
-        services.ticket_return(ticket=early, by=engineer)
+        services.ticket_return(ticket=early, by=desk_user)
     with time_machine.travel(at(25, 18, 30), tick=False):
         with pytest.raises(ApplicationError) as refused:
-            services.ticket_return(ticket=late, by=engineer)
+            services.ticket_return(ticket=late, by=desk_user)
         assert "late_reason" in refused.value.fields
-        services.ticket_return(ticket=late, by=engineer, late_reason="等配件")
+        services.ticket_return(ticket=late, by=desk_user, late_reason="等配件")
     late.refresh_from_db()
     early.refresh_from_db()
     assert (late.status, late.return_late_reason) == ("returned", "等配件")
@@ -141,7 +141,7 @@ def test_end_of_the_working_day_is_the_projects_setting(household, desk_user, en
         ticket = _worked(household, desk_user, engineer)
     assert ticket.due_at == at(26, 17)
     with time_machine.travel(at(26, 17, 10), tick=False), pytest.raises(ApplicationError):
-        services.ticket_return(ticket=ticket, by=engineer)
+        services.ticket_return(ticket=ticket, by=desk_user)
 
 
 def test_promises_of_an_order_are_watched_as_deadlines(household, desk_user, engineer):
@@ -154,7 +154,7 @@ def test_promises_of_an_order_are_watched_as_deadlines(household, desk_user, eng
         assert (back.responsible, back.due_at, back.state) == (engineer, at(25, 17, 30), "open")
         services.ticket_arrive(ticket=ticket, by=engineer)
         services.ticket_complete(ticket=ticket, by=engineer)
-        services.ticket_return(ticket=ticket, by=engineer)
+        services.ticket_return(ticket=ticket, by=desk_user)
         services.ticket_callback(ticket=ticket, by=desk_user, satisfaction="satisfied")
         other = register(household=household, by=desk_user)
         services.ticket_dispatch(ticket=other, by=desk_user, assignee=engineer)
@@ -182,7 +182,7 @@ def test_a_pause_moves_the_return_deadline_by_the_working_time_lost(household, d
         services.ticket_complete(ticket=ticket, by=engineer)
     assert ticket.due_at == at(26, 17, 30)
     with time_machine.travel(at(26, 17), tick=False):
-        services.ticket_return(ticket=ticket, by=engineer)
+        services.ticket_return(ticket=ticket, by=desk_user)
     assert ticket.return_late_reason == ""
 
 
@@ -277,7 +277,7 @@ def _returned(household, desk_user, engineer):
     services.ticket_dispatch(ticket=ticket, by=desk_user, assignee=engineer)
     services.ticket_arrive(ticket=ticket, by=engineer)
     services.ticket_complete(ticket=ticket, by=engineer)
-    services.ticket_return(ticket=ticket, by=engineer, late_reason="晚")
+    services.ticket_return(ticket=ticket, by=desk_user, late_reason="晚")
     return ticket
 
 
@@ -671,7 +671,7 @@ def test_new_housekeeping_customer_is_priced_on_site_and_the_time_confirmed(
     services.ticket_dispatch(ticket=ticket, by=desk_user, assignee=cleaner)
     services.ticket_accept(ticket=ticket, by=cleaner)
     services.ticket_complete(ticket=ticket, by=cleaner, fee_charged="380")
-    services.ticket_return(ticket=ticket, by=cleaner, late_reason="晚")
+    services.ticket_return(ticket=ticket, by=desk_user, late_reason="晚")
     services.ticket_callback(ticket=ticket, by=desk_user, satisfaction="satisfied")
     ticket.refresh_from_db()
     assert (ticket.status, ticket.fee_quote, ticket.priced_by, ticket.priced_with) == (

@@ -160,7 +160,7 @@ def fixture_orders(household, second_household, desk_user, butler, supervisor, e
         services.ticket_dispatch(ticket=repair, by=desk_user, assignee=engineer)
         services.ticket_accept(ticket=repair, by=engineer)
         services.ticket_complete(ticket=repair, by=engineer, result="换阀芯")
-        services.ticket_return(ticket=repair, by=engineer)
+        services.ticket_return(ticket=repair, by=desk_user)
         services.ticket_callback(ticket=repair, by=desk_user, satisfaction="satisfied")
     orders["R1"] = repair
     return orders
@@ -338,11 +338,16 @@ def test_csv_carries_the_same_figures(client, desk_user, issued, project):
     assert by_item[("Period", "From")] == ["2026-10-27 00:00", ""]
 
 
-def test_api_answers_the_frozen_figures(desk_api, issued, project, django_assert_num_queries):
+def test_api_answers_the_frozen_figures(
+    api_client, desk_user, issued, project, django_assert_num_queries
+):
     """GET /api/v1/reports/complaints/ answers the issued figures; 404 for a period not issued."""
+    # A fresh instance, as each request has: nothing cached by the fixtures' own steps.
+    desk_api = api_client
+    desk_api.force_authenticate(type(desk_user).objects.get(pk=desk_user.pk))
     url = f"/api/v1/reports/complaints/?project={project.pk}&period={PERIOD}"
-    # The user's projects, the report.
-    with django_assert_num_queries(2):
+    # The user's roles, the user's projects, the report.
+    with django_assert_num_queries(3):
         data = desk_api.get(url).json()
     assert data["summary"] == EXPECTED_SUMMARY
     assert data["effectiveness_basis"] == "valid" and data["effectiveness_rate"] == "50.0"

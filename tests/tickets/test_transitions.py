@@ -20,9 +20,10 @@ def test_every_action_of_the_table_has_its_api_endpoint():
         assert url == f"/api/v1/tickets/1/{transition.url_name}/"
 
 
-def test_buttons_follow_the_status_kind_and_role(household, desk_user, supervisor):
+def test_buttons_follow_the_status_kind_and_role(household, desk_user, supervisor, butler):
     """A registered repair offers dispatch but not accept; a voided one offers nothing; only a
-    supervisor is offered the forced close; complaint steps are offered on complaints only."""
+    supervisor is offered the forced close; complaint steps are offered on complaints only, the
+    butler's reply to the butler."""
     repair = TicketFactory(project=household.project, household=household, created_by=desk_user)
     desk_actions = [t.action for t in allowed_actions(repair, desk_user)]
     assert "dispatch" in desk_actions and "accept" not in desk_actions
@@ -36,8 +37,9 @@ def test_buttons_follow_the_status_kind_and_role(household, desk_user, superviso
         ticket__status=TicketStatus.DISPATCHED,
         ticket__created_by=desk_user,
     ).ticket
-    offered = [t.action for t in allowed_actions(complaint, desk_user)]
+    offered = [t.action for t in allowed_actions(complaint, butler)]
     assert "butler_reply" in offered and "complete" not in offered
+    assert "butler_reply" not in [t.action for t in allowed_actions(complaint, desk_user)]
 
 
 @pytest.mark.parametrize(

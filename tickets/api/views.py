@@ -4,7 +4,8 @@
 `TicketFilterSet`, paginated by cursor) and has one `POST` action per
 transition of `tickets.transitions`, at the transition's URL name
 (`/api/v1/tickets/{id}/acknowledge-quote/`). A refused action is a 400 with
-messages per field, through the one ApplicationError mapping.
+messages per field, through the one ApplicationError mapping; a step the
+user's role may not take is a 403.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from .. import selectors, services
 from ..filtersets import LiaisonFormFilterSet, MonthlyContractFilterSet, TicketFilterSet
 from ..models import LiaisonForm, MonthlyContract, Ticket
 from ..printing import PdfRenderer, print_orders, print_queryset
+from ..transitions import check_register, check_role
 from . import serializers as s
 
 
@@ -103,11 +105,12 @@ def _transition_action(
     run: Callable[[Ticket, dict[str, Any], Any], Any],
 ) -> Any:
     """A `POST /tickets/{id}/<name>/` action: validate the body, run the service, answer with
-    the order as it now is."""
+    the order as it now is. A role that may not take the step is refused first (403)."""
 
     @extend_schema(request=input_class, responses=s.TicketDetailSerializer)
     def handler(self: TicketViewSet, request: Request, pk: str | None = None) -> Response:
         ticket = self.get_object()
+        check_role(ticket, name.replace("-", "_"), request.user)
         data = self.valid(input_class, request) if input_class is not None else {}
         run(ticket, data, request.user)
         return self.answer(ticket.pk)
@@ -175,6 +178,7 @@ class TicketViewSet(
 
     @extend_schema(request=s.TicketCreateSerializer, responses={201: s.TicketDetailSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        check_register(request.user)
         data = self.valid(s.TicketCreateSerializer, request)
         project = _project(request, data.pop("project", None))
         data["household"] = _row(request, Household, data.get("household"), "household")
@@ -357,6 +361,7 @@ class TicketViewSet(
     def rework(self, request: Request, pk: str | None = None) -> Response:
         """Open a rework order linked to this one; answers with the new order."""
         ticket = self.get_object()
+        check_role(ticket, "rework", request.user)
         data = self.valid(s.ReworkSerializer, request)
         fresh = services.ticket_rework(ticket=ticket, by=request.user, **data)
         return self.answer(fresh.pk, status.HTTP_201_CREATED)

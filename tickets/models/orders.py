@@ -210,6 +210,15 @@ class Ticket(models.Model):
     created_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, related_name="registered_tickets", verbose_name=_("handler")
     )
+    # Who recorded the work done: never the one who calls the resident back.
+    done_by = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("work done by"),
+    )
 
     # Fees of a paid service (有偿服务)
     paid = models.BooleanField(_("paid service"), default=False)
@@ -314,6 +323,12 @@ class Ticket(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="voided") | Q(voided_at__isnull=False),
                 name="tickets_ticket_voided_at",
+            ),
+            # One rework per order's callback outcome (a voided one does not count).
+            models.UniqueConstraint(
+                fields=["rework_of"],
+                condition=Q(rework_of__isnull=False) & ~Q(status="voided"),
+                name="tickets_ticket_one_rework",
             ),
         ]
         indexes = [

@@ -21,11 +21,9 @@ from frontdesk.core.calendar import calendar_for
 from frontdesk.core.errors import ApplicationError
 from frontdesk.core.models import DeadlineState, Membership
 from frontdesk.core.notifications import notify, users_with_role
-from frontdesk.core.roles import Role
 
 from ..choices import (
     SERIAL_PREFIX,
-    Department,
     Priority,
     TicketStatus,
 )
@@ -126,13 +124,6 @@ def _registered_due(ticket: Ticket, now: dt.datetime) -> dt.datetime:
 # it, met by the step that keeps it, in the same transaction. The sweep warns and
 # escalates; the durations are the project's rules and working calendar.
 
-DEPARTMENT_ROLE: dict[str, str] = {
-    Department.ENGINEERING: Role.ENGINEERING,
-    Department.CLEANING: Role.CLEANING,
-    Department.GREENING: Role.GREENING,
-    Department.SECURITY: Role.SECURITY,
-    Department.CUSTOMER_SERVICE: Role.DESK,
-}
 RETURN_FREE = "order.return_free"
 RETURN_PAID = "order.return_paid"
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,7 +45,7 @@ from ..models import (
     Ticket,
     TicketEvent,
 )
-from ..transitions import check
+from ..transitions import DEPARTMENT_ROLE, check, check_register
 from .commitments import (
     classify_for_project,
     commitment_data,
@@ -54,7 +54,6 @@ from .commitments import (
     commitment_open,
 )
 from .common import (
-    DEPARTMENT_ROLE,
     RETURN_FREE,
     RETURN_PAID,
     TOPIC_DISPATCHED,
@@ -145,6 +144,7 @@ def ticket_register(
     the customer on this call (housekeeping and greening need it before they
     are dispatched).
     """
+    check_register(by)
     kind = _choice(kind, TicketKind, "kind")
     if not can_access_project(by, project.pk):
         raise ApplicationError(fields={"project": [_("You do not work in this project.")]})
@@ -645,6 +645,7 @@ def ticket_complete(
         t.fee_charged = fee
         t.material_cost = cost
         t.done_at = timezone.now()
+        t.done_by = by if getattr(by, "pk", None) else None
         return {
             "fee_charged": str(fee) if fee is not None else None,
             "material_cost": str(cost) if cost is not None else None,
@@ -791,7 +792,38 @@ def ticket_callback(
 
 
 def _rework(original: Ticket, *, by: Any, matter: str = "") -> Ticket:
-    fresh = ticket_register(
+    """Open the one rework of `original` (locked by the caller).
+
+    A second one is refused while the first stands (a voided one can be opened again);
+    the database's unique constraint is the last guard against a race.
+    """
+    existing = (
+        Ticket.objects.filter(rework_of=original)
+        .exclude(status=TicketStatus.VOIDED)
+        .values_list("serial", flat=True)
+        .first()
+    )
+    if existing is not None:
+        raise ApplicationError(
+            fields={
+                "rework": [
+                    _("This order already has its rework %(serial)s.") % {"serial": existing}
+                ]
+            }
+        )
+    try:
+        with transaction.atomic():
+            fresh = _register_rework(original, by=by, matter=matter)
+    except IntegrityError:
+        raise ApplicationError(
+            fields={"rework": [_("This order already has its rework.")]}
+        ) from None
+    _event(original, action="rework", by=by, data={"rework": fresh.serial})
+    return fresh
+
+
+def _register_rework(original: Ticket, *, by: Any, matter: str) -> Ticket:
+    return ticket_register(
         project=original.project,
         kind=original.kind,
         by=by,
@@ -810,8 +842,6 @@ def _rework(original: Ticket, *, by: Any, matter: str = "") -> Ticket:
         time_confirmed=original.confirmed_time_at is not None,
         rework_of=original,
     )
-    _event(original, action="rework", by=by, data={"rework": fresh.serial})
-    return fresh
 
 
 def _complaint_about(original: Ticket, *, by: Any, comment: str = "") -> Ticket:

@@ -64,7 +64,7 @@ from ..forms import (
 from ..models import LiaisonForm, MonthlyContract, Ticket, WarrantyRepair
 from ..printing import LinkRefused, print_orders, print_queryset, resident_url, ticket_for_token
 from ..scripts import script_lines, scripts_for
-from ..transitions import TRANSITIONS, allowed_actions
+from ..transitions import TRANSITIONS, allowed_actions, can_register, check_role
 
 PAGE_SIZE = 50
 DAY_PRINT_LIMIT = 200
@@ -181,6 +181,8 @@ def _household_for(request: HttpRequest, household_id: int | None) -> Household 
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
     """Register an order: from a household file (?household=<id>&kind=repair) or a public place."""
+    if not can_register(request.user):
+        raise PermissionDenied(_("Your role may not register work orders."))
     source = request.POST if request.method == "POST" else request.GET
     household = _household_for(request, _int(source.get("household")))
     projects = _project_choices(request.user)
@@ -549,6 +551,8 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         ticket = selectors.ticket_list(user=request.user).get(pk=pk)
     except Ticket.DoesNotExist:
         raise Http404(_("No such work order.")) from None
+    # Someone else's step is refused outright, before its form is read.
+    check_role(ticket, name, request.user)
     staff = staff_choices(ticket.project_id)
     form = action_form(name, staff=staff, data=request.POST)
     target = reverse("tickets:detail", kwargs={"pk": ticket.pk})
@@ -561,8 +565,8 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         _error_messages(request, error)
         return HttpResponseRedirect(target)
     except PermissionDenied as error:
-        messages.error(request, str(error) or _("You may not do this."))
-        return HttpResponseRedirect(target)
+        # Not a mistake in the form but a step of someone else's: refused outright.
+        raise PermissionDenied(str(error) or _("You may not do this.")) from error
     label = TRANSITIONS[name].label
     messages.success(request, _("%(action)s: done.") % {"action": label})
     follow = getattr(result, "follow_up_ticket", None)
