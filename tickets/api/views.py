@@ -107,7 +107,6 @@ def _transition_action(
     """A `POST /tickets/{id}/<name>/` action: validate the body, run the service, answer with
     the order as it now is. A role that may not take the step is refused first (403)."""
 
-    @extend_schema(request=input_class, responses=s.TicketDetailSerializer)
     def handler(self: TicketViewSet, request: Request, pk: str | None = None) -> Response:
         ticket = self.get_object()
         check_role(ticket, name.replace("-", "_"), request.user)
@@ -118,7 +117,9 @@ def _transition_action(
     # DRF finds an action by its method's name, which must be the attribute's.
     handler.__name__ = attr
     handler.__doc__ = f"Transition `{name}` of the order."
-    return action(detail=True, methods=["post"], url_path=name, url_name=name)(handler)
+    # The schema is attached after `action`, which would otherwise replace it.
+    routed = action(detail=True, methods=["post"], url_path=name, url_name=name)(handler)
+    return extend_schema(request=input_class, responses=s.TicketDetailSerializer)(routed)
 
 
 def _with_user(data: dict[str, Any], key: str, field: str | None = None) -> dict[str, Any]:
