@@ -100,7 +100,9 @@ class TicketFilterSet(filters.FilterSet):
             return queryset
         return queryset.filter(created_at__lt=local_midnight(value + dt.timedelta(days=1)))
 
-    def filter_overdue(self, queryset: QuerySet[Ticket], name: str, value: bool) -> QuerySet[Ticket]:
+    def filter_overdue(
+        self, queryset: QuerySet[Ticket], name: str, value: bool
+    ) -> QuerySet[Ticket]:
         # A filter method is called only with a value (None means "any" and is not passed).
         return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
 

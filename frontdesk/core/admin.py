@@ -266,6 +266,8 @@ class DeadlineRuleAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
     list_display = ["project", "kind", "mode", "minutes", "days", "counting", "is_emergency"]
     list_filter = ["project", "mode", "counting", "is_emergency"]
     list_select_related = ["project"]
+
+
 @admin.register(IdNumberRead)
 class IdNumberReadAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
     """Who was shown which ID number in full: for the supervisor to read, never to edit."""

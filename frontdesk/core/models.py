@@ -572,6 +572,8 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.state})"
+
+
 # --- Audit of personal data ---------------------------------------------------------
 
 

@@ -14,8 +14,10 @@ is written to var/api-fuzz.json; the README quotes it.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+import zlib
 from collections import defaultdict
 from pathlib import Path
 
@@ -49,21 +51,55 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_app
 # Filled by the `world` fixture of each test: ids of real rows, by resource.
 IDS: dict[str, list[int]] = {}
 TOKEN: dict[str, str] = {}
+OWNER: dict[str, object] = {}
 REACHED: dict[str, set[int]] = defaultdict(set)
 
 # The resource a path's {id} names, from the first segment after /api/v1/.
 RESOURCE = re.compile(r"^/api/v1/([a-z-]+)/")
 
 
+# Path parameters named otherwise than `id` that name a row: the resource they name.
+NAMED = {"pass_id": "passes"}
+
+
+def _pick(ids: list[int], value: object) -> int:
+    """One of `ids`, chosen by the generated value: the same every run (no salted hash)."""
+    return ids[zlib.crc32(repr(value).encode()) % len(ids)]
+
+
+def _ids_for(path: str) -> list[int]:
+    """The ids to use in `path`: for a step of an order, the orders that offer it now."""
+    step = TICKET_STEP.match(path)
+    if step:
+        from tickets.models import Ticket
+        from tickets.transitions import allowed_actions
+
+        user = OWNER["user"]
+        offered = [
+            t.pk
+            for t in Ticket.objects.filter(pk__in=IDS["tickets"])
+            if step.group(1) in {a.url_name for a in allowed_actions(t, user)}
+        ]
+        if offered:
+            return offered
+    match = RESOURCE.match(path)
+    return IDS.get(match.group(1), []) if match else []
+
+
+TICKET_STEP = re.compile(r"^/api/v1/tickets/\{id\}/([a-z-]+)/$")
+
+
 @schema.hook
 def map_path_parameters(context, path_parameters):
-    match = RESOURCE.match(context.operation.path)
-    if match and IDS.get(match.group(1)):
-        ids = IDS[match.group(1)]
-        for name in path_parameters:
-            if name in ("id", "pk") or name.endswith("_id"):
-                value = path_parameters[name]
-                path_parameters[name] = ids[hash(str(value)) % len(ids)]
+    for name in path_parameters:
+        if name in NAMED:
+            ids = IDS.get(NAMED[name], [])
+        elif name == "id":
+            ids = _ids_for(context.operation.path)
+        else:
+            continue
+        if ids:
+            path_parameters[name] = _pick(ids, path_parameters[name])
     return path_parameters
 
 
@@ -81,31 +117,179 @@ def _keep_test_connection():
     request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def world(db, _keep_test_connection, project, household, building):
-    """A project with households, persons, orders of every kind and a token of its supervisor."""
-    from residents.models import Building, Household, Person, Unit
+def _orders(household, desk, engineer, butler):
+    """Orders in each status a step starts from, so that every step has an order offering it."""
     from tests.tickets.factories import register
-    from tickets.models import Ticket
+    from tickets import services
 
-    user = UserFactory(role=Role.SUPERVISOR, projects=[project], username="fuzz")
+    def dispatched(**extra):
+        ticket = register(household=household, by=desk, **extra)
+        services.ticket_dispatch(
+            ticket=ticket, by=desk, department="engineering", assignee=engineer
+        )
+        return ticket
+
+    def done():
+        ticket = dispatched()
+        services.ticket_arrive(ticket=ticket, by=engineer)
+        services.ticket_complete(ticket=ticket, by=engineer)
+        return ticket
+
+    def returned():
+        ticket = done()
+        services.ticket_return(ticket=ticket, by=desk, late_reason="晚")
+        return ticket
+
+    def visited():
+        ticket = returned()
+        services.ticket_callback(ticket=ticket, by=desk, satisfaction="satisfied")
+        return ticket
+
     for kind in ("repair", "housekeeping", "greening", "convenience"):
-        register(household=household, by=user, kind=kind)
-    register(
+        register(household=household, by=desk, kind=kind)
+    register(household=household, by=desk, paid=True, fee_quote="80.00", matter="换锁芯")
+    accepted = dispatched()
+    services.ticket_accept(ticket=accepted, by=engineer)
+    paused = dispatched()
+    services.ticket_pause(ticket=paused, by=desk, reason="等配件")
+    warranty = dispatched()
+    services.warranty_pass(ticket=warranty, by=desk, contractor="万达建设", liaison=desk)
+    done()
+    returned()
+    visited()
+    closed = visited()
+    services.ticket_close(ticket=closed, by=desk)
+    complaint = register(
         household=household,
-        by=user,
+        by=desk,
         kind="complaint",
         complaint={"category": "cleaning", "reason": "service_quality"},
     )
+    services.ticket_dispatch(ticket=complaint, by=desk, assignee=butler)
+    answered = register(
+        household=household,
+        by=desk,
+        kind="complaint",
+        complaint={"category": "greening", "reason": "service_quality"},
+    )
+    services.ticket_dispatch(ticket=answered, by=desk, assignee=butler)
+    services.complaint_butler_reply(ticket=answered, by=butler, reply="已处理")
+    services.complaint_answer(ticket=answered, by=desk, answer="已答复住户")
+
+
+@pytest.fixture
+def world(db, _keep_test_connection, project, household, building, desk_user, engineer, butler):
+    """A project with a household file of every kind of record, orders in every status a step
+    starts from, and a token of its supervisor."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from frontdesk.core.models import IdNumberRead, Notification, Project
+    from frontdesk.core.notifications import notify
+    from residents import services as files
+    from residents.models import (
+        Building,
+        Card,
+        ChangeRecord,
+        Decoration,
+        DecorationWorkerPass,
+        Household,
+        MoveIn,
+        Note,
+        Person,
+        Unit,
+        Vehicle,
+    )
+    from residents.models import Attachment
+    from tickets import services
+    from tickets.models import LiaisonForm, MonthlyContract, Ticket
+
+    user = UserFactory(role=Role.SUPERVISOR, projects=[project], username="fuzz")
+    OWNER["user"] = user
+    person = household.persons.first()
+    person.id_number = "440305199001011234"
+    person.save(update_fields=["id_number"])
+    files.person_reveal_id_number(person=person, by=user, channel="api", source="fuzz")
+    vehicle = files.vehicle_add(household=household, plate="粤B12345", by=desk_user)
+    files.card_issue(
+        household=household,
+        kind="parking",
+        number="P1",
+        issued_on=dt.date(2026, 1, 1),
+        vehicle=vehicle,
+        holder=person,
+        by=desk_user,
+    )
+    files.movein_record(household=household, data={"keys_handed": 2}, by=desk_user)
+    decoration = files.decoration_apply(
+        household=household,
+        data={
+            "applied_on": dt.date(2026, 11, 20),
+            "description": "厨房改造",
+            "contractor": "美家装饰",
+            "contractor_phone": "13700000000",
+            "planned_start": dt.date(2026, 12, 1),
+            "planned_end": dt.date(2026, 12, 31),
+        },
+        by=desk_user,
+    )
+    files.decoration_set_status(decoration=decoration, status="approved", by=desk_user)
+    files.decoration_pass_issue(
+        decoration=decoration,
+        name="师傅",
+        phone="13600000000",
+        valid_until=dt.date(2026, 12, 31),
+        by=desk_user,
+    )
+    files.note_add(household=household, text="备注", by=desk_user)
+    files.attachment_add(
+        household=household, title="合同", file=SimpleUploadedFile("a.txt", b"abc"), by=desk_user
+    )
+    _orders(household, desk_user, engineer, butler)
+    services.liaison_create(
+        project=project,
+        from_department="customer_service",
+        to_department="engineering",
+        matter="楼道灯不亮",
+        by=desk_user,
+    )
+    services.contract_create(
+        household=household,
+        kind="greening",
+        service="庭院修剪",
+        by=desk_user,
+        schedule_type="weekdays",
+        schedule_days=[1, 4],
+        price="100",
+        starts_on=dt.date(2026, 11, 1),
+    )
+    notify(user=user, topic="summary", title="本周汇总", project=project, is_emergency=True)
     TOKEN["key"] = Token.objects.create(user=user).key
+
+    def ids(model, **where):
+        return list(model.objects.filter(**where).order_by("pk").values_list("pk", flat=True))
+
     IDS.clear()
     IDS.update(
         {
-            "households": list(Household.objects.values_list("id", flat=True)),
-            "persons": list(Person.objects.values_list("id", flat=True)),
-            "units": list(Unit.objects.values_list("id", flat=True)),
-            "buildings": list(Building.objects.values_list("id", flat=True)),
-            "tickets": list(Ticket.objects.values_list("id", flat=True)),
+            "projects": ids(Project),
+            "buildings": ids(Building),
+            "units": ids(Unit),
+            "households": ids(Household),
+            "persons": ids(Person),
+            "vehicles": ids(Vehicle),
+            "cards": ids(Card),
+            "move-ins": ids(MoveIn),
+            "decorations": ids(Decoration),
+            "passes": ids(DecorationWorkerPass),
+            "notes": ids(Note),
+            "attachments": ids(Attachment),
+            "changes": ids(ChangeRecord),
+            "tickets": ids(Ticket),
+            "callbacks": ids(Ticket, status="returned"),
+            "liaison-forms": ids(LiaisonForm),
+            "contracts": ids(MonthlyContract),
+            "notifications": ids(Notification, user=user),
+            "audit": ids(IdNumberRead),
         }
     )
     return user
@@ -130,7 +314,9 @@ def test_api_answers_as_its_schema_says(case, world):
 
 def pytest_sessionfinish_report() -> dict[str, object]:
     operations = len(REACHED)
-    past = sorted(k for k, codes in REACHED.items() if any(c < 400 or c in (403, 409) for c in codes))
+    past = sorted(
+        k for k, codes in REACHED.items() if any(c < 400 or c in (403, 409) for c in codes)
+    )
     return {"operations": operations, "reached_past_validation": len(past), "reached": past}
 
 

@@ -26,7 +26,7 @@ from ..choices import ComplaintCategory, Department
 from ..models import ComplaintReport, EffectivenessBasis
 from .views import DeskStaffPermission
 
-RATE_HELP = "A percentage with one decimal (\"66.7\"); null when there is nothing to divide by."
+RATE_HELP = 'A percentage with one decimal ("66.7"); null when there is nothing to divide by.'
 
 
 def _rate(**kwargs: Any) -> serializers.CharField:
@@ -75,7 +75,9 @@ class ReportRisingHouseholdSerializer(serializers.Serializer):
 
 
 class ReportCallbacksSerializer(serializers.Serializer):
-    returned = serializers.IntegerField(help_text="Orders returned to the desk (回单) in the period.")
+    returned = serializers.IntegerField(
+        help_text="Orders returned to the desk (回单) in the period."
+    )
     called_back = serializers.IntegerField()
     satisfied = serializers.IntegerField()
     callback_rate = _rate()

@@ -334,7 +334,12 @@ class ComplaintInputSerializer(serializers.Serializer):
 
 class TicketCreateSerializer(serializers.Serializer):
     project = serializers.IntegerField(
-        required=False, min_value=1, help_text=_("Needed when you work in more than one project.")
+        required=False,
+        min_value=1,
+        help_text=_(
+            "Needed only when you work in more than one project and name neither a household "
+            "nor a building: the order is otherwise in their project."
+        ),
     )
     kind = serializers.ChoiceField(choices=TicketKind.choices)
     household = serializers.IntegerField(required=False, allow_null=True, min_value=1)
@@ -530,7 +535,14 @@ class LiaisonFormSerializer(serializers.ModelSerializer):
 
 
 class LiaisonCreateSerializer(serializers.Serializer):
-    project = serializers.IntegerField(required=False, min_value=1)
+    project = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=_(
+            "Needed only when you work in more than one project and name no order: the form "
+            "is otherwise in the order's project."
+        ),
+    )
     from_department = serializers.ChoiceField(choices=Department.choices)
     to_department = serializers.ChoiceField(choices=Department.choices)
     matter = serializers.CharField()

@@ -18,7 +18,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -53,9 +53,12 @@ class DeskStaffPermission(permissions.BasePermission):
         return bool(user and user.is_authenticated and has_role(user, *Role.values))
 
 
-def _project(request: Request, project_id: int | None) -> Project:
-    """The project of a new row: the one named, or the user's only project."""
+def _project(request: Request, project_id: int | None, of: Any = None) -> Project:
+    """The project of a new row: the one named, else that of the row it concerns (`of`: a
+    household, a building, an order), else the user's only project."""
     ids = project_ids_for(request.user)
+    if project_id is None and of is not None:
+        return Project.objects.get(pk=of.project_id)
     if project_id is None:
         if len(ids) == 1:
             return Project.objects.get(pk=ids[0])
@@ -181,9 +184,11 @@ class TicketViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         check_register(request.user)
         data = self.valid(s.TicketCreateSerializer, request)
-        project = _project(request, data.pop("project", None))
         data["household"] = _row(request, Household, data.get("household"), "household")
         data["building"] = _row(request, Building, data.get("building"), "building")
+        project = _project(
+            request, data.pop("project", None), data["household"] or data["building"]
+        )
         ticket = services.ticket_register(project=project, by=request.user, **data)
         return self.answer(ticket.pk, status.HTTP_201_CREATED)
 
@@ -405,8 +410,8 @@ class LiaisonFormViewSet(
     @extend_schema(request=s.LiaisonCreateSerializer, responses={201: s.LiaisonFormSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self.valid(s.LiaisonCreateSerializer, request)
-        project = _project(request, data.pop("project", None))
         data["ticket"] = _row(request, Ticket, data.get("ticket"), "ticket")
+        project = _project(request, data.pop("project", None), data["ticket"])
         form = services.liaison_create(project=project, by=request.user, **data)
         return self._answer(form.pk, status.HTTP_201_CREATED)
 
@@ -463,7 +468,18 @@ class MonthlyContractViewSet(
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(responses=s.ContractVisitSerializer(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "month",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
+                description="YYYY-MM",
+            )
+        ],
+        responses=s.ContractVisitSerializer(many=True),
+    )
     @action(
         detail=True,
         methods=["get"],
