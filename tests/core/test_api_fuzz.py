@@ -25,6 +25,8 @@ import pytest
 import schemathesis
 from django.conf import settings
 from django.core.wsgi import get_wsgi_application
+from django.db import transaction
+from django.test import override_settings
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
@@ -36,7 +38,14 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from frontdesk.core.roles import Role
-from tests.factories import UserFactory
+from tests.factories import (
+    BuildingFactory,
+    HouseholdFactory,
+    PersonFactory,
+    ProjectFactory,
+    UnitFactory,
+    UserFactory,
+)
 
 EXAMPLES = 12
 CHECKS = [
@@ -91,6 +100,8 @@ TICKET_STEP = re.compile(r"^/api/v1/tickets/\{id\}/([a-z-]+)/$")
 
 @schema.hook
 def map_path_parameters(context, path_parameters):
+    if not path_parameters:
+        return path_parameters
     for name in path_parameters:
         if name in NAMED:
             ids = IDS.get(NAMED[name], [])
@@ -177,16 +188,16 @@ def _orders(household, desk, engineer, butler):
     services.complaint_answer(ticket=answered, by=desk, answer="已答复住户")
 
 
-@pytest.fixture
-def world(db, _keep_test_connection, project, household, building, desk_user, engineer, butler):
+def _build_world():
     """A project with a household file of every kind of record, orders in every status a step
-    starts from, and a token of its supervisor."""
+    starts from, and a token of its supervisor; fills IDS, TOKEN and OWNER."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from frontdesk.core.models import IdNumberRead, Notification, Project
     from frontdesk.core.notifications import notify
     from residents import services as files
     from residents.models import (
+        Attachment,
         Building,
         Card,
         ChangeRecord,
@@ -199,10 +210,17 @@ def world(db, _keep_test_connection, project, household, building, desk_user, en
         Unit,
         Vehicle,
     )
-    from residents.models import Attachment
     from tickets import services
     from tickets.models import LiaisonForm, MonthlyContract, Ticket
 
+    project = ProjectFactory(code="east", name="东湖花园")
+    butler = UserFactory(role=Role.BUTLER, projects=[project], username="butler1")
+    desk_user = UserFactory(role=Role.DESK, projects=[project], username="desk1")
+    engineer = UserFactory(role=Role.ENGINEERING, projects=[project], username="engineer1")
+    building = BuildingFactory(project=project, number="3", butler=butler)
+    unit = UnitFactory(building=building, project=project, number="1502", floor=15)
+    household = HouseholdFactory(unit=unit, project=project)
+    PersonFactory(household=household, project=project, name="王建国", phone="13812345678")
     user = UserFactory(role=Role.SUPERVISOR, projects=[project], username="fuzz")
     OWNER["user"] = user
     person = household.persons.first()
@@ -292,7 +310,38 @@ def world(db, _keep_test_connection, project, household, building, desk_user, en
             "audit": ids(IdNumberRead),
         }
     )
-    return user
+
+
+@pytest.fixture(scope="module")
+def _world_rows(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world, built once for the module inside a transaction that is rolled back at its
+    end; each test runs in a savepoint of it (the `db` fixture), so that what one operation
+    changes is undone before the next."""
+    media = tmp_path_factory.mktemp("fuzz-media")
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast),
+    ):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            _build_world()
+            yield media
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def _media_root(settings, _world_rows):
+    """The uploads of the world stay readable by every test of the module."""
+    settings.MEDIA_ROOT = _world_rows
+
+
+@pytest.fixture
+def world(_world_rows, db, _keep_test_connection):
+    return OWNER["user"]
 
 
 @schema.parametrize()

@@ -474,7 +474,7 @@ class MonthlyContractViewSet(
                 "month",
                 OpenApiTypes.STR,
                 OpenApiParameter.PATH,
-                pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
+                pattern=r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$",
                 description="YYYY-MM",
             )
         ],
@@ -490,7 +490,7 @@ class MonthlyContractViewSet(
         """The monthly register: each due visit of `month` (YYYY-MM) and its order."""
         contract = self.get_object()
         year, number = (int(part) for part in month.split("-"))
-        if not 1 <= number <= 12:
+        if not (1 <= number <= 12 and 1900 <= year <= 2999):
             raise ApplicationError(fields={"month": [_("Enter a month as YYYY-MM.")]})
         rows = selectors.contract_register(contract=contract, year=year, month=number)
         return Response(
