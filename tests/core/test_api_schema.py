@@ -73,6 +73,22 @@ def test_every_write_declares_its_request_body(schema):
     void = schema["paths"]["/api/v1/tickets/{id}/void/"]["post"]["requestBody"]
     reason = void["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     assert schema["components"]["schemas"][reason]["required"] == ["reason"]
+    callback = schema["paths"]["/api/v1/tickets/{id}/callback/"]["post"]["requestBody"]
+    name = callback["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    body = schema["components"]["schemas"][name]
+    assert "at" not in body.get("required", [])
+    assert {"satisfaction", "reached"} <= set(body["properties"])
+
+
+def test_an_unknown_api_address_is_a_json_404_for_a_post_with_a_session(client, desk_user):
+    """A POST to an address under /api/v1/ that names nothing is the API's 404, not the CSRF
+    page, even when the browser's session cookie comes along."""
+    client.force_login(desk_user)
+    client.handler.enforce_csrf_checks = True
+    response = client.post("/api/v1/households/0.5/move-out/", {})
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "non_field_errors" in response.json()
 
 
 def test_no_component_is_left_unused(schema):

@@ -144,6 +144,10 @@ class TicketSerializer(serializers.ModelSerializer):
 
     unit = serializers.SerializerMethodField()
     where = serializers.CharField(read_only=True)
+    place = serializers.ChoiceField(choices=Place.choices, allow_blank=True, read_only=True)
+    department = serializers.ChoiceField(
+        choices=Department.choices, allow_blank=True, read_only=True
+    )
     reporter_phone = serializers.SerializerMethodField()
     assignee = PersonField()
     created_by = PersonField()
@@ -592,6 +596,16 @@ class ContractVisitSerializer(serializers.ModelSerializer):
     class Meta:
         model = ContractVisit
         fields = ["date", "ticket", "ticket_serial"]
+
+
+class ContractRegisterRowSerializer(serializers.Serializer):
+    """One due visit of a contract's month, and its order once opened."""
+
+    date = serializers.DateField()
+    due = serializers.BooleanField(help_text="Whether the contract's schedule falls on this day.")
+    ticket = serializers.IntegerField(allow_null=True)
+    serial = serializers.CharField()
+    status = serializers.CharField(help_text="The order's status; blank before it is opened.")
 
 
 class MonthlyContractSerializer(serializers.ModelSerializer):

@@ -175,6 +175,16 @@ class TicketViewSet(
         data = s.TicketDetailSerializer(ticket, context=self.get_serializer_context()).data
         return Response(data)
 
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # A refusal asked for as a PDF (`Accept: application/pdf`) is still the JSON error.
+        if response.status_code >= 400 and isinstance(
+            getattr(response, "accepted_renderer", None), PdfRenderer
+        ):
+            response.accepted_renderer = DeskJSONRenderer()
+            response.accepted_media_type = DeskJSONRenderer.media_type
+        return response
+
     def answer(self, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
         ticket = selectors.ticket_detail(user=self.request.user, ticket_id=pk)
         data = s.TicketDetailSerializer(ticket, context=self.get_serializer_context()).data
@@ -478,13 +488,15 @@ class MonthlyContractViewSet(
                 description="YYYY-MM",
             )
         ],
-        responses=s.ContractVisitSerializer(many=True),
+        responses=s.ContractRegisterRowSerializer(many=True),
     )
     @action(
         detail=True,
         methods=["get"],
         url_path=r"register/(?P<month>\d{4}-\d{2})",
         url_name="register",
+        pagination_class=None,
+        filter_backends=[],
     )
     def register(self, request: Request, pk: str | None = None, month: str = "") -> Response:
         """The monthly register: each due visit of `month` (YYYY-MM) and its order."""
