@@ -7,9 +7,11 @@ Redis. `frontdesk.settings_production` tightens this file for deployment.
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -27,10 +29,33 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def development_secret_key(folder: Path) -> str:
+    """This checkout's own secret key, made at first use and kept in `folder/secret_key`.
+
+    A fixed key in the code would let anyone who read it sign a resident's rating
+    link or a session for any desk that runs without SECRET_KEY. Made under a
+    temporary name and linked into place, so that processes starting together
+    (web, worker, beat) all end up with the same key.
+    """
+    path = folder / "secret_key"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".secret_key.{os.getpid()}"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(50) + "\n")
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process made it first: theirs stands
+        finally:
+            temporary.unlink()
+    return path.read_text().strip()
+
+
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = os.environ.get(
-    "SECRET_KEY", "insecure-development-key-change-me-with-the-SECRET_KEY-variable"
-)
+# Production settings require SECRET_KEY from the environment (settings_production).
+SECRET_KEY = os.environ.get("SECRET_KEY") or development_secret_key(VAR_DIR)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -58,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "frontdesk.core.outage.outage_middleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -65,12 +91,30 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "frontdesk.core.idempotency.idempotency_middleware",
     "frontdesk.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "frontdesk.core.middleware.SessionGuardMiddleware",
+    # After the screen lock: a form refused by a locked session keeps its token.
+    "frontdesk.core.idempotency.idempotency_middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (Django's own): scripts and styles only from the desk's
+# own static files, no inline script, style or event handler anywhere; images may
+# be data: URIs (QR codes). Pages keep their JavaScript in static/js/.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 ROOT_URLCONF = "frontdesk.urls"
 WSGI_APPLICATION = "frontdesk.wsgi.application"
@@ -126,6 +170,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2 for every new or changed password; older hashes still verify and are
+# rehashed with Argon2 at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Sessions: logged out after SESSION_IDLE_MINUTES without the clerk's activity
+# (frontdesk.core.middleware.SessionGuardMiddleware), and never longer than a shift.
+# The browser locks the screen after SCREEN_LOCK_MINUTES without a key or a click
+# (0: only the top bar's button locks it); the password unlocks it.
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SCREEN_LOCK_MINUTES = float(os.environ.get("SCREEN_LOCK_MINUTES", "10"))
+SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_MAX_HOURS", "12")) * 3600)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -9,14 +9,16 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 os.environ.setdefault("DEBUG", "false")
+# Checked before the shared settings load, which would otherwise make a key of
+# their own under var/ (the development default).
+if not os.environ.get("SECRET_KEY", "").strip():
+    raise ImproperlyConfigured("Set SECRET_KEY in the environment.")
 
 from .settings import *  # noqa: E402,F403
 from .settings import env_bool  # noqa: E402
 
 if DEBUG:  # noqa: F405
     raise ImproperlyConfigured("DEBUG must be off in production.")
-if SECRET_KEY.startswith("insecure-"):  # noqa: F405
-    raise ImproperlyConfigured("Set SECRET_KEY in the environment.")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

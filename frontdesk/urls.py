@@ -1,10 +1,11 @@
 """URL configuration: pages, the admin, and the REST API under /api/v1/."""
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularSwaggerView
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from frontdesk.core.api.errors import api_not_found
 from frontdesk.core.api.views import DeskSchemaView, TokenView
@@ -15,9 +16,14 @@ api_v1 = [
     path("", include("tickets.api.urls")),
     path("", include("frontdesk.core.api.notifications")),
     path("", include("frontdesk.core.api.audit")),
-    # Last: an address under /api/v1/ that names no endpoint is a 404 in JSON.
-    re_path(r"^.*/$", api_not_found, name="api-not-found"),
 ]
+
+# The API documentation (Swagger UI) loads its start-up script as a file (the split
+# view), so scripts stay 'self' only; Swagger UI sets one inline style of its own,
+# allowed on this page alone.
+api_docs = csp_override({**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]})(
+    SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+)
 
 urlpatterns = [
     path("", include("frontdesk.pages.urls")),
@@ -26,12 +32,15 @@ urlpatterns = [
     path("notifications/", include("frontdesk.core.urls_notifications")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    # After every endpoint: an address under /api/v1/ that names none is a 404 in JSON.
+    re_path(r"^api/v1/.*/$", api_not_found, name="api-not-found"),
     path("api/schema/", DeskSchemaView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", api_docs, name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 # A database outage is a 503, any other failure a 500, in the API's JSON under /api/.
 handler500 = "frontdesk.core.outage.server_error"
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from MEDIA_URL, not even in development: they
+# are residents' documents, downloaded only through the views that check the
+# user's project (residents:attachment-download, the API's download action).

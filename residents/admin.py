@@ -51,18 +51,15 @@ def _changes(form: forms.ModelForm) -> dict[str, list[str]]:
 
 
 class MaskedPhoneMixin:
-    """Phones show as 138****5678 in lists, and leave forms and search, for a role without
-    `residents.view_phone` (as on the desk's pages)."""
+    """Phones show as 138****5678 in lists and leave forms for a role without
+    `residents.view_phone` (as on the desk's pages); search and URL lookups leave them out
+    through `frontdesk.core.admin.DeclaredLookupsAdminMixin`."""
 
     def get_list_display(self, request: HttpRequest) -> Any:
         shown = list(super().get_list_display(request))  # type: ignore[misc]
         if can_view_phone(request.user):
             return shown
         return ["phone_masked" if name == "phone" else name for name in shown]
-
-    def get_search_fields(self, request: HttpRequest) -> Any:
-        fields = list(super().get_search_fields(request))  # type: ignore[misc]
-        return fields if can_view_phone(request.user) else [f for f in fields if f != "phone"]
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = list(super().get_fields(request, obj))  # type: ignore[misc]
@@ -71,6 +68,16 @@ class MaskedPhoneMixin:
     @admin.display(description=_("Phone"))
     def phone_masked(self, obj: Any) -> str:
         return mask_phone(obj.phone)
+
+
+class MaskedIdNumberMixin:
+    """The ID number leaves the form for every role: it is shown in full only by its own
+    audited action on the household file (`residents.view_id_number`)."""
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        exclude = list(super().get_exclude(request, obj) or [])  # type: ignore[misc]
+        exclude.append("id_number")
+        return exclude
 
 
 class KeptRecordsMixin:
@@ -262,18 +269,12 @@ class HouseholdAdmin(HouseholdRecordAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(MaskedPhoneMixin, HouseholdRecordAdmin):
+class PersonAdmin(MaskedPhoneMixin, MaskedIdNumberMixin, HouseholdRecordAdmin):
     list_display = ["name", "role", "phone", "id_number_masked", "household", "is_active"]
     list_select_related = ["household__unit"]
     list_filter = ["project", "role", "is_active"]
     search_fields = ["name", "phone"]
     raw_id_fields = ["household"]
-
-    def get_exclude(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        exclude = list(super().get_exclude(request, obj) or [])
-        # An ID number is shown in full only by its own audited action, on the household file.
-        exclude.append("id_number")
-        return exclude
 
     @admin.display(description=_("ID number"))
     def id_number_masked(self, person: Person) -> str:
@@ -346,6 +347,10 @@ class DecorationAdmin(AuthoredRecordAdmin):
     raw_id_fields = ["household"]
     inlines = [WorkerPassInline, InspectionInline]
 
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        exclude = super().get_exclude(request, obj)
+        return exclude if can_view_phone(request.user) else [*exclude, "contractor_phone"]
+
 
 class DecorationPartAdmin(HouseholdRecordAdmin):
     """A worker pass or inspection: its household is its decoration's."""
@@ -359,7 +364,7 @@ class DecorationPartAdmin(HouseholdRecordAdmin):
 
 
 @admin.register(DecorationWorkerPass)
-class DecorationWorkerPassAdmin(MaskedPhoneMixin, DecorationPartAdmin):
+class DecorationWorkerPassAdmin(MaskedPhoneMixin, MaskedIdNumberMixin, DecorationPartAdmin):
     list_display = ["pass_number", "name", "phone", "decoration", "valid_until", "returned_on"]
     list_select_related = ["decoration__household__unit"]
     search_fields = ["=pass_number", "name"]
@@ -408,6 +413,11 @@ class ChangeRecordAdmin(ProjectScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["project", "action"]
     search_fields = ["=household__file_number"]
     show_full_result_count = False
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # The changes hold old and new phones as typed; the desk's pages mask them line by line.
+        exclude = list(super().get_exclude(request, obj) or [])
+        return exclude if can_view_phone(request.user) else [*exclude, "changes"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

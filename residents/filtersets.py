@@ -19,6 +19,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.forms import NumberInput
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +29,7 @@ from django_filters.widgets import BooleanWidget
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from frontdesk.core.masking import can_view_phone
+from frontdesk.core.masking import PHONE_SHOWN_LAST, can_view_phone, phone_lookup
 from frontdesk.core.models import Project
 from frontdesk.core.scoping import projects_for, scope
 
@@ -246,12 +247,70 @@ class HouseholdFilterSet(filters.FilterSet):
         return queryset.filter(moved_out_on__isnull=value)
 
 
-class PersonFilterSet(filters.FilterSet):
+def _phone_within_mask(value: str) -> None:
+    """For a role that sees phones masked: a phone is looked up only by the digits the mask
+    shows at its end (138****5678: at most 5678)."""
+    digits = normalize_phone(value)
+    if digits and (len(digits) > PHONE_SHOWN_LAST or not digits.isdigit()):
+        raise forms.ValidationError(
+            _(
+                "You see phones masked: filter by the last %(count)d digits at most, "
+                "the ones the mask shows."
+            )
+            % {"count": PHONE_SHOWN_LAST},
+            code="masked",
+        )
+
+
+class MaskedFiltersMixin:
+    """Filters of personal data that a role sees masked accept only what the mask shows.
+
+    `phone_filters` names the filters on a phone: for a role without
+    `residents.view_phone` they accept the last digits only (a longer value is
+    a field error, a 400 in the API). ID numbers and phones are never an
+    ordering field (`ordering_fields` of the API views), so no role can sort
+    by a value it sees masked.
+    """
+
+    phone_filters: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = _user(self.request)  # type: ignore[attr-defined]
+        if user is not None and can_view_phone(user):
+            return
+        for name in self.phone_filters:
+            phone_filter = self.filters[name]  # type: ignore[attr-defined]
+            validators = [*phone_filter.extra.get("validators", []), _phone_within_mask]
+            phone_filter.extra = {**phone_filter.extra, "validators": validators}
+            phone_filter.__dict__.pop("_field", None)  # built again with the validator
+
+    def phone_q(self, field_name: str, value: str) -> Q | None:
+        """The condition of a phone filter for the requesting user, None for no filter."""
+        digits = normalize_phone(value)
+        if not digits:
+            return None
+        lookup = phone_lookup(_user(self.request) or AnonymousUser(), digits)  # type: ignore[attr-defined]
+        if lookup is None:
+            # Refused by the field's validator already; never a lookup by hidden digits.
+            return Q(pk__in=[])
+        return Q(**{f"{field_name}__{lookup}": digits})
+
+
+class PersonFilterSet(MaskedFiltersMixin, filters.FilterSet):
+    phone_filters = ("phone",)
+
     project = _project_filter()
     household = _id_filter("household_id", _("Household (id)"))
     role = filters.ChoiceFilter(choices=PersonRole.choices, label=_("Role"))
     name = filters.CharFilter(field_name="name", lookup_expr="contains", label=_("Name contains"))
-    phone = filters.CharFilter(method="filter_phone", label=_("Phone contains"))
+    phone = filters.CharFilter(
+        method="filter_phone",
+        label=_("Phone contains"),
+        help_text=_(
+            "Any part of the phone; a role that sees phones masked gives its last 4 digits at most."
+        ),
+    )
     is_primary = YesNoFilter(label=_("Main contact"))
     is_active = YesNoFilter(label=_("Still listed"))
 
@@ -260,8 +319,8 @@ class PersonFilterSet(filters.FilterSet):
         fields = ["project", "household", "role", "name", "phone", "is_primary", "is_active"]
 
     def filter_phone(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
-        digits = normalize_phone(value)
-        return queryset.filter(phone__contains=digits) if digits else queryset
+        condition = self.phone_q("phone", value)
+        return queryset if condition is None else queryset.filter(condition)
 
 
 class VehicleFilterSet(filters.FilterSet):

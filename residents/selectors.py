@@ -17,7 +17,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Reverse
 
-from frontdesk.core.masking import can_view_phone
+from frontdesk.core.masking import PHONE_SHOWN_LAST, can_view_phone
 from frontdesk.core.scoping import project_ids_for, scope
 
 from .models import Building, ChangeRecord, Decoration, Household, Person, Unit
@@ -26,7 +26,7 @@ from .validators import normalize_phone
 _UNIT_CODE = re.compile(r"^\s*([0-9A-Za-z]+)\s*[-－—#栋幢号]\s*([0-9A-Za-z]+)\s*室?\s*$")
 _FILE_NUMBER = re.compile(r"^\d{8}-\d{1,4}$")
 # The digits a masked phone still shows at its end (frontdesk.core.masking.mask_phone).
-MASK_SHOWS_LAST = 4
+MASK_SHOWS_LAST = PHONE_SHOWN_LAST
 
 
 def household_search_q(q: str, *, full_phones: bool = True) -> Q:

@@ -2,9 +2,16 @@
 
 Every order prints as three copies on one sheet set: copy 1 for the resident
 (客户联), copy 2 for the executing department (执行联), copy 3 for customer
-service (存根联). Each printing is counted through `ticket_record_print`, and
-a reprint says so on every copy. A complaint prints on its own form
-(客人投诉处理单).
+service (存根联). A complaint prints on its own form (客人投诉处理单).
+
+Only a printing sent to paper is counted (`tickets_record_print`): the
+explicit print action (a POST, from the page's Print button or the API), after
+which a reprint says so on every copy. Opening or downloading the PDF is a
+preview: it counts nothing and its copies say "preview".
+
+A printed copy shows personal data as the screen does to whoever prints it:
+the reporter's or the household's phone is masked for a role without
+`residents.view_phone`, copy by copy.
 
 Each copy carries a QR code. The department's and the desk's copies open the
 order page (after login); the resident's copy opens a public page through a
@@ -28,6 +35,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from rest_framework.renderers import BaseRenderer
 
+from frontdesk.core.masking import phone_for
 from frontdesk.core.pdf import qr_data_uri, render_pdf
 
 from .choices import TicketKind
@@ -152,14 +160,17 @@ def print_queryset() -> Any:
     ).prefetch_related("household__persons")
 
 
-def _order_context(ticket: Ticket, request: HttpRequest | None) -> dict[str, Any]:
+def _order_context(
+    ticket: Ticket, request: HttpRequest | None, *, by: Any, counted: bool
+) -> dict[str, Any]:
     staff_qr = qr_data_uri(order_url(ticket, request))
     complaint = ticket.kind == TicketKind.COMPLAINT
+    name, phone = _contact(ticket)
     return {
         "ticket": ticket,
         "title": FORM_TITLES[ticket.kind],
-        "contact": _contact(ticket),
-        "reprint": ticket.print_count > 1,
+        "contact": (name, phone_for(by, phone)),
+        "reprint": counted and ticket.print_count > 1,
         "copies": [] if complaint else copies_for(ticket, request, staff_qr),
         "staff_qr": staff_qr,
     }
@@ -178,16 +189,23 @@ def _contact(ticket: Ticket) -> tuple[str, str]:
 
 
 def print_orders(
-    tickets: Sequence[Ticket], *, by: Any, request: HttpRequest | None = None
+    tickets: Sequence[Ticket],
+    *,
+    by: Any,
+    request: HttpRequest | None = None,
+    counted: bool = True,
 ) -> bytes:
-    """Count one printing of each order and render them all in one PDF.
+    """Render the orders in one PDF as `by` may see them; with `counted`, count one printing
+    of each (the explicit print action), else it is a preview that counts nothing.
 
     Repairs, housekeeping, greening and convenience orders print as three
     copies; complaints on their complaint form. Each order starts a new sheet.
     """
-    tickets_record_print(tickets=tickets, by=by)
+    if counted:
+        tickets_record_print(tickets=tickets, by=by)
     context = {
-        "orders": [_order_context(t, request) for t in tickets],
+        "orders": [_order_context(t, request, by=by, counted=counted) for t in tickets],
+        "preview": not counted,
         "printed_at": timezone.now(),
         "printed_by": by,
     }

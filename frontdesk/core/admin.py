@@ -9,15 +9,20 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.filters import SimpleListFilter
+from django.contrib.admin.widgets import url_params_from_lookup_dict
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.forms import ModelChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from .deadlines import DEFAULT_RULES
+from .masking import can_view_field
 from .models import (
     CalendarDay,
     DeadlinePolicy,
@@ -46,11 +51,87 @@ def _scoped_choices(model: type[Model], user: Any) -> QuerySet[Any] | None:
     return None
 
 
-class ProjectScopedAdminMixin:
+def _field_path(model: type[Model], lookup: str) -> list[Any]:
+    """The model fields a lookup walks through ("household__persons__phone__startswith":
+    household, persons, phone); it stops at the first part that is not a field."""
+    fields = []
+    for part in lookup.split(LOOKUP_SEP):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            break
+        fields.append(field)
+        if not getattr(field, "path_infos", None):
+            break
+        model = field.path_infos[-1].to_opts.model
+    return fields
+
+
+class DeclaredLookupsAdminMixin:
+    """The list filters by what it offers, and never by a value the user sees masked.
+
+    Django lets a URL filter a changelist by any field of the model
+    (`?id_number__startswith=4403051`), so a user who sees ID numbers masked
+    could narrow the list digit by digit. Here a URL may filter only through
+    the declared `list_filter` and `date_hierarchy` (and the lookups that a
+    raw-id picker's `limit_choices_to` needs); anything else is refused with a
+    400. Search leaves out the fields the user sees masked.
+    """
+
+    def _declared_paths(self, request: HttpRequest) -> set[str]:
+        paths = {getattr(self, "date_hierarchy", None) or ""}
+        for item in self.get_list_filter(request):  # type: ignore[attr-defined]
+            if isinstance(item, type) and issubclass(item, SimpleListFilter):
+                paths.add(str(item.parameter_name))
+            elif isinstance(item, (list, tuple)):
+                paths.add(str(item[0]))
+            else:
+                paths.add(str(item))
+        paths.discard("")
+        return paths
+
+    def lookup_allowed(self, lookup: str, value: Any, request: HttpRequest) -> bool:
+        model = self.model  # type: ignore[attr-defined]
+        fields = _field_path(model, lookup)
+        if any(not can_view_field(request.user, field.name) for field in fields):
+            return False
+        for fk_lookup in model._meta.related_fkey_lookups:
+            # The raw-id picker of another model opens this list with its limit_choices_to.
+            if callable(fk_lookup):
+                fk_lookup = fk_lookup()
+            if (lookup, value) in url_params_from_lookup_dict(fk_lookup).items():
+                return True
+        declared = self._declared_paths(request)
+        if lookup in declared:  # a SimpleListFilter's own parameter
+            return True
+        names = [field.name for field in fields]
+        for end in range(len(names), 0, -1):
+            path = LOOKUP_SEP.join(names[:end])
+            if path in declared:
+                # Past the declared field, only the related row's primary key ("project__id").
+                rest = fields[end:]
+                return not rest or (len(rest) == 1 and rest[0].primary_key)
+        return False
+
+    def get_search_fields(self, request: HttpRequest) -> Any:
+        fields = list(super().get_search_fields(request))  # type: ignore[misc]
+        model = self.model  # type: ignore[attr-defined]
+        return [
+            name
+            for name in fields
+            if all(
+                can_view_field(request.user, field.name)
+                for field in _field_path(model, name.lstrip("^=@"))
+            )
+        ]
+
+
+class ProjectScopedAdminMixin(DeclaredLookupsAdminMixin):
     """Narrows an admin to the user's projects (superusers see everything).
 
     `project_path` is the lookup from the model to its project. Foreign keys
-    to per-project tables only accept rows of the user's projects.
+    to per-project tables only accept rows of the user's projects. Lookups in
+    the URL are those of the declared filters (`DeclaredLookupsAdminMixin`).
     """
 
     project_path = "project"

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from .roles import Role, user_roles
@@ -15,4 +16,6 @@ def desk(request: HttpRequest) -> dict[str, Any]:
     return {
         "desk_projects": projects_for(user),
         "desk_roles": [Role(r).label for r in sorted(user_roles(user)) if r in Role.values],
+        # A string: the page's script reads it, whatever the language's decimal mark.
+        "screen_lock_minutes": str(settings.SCREEN_LOCK_MINUTES),
     }

@@ -5,6 +5,21 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 VIEW_PHONE = "residents.view_phone"
 VIEW_ID_NUMBER = "residents.view_id_number"
 
+# The digits a masked phone still shows at its end (mask_phone). A role that
+# sees phones masked may look a phone up by these only, matched at the end:
+# any other digits would be a guess at the hidden middle, and a filter that
+# answers guesses recovers a number one digit at a time.
+PHONE_SHOWN_LAST = 4
+
+# Fields of residents' personal data, by name, and the permission that shows
+# them in full. Named here so that the shared admin rules need no app.
+MASKED_FIELDS: dict[str, str] = {
+    "phone": VIEW_PHONE,
+    "contractor_phone": VIEW_PHONE,
+    "reporter_phone": VIEW_PHONE,
+    "id_number": VIEW_ID_NUMBER,
+}
+
 
 def mask_phone(phone: str) -> str:
     """138****5678: keep the first three and last four digits."""
@@ -46,3 +61,18 @@ def id_number_for(user: AbstractBaseUser | AnonymousUser, id_number: str) -> str
     the audit log records; never as a side effect of opening a page.
     """
     return mask_id_number(id_number)
+
+
+def phone_lookup(user: AbstractBaseUser | AnonymousUser, digits: str) -> str | None:
+    """How `digits` may find a phone for `user`: anywhere in it ("contains") for a role that
+    sees phones in full, at its end ("endswith") for one that sees them masked, or None
+    when a masked role asks for more digits than the mask shows."""
+    if can_view_phone(user):
+        return "contains"
+    return "endswith" if len(digits) <= PHONE_SHOWN_LAST else None
+
+
+def can_view_field(user: AbstractBaseUser | AnonymousUser, field_name: str) -> bool:
+    """Whether `user` sees the field of this name in full (True for a field never masked)."""
+    needed = MASKED_FIELDS.get(field_name)
+    return needed is None or (user.is_authenticated and user.has_perm(needed))

@@ -25,6 +25,7 @@ from django.utils import timezone
 from .calendar import WorkingCalendar, calendar_for
 from .errors import ApplicationError
 from .models import EmailState, Notification, Project
+from .queueing import enqueue_on_commit
 from .roles import Role
 
 logger = logging.getLogger(__name__)
@@ -153,9 +154,8 @@ def notify(
         email_state=EmailState.PENDING if wants_email else EmailState.NONE,
     )
     if wants_email and send_soon and deliver_at <= now:
-        from .tasks import send_notifications
-
-        send_notifications.delay_on_commit()
+        # A head start only: the sweep e-mails whatever is still pending.
+        enqueue_on_commit("frontdesk.core.tasks.send_notifications")
     return notification
 
 

@@ -54,7 +54,8 @@ def unavailable(request: HttpRequest) -> HttpResponse:
         "The database cannot be reached just now; nothing was saved. Please try again in a moment."
     )
     if _is_api(request):
-        response: HttpResponse = JsonResponse({"detail": message}, status=503)
+        # The API's one error shape (frontdesk.core.api.errors).
+        response: HttpResponse = JsonResponse({"non_field_errors": [message]}, status=503)
     else:
         # No request context: the context processors would query the database.
         html = loader.render_to_string("503.html", {"message": message})
@@ -89,7 +90,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return unavailable(request)
     message = _("Something went wrong on our side; it has been logged.")
     if _is_api(request):
-        return JsonResponse({"detail": message}, status=500)
+        return JsonResponse({"non_field_errors": [message]}, status=500)
     return HttpResponse(loader.render_to_string("500.html", {"message": message}), status=500)
 
 

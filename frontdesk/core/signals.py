@@ -1,5 +1,7 @@
-"""Copy a user's saved language into the session at login; end API tokens on a new password."""
+"""At login: copy the saved language into the session and start its idle clock;
+end API tokens on a new password."""
 
+import time
 from typing import Any
 
 from django.conf import settings
@@ -8,7 +10,7 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from rest_framework.authtoken.models import Token
 
-from .middleware import SESSION_KEY
+from .middleware import LAST_SEEN, LOCKED, SESSION_KEY
 from .models import StaffProfile
 
 
@@ -34,3 +36,11 @@ def revoke_api_token_on_password_change(
     stored = sender._default_manager.filter(pk=instance.pk).values_list("password", flat=True)
     if stored.first() not in (None, instance.password):
         Token.objects.filter(user_id=instance.pk).delete()
+
+
+@receiver(user_logged_in, dispatch_uid="core.session_start_on_login")
+def session_start_on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """A new session starts active and unlocked (SessionGuardMiddleware reads both)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_SEEN] = int(time.time())
+        request.session.pop(LOCKED, None)

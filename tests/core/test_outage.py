@@ -56,7 +56,7 @@ def test_database_outage_is_a_503_and_the_desk_recovers(
     response = api.post("/api/v1/tickets/", body, format="json")
     assert response.status_code == 503
     assert response["Retry-After"] == "10"
-    assert "database" in response.json()["detail"]
+    assert "数据库" in response.json()["non_field_errors"][0]
     response = page.get("/tickets/")
     assert response.status_code == 503
     assert response["Content-Type"].startswith("text/html")

@@ -154,3 +154,46 @@ def test_compose_runs_one_beat_and_migrates_first():
         assert services[name]["depends_on"]["migrate"]["condition"] == (
             "service_completed_successfully"
         )
+
+
+def test_development_secret_key_is_made_per_checkout_and_kept(tmp_path):
+    """Without SECRET_KEY each checkout makes its own random key under var/, kept across starts."""
+    code = "from django.conf import settings; print(settings.SECRET_KEY)"
+    first = run_django(code, {}, tmp_path / "one")
+    again = run_django(code, {}, tmp_path / "one")
+    other = run_django(code, {}, tmp_path / "two")
+    assert first.returncode == again.returncode == other.returncode == 0, first.stderr
+    key = first.stdout.strip().splitlines()[-1]
+    assert len(key) >= 50 and "insecure" not in key
+    assert again.stdout.strip().splitlines()[-1] == key
+    assert other.stdout.strip().splitlines()[-1] != key
+    kept = tmp_path / "one" / "var" / "secret_key"
+    assert kept.read_text().strip() == key
+    assert kept.stat().st_mode & 0o077 == 0  # readable by its owner only
+    # Nothing in the code names a key that every installation would share.
+    settings_source = (ROOT / "frontdesk" / "settings.py").read_text()
+    assert "insecure-development-key" not in settings_source
+
+
+def test_production_settings_make_no_key_of_their_own(tmp_path):
+    """Production without SECRET_KEY stops and leaves no generated key behind."""
+    environ = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
+    result = run_django("", environ, tmp_path)
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+    assert not (tmp_path / "var" / "secret_key").exists()
+
+
+def test_development_server_does_not_serve_uploads_from_media_url(tmp_path):
+    """With DEBUG on, an uploaded web page under /media/ is not served to anyone."""
+    media = tmp_path / "media" / "households" / "2026" / "11"
+    media.mkdir(parents=True)
+    (media / "x.html").write_text("<script>alert(1)</script>")
+    code = (
+        "from django.test import Client\n"
+        "r = Client().get('/media/households/2026/11/x.html')\n"
+        "print(r.status_code, r.get('Content-Type'))"
+    )
+    result = run_django(code, {"DEBUG": "true", "MEDIA_ROOT": str(tmp_path / "media")}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    status, content_type = result.stdout.strip().splitlines()[-1].split(" ", 1)
+    assert status == "404", content_type

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from frontdesk.core.deadlines import deadline_open
 from frontdesk.core.models import DeadlineEvent, Notification
@@ -38,8 +39,10 @@ def breach(project, household, desk_user):
 
 
 def run(*args: str) -> str:
+    """The command's output, in English (the words asserted below)."""
     out = StringIO()
-    call_command("sweep_deadlines", *args, stdout=out)
+    with translation.override("en"):
+        call_command("sweep_deadlines", *args, stdout=out)
     return out.getvalue()
 
 

@@ -26,7 +26,8 @@ def log_in(page, user):
 
 def test_register_dispatch_and_print_a_repair(page, desk_user, household, tmp_path):
     """The desk registers a repair from the household file, dispatches it to engineering and
-    downloads the PDF: the serial shows three times, with the three copy labels."""
+    downloads the PDF: the serial shows three times, with the three copy labels. The download
+    is a preview; the Print button is what counts a printing."""
     engineer = UserFactory(
         role=Role.ENGINEERING, projects=[household.project], username="plumber", first_name="张师傅"
     )
@@ -76,3 +77,17 @@ def test_register_dispatch_and_print_a_repair(page, desk_user, household, tmp_pa
     first_page = ["pdftoppm", "-png", "-r", "90", "-f", "1", "-l", "1"]
     subprocess.run([*first_page, str(pdf_path), str(tmp_path / "pdf")], check=True)
     assert (tmp_path / "pdf-1.png").exists()
+    ticket.refresh_from_db()
+    assert ticket.print_count == 0  # downloading to look at it is not a printing
+
+    # The Print button posts the print action into a new tab.
+    with page.context.expect_page() as new_tab:
+        page.click("#print-three-copies")
+    tab = new_tab.value
+    tab.wait_for_load_state()
+    for _attempt in range(50):
+        ticket.refresh_from_db()
+        if ticket.print_count:
+            break
+        tab.wait_for_timeout(100)
+    assert ticket.print_count == 1

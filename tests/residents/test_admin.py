@@ -217,3 +217,169 @@ def test_admin_masks_phones_for_a_role_without_view_phone(client, project, house
     assert page.count("王建国") and "13812345678" not in page
     found = client.get(admin_url(Person), {"q": "13812345678"}).content.decode()
     assert "王建国" not in found
+
+
+@pytest.fixture
+def masked_staff(project):
+    """Admin users who see personal data masked: the desk (ID numbers), cleaning (both)."""
+    return {
+        "desk": UserFactory(
+            username="adm-desk",
+            first_name="前台甲",
+            role=Role.DESK,
+            projects=[project],
+            is_staff=True,
+        ),
+        "cleaning": UserFactory(
+            username="adm-clean",
+            first_name="保洁乙",
+            role=Role.CLEANING,
+            projects=[project],
+            is_staff=True,
+        ),
+    }
+
+
+@pytest.fixture
+def two_people(household):
+    """Two residents whose ID numbers and phones share their visible parts."""
+    first = household.persons.get()
+    first.id_number = "440305199001011234"
+    first.save()
+    PersonFactory(
+        household=household,
+        project=household.project,
+        name="李娜",
+        phone="13899995678",
+        id_number="440305198512121234",
+    )
+    return household
+
+
+def test_admin_refuses_url_lookups_on_masked_id_numbers_and_phones(
+    client, masked_staff, two_people
+):
+    """?id_number__startswith=… and ?phone__startswith=… (directly or through a household) are
+    refused with a 400 for a role that sees the value masked: they cannot narrow the list."""
+    household_url = admin_url(Household)
+    for role, url, lookup in (
+        ("desk", admin_url(Person), "id_number__startswith=4403051990"),
+        ("desk", admin_url(Person), "id_number=440305199001011234"),
+        ("desk", household_url, "persons__id_number__startswith=4403051990"),
+        ("cleaning", admin_url(Person), "phone__startswith=1381"),
+        ("cleaning", admin_url(Person), "phone__contains=1234"),
+        ("cleaning", household_url, "persons__phone__startswith=1381"),
+    ):
+        client.force_login(masked_staff[role])
+        response = client.get(f"{url}?{lookup}")
+        assert response.status_code == 400, (role, lookup)
+        assert "王建国" not in response.content.decode()
+
+
+def test_admin_searches_leave_out_masked_fields(client, masked_staff, two_people):
+    """Searching the person list by the hidden digits of a phone finds nobody for a role
+    that sees phones masked; the desk, which sees phones, finds the resident."""
+    client.force_login(masked_staff["cleaning"])
+    found = client.get(admin_url(Person), {"q": "1234"}).content.decode()
+    assert "王建国" not in found and "李娜" not in found
+    client.force_login(masked_staff["desk"])
+    found = client.get(admin_url(Person), {"q": "1234"}).content.decode()
+    assert "王建国" in found and "李娜" not in found
+
+
+def test_admin_filters_only_through_its_declared_filters(
+    client, masked_staff, staff_supervisor, two_people, project
+):
+    """The declared filters (project, role, still listed) work for every role; a lookup the
+    list does not offer is a 400, even on a field that is not masked."""
+    for user in (masked_staff["cleaning"], staff_supervisor):
+        client.force_login(user)
+        url = admin_url(Person)
+        assert client.get(f"{url}?role__exact=owner&is_active__exact=1").status_code == 200
+        assert client.get(f"{url}?project__id__exact={project.pk}").status_code == 200
+        assert client.get(f"{url}?name__startswith=王").status_code == 400
+    # Even a supervisor, who sees ID numbers, cannot filter by one the list does not offer.
+    assert client.get(f"{admin_url(Person)}?id_number__startswith=440305").status_code == 400
+
+
+def test_worker_pass_admin_hides_the_id_number_and_refuses_lookups_on_it(
+    client, masked_staff, household, desk_user
+):
+    """A desk user given the worker-pass admin never sees a worker's ID number in its form,
+    and cannot filter the passes by it or by a phone digit."""
+    from django.contrib.auth.models import Permission
+
+    from residents import services
+    from residents.models import DecorationWorkerPass
+
+    decoration = services.decoration_apply(
+        household=household,
+        data={
+            "applied_on": dt.date(2026, 11, 20),
+            "description": "厨房改造",
+            "contractor": "美家装饰",
+            "planned_start": dt.date(2026, 12, 1),
+            "planned_end": dt.date(2026, 12, 31),
+        },
+        by=desk_user,
+    )
+    services.decoration_set_status(decoration=decoration, status="approved", by=desk_user)
+    worker_pass = services.decoration_pass_issue(
+        decoration=decoration,
+        name="刘师傅",
+        phone="13611112222",
+        id_number="440305198801015678",
+        valid_until=dt.date(2026, 12, 31),
+        by=desk_user,
+    )
+    user = masked_staff["desk"]
+    user.user_permissions.add(
+        Permission.objects.get(codename="view_decorationworkerpass"),
+        Permission.objects.get(codename="change_decorationworkerpass"),
+    )
+    client.force_login(user)
+    page = client.get(admin_url(DecorationWorkerPass, "change", worker_pass.pk))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "刘师傅" in html and "440305198801015678" not in html and 'name="id_number"' not in html
+    url = admin_url(DecorationWorkerPass)
+    assert client.get(f"{url}?id_number__startswith=4403051988").status_code == 400
+    assert client.get(f"{url}?decoration__contractor=美家装饰").status_code == 400
+
+
+def test_decoration_and_history_admin_hide_phones_from_a_masked_role(
+    client, masked_staff, household, superuser
+):
+    """A cleaning user given the decoration and history admins sees neither the contractor's
+    phone nor a history line's old and new phones."""
+    from django.contrib.auth.models import Permission
+
+    from residents import services
+    from residents.models import Decoration
+
+    decoration = services.decoration_apply(
+        household=household,
+        data={
+            "applied_on": dt.date(2026, 11, 20),
+            "description": "厨房改造",
+            "contractor": "美家装饰",
+            "contractor_phone": "13733334444",
+            "planned_start": dt.date(2026, 12, 1),
+            "planned_end": dt.date(2026, 12, 31),
+        },
+        by=superuser,
+    )
+    person = household.persons.get()
+    services.person_update(person=person, data={"phone": "13955556666"}, by=superuser)
+    line = ChangeRecord.objects.get(household=household, action="updated")
+    user = masked_staff["cleaning"]
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["change_decoration", "view_changerecord"])
+    )
+    client.force_login(user)
+    html = client.get(admin_url(Decoration, "change", decoration.pk)).content.decode()
+    assert "美家装饰" in html and "13733334444" not in html
+    response = client.get(admin_url(ChangeRecord, "change", line.pk))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "13812345678" not in html and "13955556666" not in html

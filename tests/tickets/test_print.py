@@ -5,7 +5,7 @@ import io
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from tickets import services
@@ -36,14 +36,15 @@ def labels() -> list[str]:
 def test_three_copies_show_the_serial_three_times_with_their_labels(
     client, desk_user, household, engineer
 ):
-    """The print URL returns a PDF: copies 1, 2 and 3 labelled, each with the serial and matter."""
+    """The print action returns a PDF: copies 1, 2 and 3 labelled, each with the serial and
+    matter, and counts one printing."""
     ticket = register(
         household=household, by=desk_user, matter="厨房水龙头漏水", paid=True, fee_quote="80"
     )
     services.ticket_quote_acknowledge(ticket=ticket, by=desk_user)
     services.ticket_dispatch(ticket=ticket, by=desk_user, assignee=engineer)
     client.force_login(desk_user)
-    response = client.get(reverse("tickets:print", kwargs={"pk": ticket.pk}))
+    response = client.post(reverse("tickets:print", kwargs={"pk": ticket.pk}))
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'inline; filename="{ticket.serial}.pdf"'
     text = pdf_text(response)
@@ -67,8 +68,8 @@ def test_a_reprint_is_counted_and_marked_on_every_copy(client, desk_user, househ
     ticket = register(household=household, by=desk_user)
     client.force_login(desk_user)
     url = reverse("tickets:print", kwargs={"pk": ticket.pk})
-    first = pdf_text(client.get(url))
-    second = pdf_text(client.get(url + "?download=1"))
+    first = pdf_text(client.post(url))
+    second = pdf_text(client.post(url + "?download=1"))
     with translation.override("zh-hans"):
         from django.utils.translation import ngettext
 
@@ -153,12 +154,12 @@ def test_the_days_run_of_fifty_orders_is_one_pdf_of_three_copies_each(desk_user,
 
 
 def test_api_print_returns_the_same_pdf(desk_api, desk_user, household, other_project):
-    """GET /api/v1/tickets/{id}/print/ gives the three copies; another project's order is a 404."""
+    """POST /api/v1/tickets/{id}/print/ gives the three copies; another project's order is a 404."""
     from .factories import TicketFactory
 
     ticket = register(household=household, by=desk_user)
     for accept in ("*/*", "application/pdf"):
-        response = desk_api.get(f"/api/v1/tickets/{ticket.pk}/print/", HTTP_ACCEPT=accept)
+        response = desk_api.post(f"/api/v1/tickets/{ticket.pk}/print/", HTTP_ACCEPT=accept)
         assert response.status_code == 200
         text = pdf_text(response)
         assert text.count(ticket.serial) == 3
@@ -185,3 +186,152 @@ def test_a_print_run_counts_every_order_in_a_fixed_number_of_queries(
     tickets_record_print(tickets=few, by=desk_user)
     assert [t.print_count for t in few] == [2, 2, 2]
     assert TicketEvent.objects.filter(action="print", ticket__in=few).count() == 6
+
+
+# --- Preview or print; masking on paper -------------------------------------------------
+
+
+def _marks():
+    with translation.override("zh-hans"):
+        from django.utils.translation import gettext, ngettext
+
+        preview = gettext("Preview · not counted as a printing")
+        reprint = ngettext("Reprint · printing %(n)s", "Reprint · printing %(n)s", 2).split("%")[0]
+    return squeeze(preview), squeeze(reprint)
+
+
+def test_opening_or_downloading_the_pdf_is_a_preview_that_counts_nothing(
+    client, desk_api, desk_user, household
+):
+    """GET (on the page, as a download, in the API) never counts a printing nor makes the next
+    print a reprint; only the print action (POST) counts, and its second run is a reprint."""
+    ticket = register(household=household, by=desk_user)
+    client.force_login(desk_user)
+    url = reverse("tickets:print", kwargs={"pk": ticket.pk})
+    api_url = f"/api/v1/tickets/{ticket.pk}/print/"
+    preview_mark, reprint_mark = _marks()
+    for response in (
+        client.get(url),
+        client.get(url + "?download=1"),
+        desk_api.get(api_url),
+        desk_api.get(api_url + "?download=1"),
+    ):
+        assert response.status_code == 200
+        assert preview_mark in squeeze(pdf_text(response))
+    assert client.get(url + "?download=1")["Content-Disposition"].startswith("attachment")
+    ticket.refresh_from_db()
+    assert ticket.print_count == 0
+    assert not TicketEvent.objects.filter(ticket=ticket, action="print").exists()
+
+    first = squeeze(pdf_text(client.post(url)))
+    assert preview_mark not in first and reprint_mark not in first
+    assert preview_mark in squeeze(pdf_text(desk_api.get(api_url)))  # still a preview
+    second = squeeze(pdf_text(desk_api.post(api_url)))
+    assert second.count(reprint_mark) == 3
+    ticket.refresh_from_db()
+    assert ticket.print_count == 2
+    assert TicketEvent.objects.filter(ticket=ticket, action="print").count() == 2
+
+
+def test_the_days_run_counts_only_when_printed(client, desk_user, household, project):
+    """Today's run: a GET previews (nothing counted), a POST prints and counts each order."""
+    tickets = [register(household=household, by=desk_user, matter=f"报修{i}") for i in range(2)]
+    client.force_login(desk_user)
+    url = reverse("tickets:print-today") + f"?project={project.pk}"
+    client.get(url)
+    assert [t.print_count for t in Ticket.objects.filter(pk__in=[t.pk for t in tickets])] == [0, 0]
+    assert client.post(url).status_code == 200
+    assert [t.print_count for t in Ticket.objects.filter(pk__in=[t.pk for t in tickets])] == [1, 1]
+
+
+def test_the_order_page_prints_with_a_post_and_previews_with_links(client, desk_user, household):
+    """The page's Print button submits the print action; preview and download are plain links."""
+    ticket = register(household=household, by=desk_user)
+    client.force_login(desk_user)
+    html = client.get(reverse("tickets:detail", kwargs={"pk": ticket.pk})).content.decode()
+    url = reverse("tickets:print", kwargs={"pk": ticket.pk})
+    assert f'<form method="post" action="{url}" target="_blank"' in html
+    assert f'href="{url}?download=1" id="download-pdf"' in html
+    assert f'action="{reverse("tickets:print-today")}"' in html
+
+
+@pytest.fixture
+def cleaner(project):
+    from frontdesk.core.roles import Role
+    from tests.factories import UserFactory
+
+    return UserFactory(username="cleaner1", role=Role.CLEANING, projects=[project])
+
+
+def _printed_texts(client, api_client, user, ticket, project):
+    """The PDF text of every way the user can preview or print the order, one at a time."""
+    client.force_login(user)
+    api_client.force_authenticate(user)
+    url = reverse("tickets:print", kwargs={"pk": ticket.pk})
+    today = reverse("tickets:print-today") + f"?project={project.pk}"
+    api_url = f"/api/v1/tickets/{ticket.pk}/print/"
+    for send, target in (
+        (client.get, url),
+        (client.get, today),
+        (api_client.get, api_url),
+        (client.post, url),
+        (client.post, today),
+        (api_client.post, api_url),
+    ):
+        yield pdf_text(send(target))
+
+
+@pytest.mark.parametrize("kind", ["repair", "complaint"])
+def test_printed_copies_mask_the_phone_for_a_role_that_sees_it_masked(
+    client, api_client, desk_user, cleaner, household, project, kind
+):
+    """The cleaning role's copies (page, day's run, API; preview and print) show the household
+    contact's phone as 138****5678, never in full; the desk's copies show it in full."""
+    complaint = {"category": "cleaning", "reason": "service_quality"}
+    extra = {"complaint": complaint} if kind == "complaint" else {}
+    ticket = register(household=household, by=desk_user, kind=kind, **extra)
+    for text in _printed_texts(client, api_client, cleaner, ticket, project):
+        assert "13812345678" not in text
+        assert "138****5678" in text
+    for text in _printed_texts(client, api_client, desk_user, ticket, project):
+        assert "13812345678" in text
+
+
+def test_a_reporters_phone_is_masked_on_paper_as_on_screen(
+    client, api_client, desk_user, cleaner, household, project
+):
+    """A reporter's own phone on the copies follows the printer's masking too."""
+    ticket = register(
+        household=household, by=desk_user, reporter_name="赵先生", reporter_phone="13700001111"
+    )
+    for text in _printed_texts(client, api_client, cleaner, ticket, project):
+        assert "13700001111" not in text and "137****1111" in text
+    for text in _printed_texts(client, api_client, desk_user, ticket, project):
+        assert "13700001111" in text
+
+
+def test_the_other_prints_never_show_a_phone_in_full_to_a_masked_role(
+    client, desk_user, cleaner, household, project
+):
+    """The month-end register and a liaison form about an order, printed by the cleaning role,
+    carry no resident's phone in full (they show none at all)."""
+    ticket = register(
+        household=household, by=desk_user, reporter_name="赵先生", reporter_phone="13700001111"
+    )
+    liaison = services.liaison_create(
+        project=project,
+        from_department="customer_service",
+        to_department="engineering",
+        matter="请协助检修",
+        by=desk_user,
+        ticket=ticket,
+    )
+    client.force_login(cleaner)
+    month = timezone.localdate().strftime("%Y-%m")
+    for response in (
+        client.get(reverse("tickets:month-end"), {"month": month, "format": "pdf"}),
+        client.get(reverse("tickets:liaison-print", kwargs={"pk": liaison.pk})),
+    ):
+        text = pdf_text(response)
+        assert ticket.serial in text
+        assert "13700001111" not in text and "13812345678" not in text

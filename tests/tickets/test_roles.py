@@ -7,6 +7,7 @@ The expected table is written out here from the procedures, not read from
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from frontdesk.core.roles import Role
@@ -135,6 +136,11 @@ def test_each_role_may_take_only_its_own_steps(
             assert offered is None or action in offered, (role, action)
         else:
             assert answer.status_code == 403, (role, action, channel, answer.status_code)
+            if channel == "api":
+                # The project's one error shape, with the reason.
+                with translation.override("zh-hans"):
+                    label = str(TRANSITIONS[action].label)
+                assert label in answer.json()["non_field_errors"][0]
             assert ticket.status == status
             assert not TicketEvent.objects.filter(ticket=ticket).exists()
             assert action not in [t.action for t in allowed_actions(ticket, user)]

@@ -437,3 +437,19 @@ def test_supervisor_chooses_the_rate_and_regenerates_from_the_page(
     report = ComplaintReport.objects.get(project=project, period=PERIOD)
     assert report.pk == issued.pk and report.figures["effectiveness_basis"] == "satisfied"
     assert report.generated_by == supervisor
+
+
+def test_csv_writes_a_butler_named_like_a_formula_as_text(
+    client, desk_user, butler, project, request
+):
+    """A butler whose name starts with @ is written as text in the statistics CSV."""
+    butler.username = "@butler1"
+    butler.save()
+    request.getfixturevalue("issued")
+    client.force_login(desk_user)
+    url = reverse("tickets:complaint-report", kwargs={"period": PERIOD})
+    response = client.get(f"{url}?project={project.pk}&format=csv", HTTP_ACCEPT_LANGUAGE="en")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    by_item = {(r[0], r[1]): r[2:] for r in rows}
+    assert by_item[("Callbacks by butler", "'@butler1")] == ["3/5", "60.0% / 66.7%"]
+    assert not [cell for row in rows for cell in row if cell.startswith(("=", "+", "-", "@"))]

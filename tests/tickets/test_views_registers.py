@@ -10,7 +10,8 @@ import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
-from tests.factories import HouseholdFactory, UnitFactory
+from tests.core.test_spreadsheets import DANGEROUS, starts_like_a_formula
+from tests.factories import BuildingFactory, HouseholdFactory, UnitFactory
 from tickets import services
 from tickets.models import ContractVisit, LiaisonForm, MonthlyContract, WarrantyReport
 
@@ -198,3 +199,23 @@ def test_month_end_of_a_month_outside_the_desks_years_is_a_form_error(client, de
             assert response.status_code == 200, (month, fmt)
     page = client.get(reverse("tickets:month-end"), {"month": "9999-12"})
     assert page.context["form"].errors["month"]
+
+
+def test_month_end_csv_writes_a_building_and_matters_named_like_formulas_as_text(
+    client, desk_user, project
+):
+    """A building numbered =1+2 and matters starting with +, -, @, tab or CR stay text in the
+    CSV: no cell of any row starts like a formula."""
+    building = BuildingFactory(project=project, number="=1+2")
+    unit = UnitFactory(building=building, project=project, number="101", floor=1)
+    household = HouseholdFactory(unit=unit, project=project)
+    with time_machine.travel(at(11, 5), tick=False):
+        for matter in DANGEROUS:
+            register(household=household, by=desk_user, matter=f"{matter} 漏水")
+    client.force_login(desk_user)
+    response = client.get(reverse("tickets:month-end"), {"month": "2026-11", "format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1:]
+    assert len(rows) == len(DANGEROUS)
+    assert {row[0] for row in rows} == {"'=1+2-101"}
+    assert "'@SUM(A1) 漏水" in {row[4] for row in rows}
+    assert not [cell for row in rows for cell in row if starts_like_a_formula(cell)]

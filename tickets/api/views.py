@@ -382,20 +382,49 @@ class TicketViewSet(
         fresh = services.ticket_rework(ticket=ticket, by=request.user, **data)
         return self.answer(fresh.pk, status.HTTP_201_CREATED)
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @extend_schema(
+        methods=["GET"],
+        summary="Preview the printed copies (not counted)",
+        description=(
+            "The order's three copies (a complaint: its form) as a PDF, with phones masked as "
+            "the caller sees them. A preview: it does not count as a printing and its copies "
+            "say so. `?download=1` offers it as a file."
+        ),
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Print the copies (counted)",
+        description=(
+            "The print action: counts one printing of the order (recorded in its timeline; a "
+            "later printing is marked as a reprint on every copy) and answers the PDF to send "
+            "to paper, with phones masked as the caller sees them."
+        ),
+        request=None,
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
     @action(
         detail=True,
-        methods=["get"],
+        methods=["get", "post"],
         url_path="print",
         url_name="print",
         renderer_classes=[DeskJSONRenderer, PdfRenderer],
     )
     def print_copies(self, request: Request, pk: str | None = None) -> HttpResponse:
-        """The order's three copies (a complaint: its form) as a PDF; counts the printing."""
+        """The order's copies as a PDF: POST prints (counted), GET previews (not counted)."""
         ticket = self.get_object()
         ticket = print_queryset().get(pk=ticket.pk)
-        pdf = print_orders([ticket], by=request.user, request=request._request)
-        return pdf_bytes_response(pdf, filename=f"{ticket.serial}.pdf")
+        pdf = print_orders(
+            [ticket],
+            by=request.user,
+            request=request._request,
+            counted=request.method == "POST",
+        )
+        return pdf_bytes_response(
+            pdf,
+            filename=f"{ticket.serial}.pdf",
+            attachment=request.query_params.get("download") == "1",
+        )
 
 
 # --- Liaison forms --------------------------------------------------------------------------

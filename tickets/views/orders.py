@@ -9,7 +9,6 @@ messages on the order page.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Callable
 from itertools import groupby
@@ -26,12 +25,13 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from frontdesk.core.errors import ApplicationError
 from frontdesk.core.masking import phone_for
 from frontdesk.core.pdf import pdf_bytes_response, render_pdf
 from frontdesk.core.scoping import project_ids_for, projects_for, scope
+from frontdesk.core.spreadsheets import csv_response
 from residents.models import Building, Household
 from residents.selectors import household_list
 
@@ -584,12 +584,15 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 def _print_response(request: HttpRequest, tickets: list[Ticket], filename: str) -> HttpResponse:
-    pdf = print_orders(tickets, by=request.user, request=request)
+    """The PDF of the orders: a POST is the print action and counts a printing of each; a GET
+    (opening or downloading the PDF) is a preview that counts nothing."""
+    counted = request.method == "POST"
+    pdf = print_orders(tickets, by=request.user, request=request, counted=counted)
     return pdf_bytes_response(pdf, filename=filename, attachment=request.GET.get("download") == "1")
 
 
 def ticket_print_response(request: HttpRequest, pk: int) -> HttpResponse:
-    """The order's three copies (a complaint: its form) as a PDF; counts the printing."""
+    """The order's three copies (a complaint: its form) as a PDF; a POST counts the printing."""
     try:
         ticket = scope(print_queryset(), request.user).get(pk=pk)
     except Ticket.DoesNotExist:
@@ -598,6 +601,7 @@ def ticket_print_response(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def print_ticket(request: HttpRequest, pk: int) -> HttpResponse:
     return ticket_print_response(request, pk)
 
@@ -612,8 +616,10 @@ def _chosen_project(request: HttpRequest) -> int:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def print_today(request: HttpRequest) -> HttpResponse:
-    """The day's open orders of a project, each as its three copies, in one PDF."""
+    """The day's open orders of a project, each as its three copies, in one PDF (a POST counts
+    the printing of each, a GET previews them)."""
     project_id = _chosen_project(request)
     today = timezone.localdate()
     ids = list(
@@ -735,10 +741,7 @@ def month_end(request: HttpRequest) -> HttpResponse:
 
 
 def _month_csv(rows: list[Ticket], filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
-    writer = csv.writer(response)
+    response, writer = csv_response(filename)
     writer.writerow(
         [
             _("Customer"),
@@ -761,7 +764,7 @@ def _month_csv(rows: list[Ticket], filename: str) -> HttpResponse:
                 t.serial,
                 t.get_kind_display(),
                 timezone.localtime(t.created_at).strftime("%Y-%m-%d %H:%M"),
-                _csv_safe(t.matter),
+                t.matter,
                 t.get_department_display(),
                 t.get_status_display(),
                 _("Yes") if t.paid else _("No"),
@@ -771,11 +774,6 @@ def _month_csv(rows: list[Ticket], filename: str) -> HttpResponse:
             ]
         )
     return response
-
-
-def _csv_safe(text: str) -> str:
-    """Keep a spreadsheet from reading a cell as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 # --- Liaison forms -----------------------------------------------------------------------

@@ -7,7 +7,6 @@ never from the orders as they are now.
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django import forms
@@ -25,6 +24,7 @@ from frontdesk.core.errors import ApplicationError
 from frontdesk.core.pdf import pdf_bytes_response, render_pdf
 from frontdesk.core.roles import Role, has_role
 from frontdesk.core.scoping import project_ids_for, projects_for
+from frontdesk.core.spreadsheets import csv_response
 
 from .. import statistics
 from ..models import ComplaintReport, EffectivenessBasis, ReportSettings
@@ -197,10 +197,7 @@ def _pct(rate: str | None) -> str:
 
 def _csv(context: dict[str, Any], filename: str) -> HttpResponse:
     """The report as rows of (section, item, count, rate), with the UTF-8 mark Excel wants."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    out = csv.writer(response)
+    response, out = csv_response(filename)
     s = context["summary"]
     out.writerow([_("Section"), _("Item"), _("Count"), _("Rate")])
     out.writerow([_("Period"), context["period"], "", ""])

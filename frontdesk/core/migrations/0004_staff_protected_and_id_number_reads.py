@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_deadlines_calendars_notifications'),
+        ('core', '0003_submissions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
