@@ -13,12 +13,13 @@ from tickets import services
 pytestmark = pytest.mark.django_db
 
 ERROR = {"$ref": "#/components/schemas/Error"}
-# POSTs that take no body: the row named in the path says it all.
+# POSTs that take no body: the row named in the path says it all (print: count a printing).
 BODILESS = {
     "/api/v1/liaison-forms/{id}/close/",
     "/api/v1/notifications/{id}/read/",
     "/api/v1/notifications/read-all/",
     "/api/v1/persons/{id}/reveal-id-number/",
+    "/api/v1/tickets/{id}/print/",
 }
 
 
