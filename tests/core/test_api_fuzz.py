@@ -61,6 +61,8 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_app
 IDS: dict[str, list[int]] = {}
 TOKEN: dict[str, str] = {}
 OWNER: dict[str, object] = {}
+# The orders that offer a step, per operation (filled on the operation's first case).
+OFFERED: dict[str, list[int]] = {}
 REACHED: dict[str, set[int]] = defaultdict(set)
 
 # The resource a path's {id} names, from the first segment after /api/v1/.
@@ -80,22 +82,61 @@ def _ids_for(path: str) -> list[int]:
     """The ids to use in `path`: for a step of an order, the orders that offer it now."""
     step = TICKET_STEP.match(path)
     if step:
-        from tickets.models import Ticket
-        from tickets.transitions import allowed_actions
+        if path not in OFFERED:
+            # Once per operation: the orders' steps change only when one is taken.
+            from tickets.models import Ticket
+            from tickets.transitions import allowed_actions
 
-        user = OWNER["user"]
-        offered = [
-            t.pk
-            for t in Ticket.objects.filter(pk__in=IDS["tickets"])
-            if step.group(1) in {a.url_name for a in allowed_actions(t, user)}
-        ]
-        if offered:
-            return offered
+            user = OWNER["user"]
+            OFFERED[path] = [
+                t.pk
+                for t in Ticket.objects.filter(pk__in=IDS["tickets"])
+                if step.group(1) in {a.url_name for a in allowed_actions(t, user)}
+            ]
+        if OFFERED[path]:
+            return OFFERED[path]
     match = RESOURCE.match(path)
     return IDS.get(match.group(1), []) if match else []
 
 
 TICKET_STEP = re.compile(r"^/api/v1/tickets/\{id\}/([a-z-]+)/$")
+
+
+# Fields of a body or a query that name a row, and the resource they name: a generated
+# number there is replaced by a real id (the other fields stay as generated).
+ROW_FIELDS = {
+    "project": "projects",
+    "building": "buildings",
+    "unit": "units",
+    "household": "households",
+    "holder": "persons",
+    "vehicle": "vehicles",
+    "ticket": "tickets",
+    "assignee": "staff",
+    "lead": "staff",
+    "liaison": "staff",
+    "by_whom_user": "staff",
+}
+
+
+def _real_ids(values):
+    if not isinstance(values, dict):
+        return values
+    for name, value in values.items():
+        ids = IDS.get(ROW_FIELDS.get(name, ""))
+        if ids and isinstance(value, int) and not isinstance(value, bool):
+            values[name] = _pick(ids, value)
+    return values
+
+
+@schema.hook
+def map_body(context, body):
+    return _real_ids(body)
+
+
+@schema.hook
+def map_query(context, query):
+    return _real_ids(query)
 
 
 @schema.hook
@@ -221,6 +262,13 @@ def _build_world():
     unit = UnitFactory(building=building, project=project, number="1502", floor=15)
     household = HouseholdFactory(unit=unit, project=project)
     PersonFactory(household=household, project=project, name="王建国", phone="13812345678")
+    # A vacant unit to move into, and a household without its move-in record yet.
+    UnitFactory(building=building, project=project, number="1601", floor=16)
+    neighbour = HouseholdFactory(
+        unit=UnitFactory(building=building, project=project, number="1501", floor=15),
+        project=project,
+    )
+    PersonFactory(household=neighbour, project=project, name="李梅", phone="13912345678")
     user = UserFactory(role=Role.SUPERVISOR, projects=[project], username="fuzz")
     OWNER["user"] = user
     person = household.persons.first()
@@ -308,6 +356,7 @@ def _build_world():
             "contracts": ids(MonthlyContract),
             "notifications": ids(Notification, user=user),
             "audit": ids(IdNumberRead),
+            "staff": [desk_user.pk, engineer.pk, butler.pk, user.pk],
         }
     )
 
@@ -341,6 +390,7 @@ def _media_root(settings, _world_rows):
 
 @pytest.fixture
 def world(_world_rows, db, _keep_test_connection):
+    OFFERED.clear()
     return OWNER["user"]
 
 
