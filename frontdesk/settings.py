@@ -304,6 +304,18 @@ SPECTACULAR_SETTINGS = {
         "DepartmentEnum": "tickets.choices.Department",
         "RatingEnum": "tickets.choices.Rating",
         "LiaisonStatusEnum": "tickets.choices.LiaisonStatus",
+        "EntryKindEnum": "frontdesk.desk.choices.EntryKind",
+        "EntryStatusEnum": "frontdesk.desk.choices.EntryStatus",
+        "ChannelEnum": "frontdesk.desk.choices.Channel",
+        "FollowUpKindEnum": "frontdesk.desk.choices.FollowUpKind",
+        "ShiftStatusEnum": "frontdesk.desk.choices.ShiftStatus",
+        "HandoverStatusEnum": "frontdesk.desk.choices.HandoverStatus",
+        "ReviewKindEnum": "frontdesk.desk.choices.ReviewKind",
+        "ReviewStatusEnum": "frontdesk.desk.choices.ReviewStatus",
+        "IncidentStatusEnum": "frontdesk.desk.choices.IncidentStatus",
+        "IncidentStepKindEnum": "frontdesk.desk.choices.IncidentStepKind",
+        "TrackingStatusEnum": "frontdesk.desk.choices.TrackingStatus",
+        "DeskReferredToEnum": "frontdesk.desk.choices.ReferredTo",
     },
 }
 
@@ -369,6 +381,12 @@ CELERY_BEAT_SCHEDULE["weekly-summaries"] = {
 # The monthly complaint statistics on the 27th, and a daily catch-up that issues any
 # complete period still missing (a 27th beat missed). COMPLAINT_REPORT_SECONDS runs
 # it every so many seconds instead (the worker integration test).
+# The desk's day left unsigned by the supervisor, announced the next morning.
+CELERY_BEAT_SCHEDULE["desk-unsigned-days"] = {
+    "task": "frontdesk.desk.tasks.announce_unsigned_days",
+    "schedule": crontab(minute=0, hour=8),
+    "options": {"expires": 12 * 3600},
+}
 CELERY_BEAT_SCHEDULE["complaint-statistics-27th"] = {
     "task": "tickets.tasks.complaint_reports",
     "schedule": crontab(minute=5, hour=0, day_of_month=27),

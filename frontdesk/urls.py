@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("tickets.api.urls")),
     path("", include("frontdesk.core.api.notifications")),
     path("", include("frontdesk.core.api.audit")),
+    path("", include("frontdesk.desk.api.urls")),
 ]
 
 # The API documentation (Swagger UI) loads its start-up script as a file (the split
@@ -29,6 +30,7 @@ urlpatterns = [
     path("", include("frontdesk.pages.urls")),
     path("residents/", include("residents.urls")),
     path("tickets/", include("tickets.urls")),
+    path("desk/", include("frontdesk.desk.urls")),
     path("notifications/", include("frontdesk.core.urls_notifications")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -11,11 +11,13 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from frontdesk.core.deadlines import deadlines_of
-from frontdesk.core.models import Deadline, DeadlineState
+from frontdesk.core.models import Deadline, DeadlineState, Project
+from frontdesk.core.open_items import ITEM_LIMIT, OpenItem
 from frontdesk.core.scoping import scope
 
 from .choices import (
@@ -289,3 +291,36 @@ def contract_register(*, contract: MonthlyContract, year: int, month: int) -> li
 
 def is_open(ticket: Ticket) -> bool:
     return ticket.status in OPEN_STATUSES
+
+
+# --- Open items for the shift handover (registered in TicketsConfig.ready) ---------------
+
+
+def _open_item_text(ticket: Ticket) -> str:
+    where = ticket.household.unit.code if ticket.household else ticket.get_place_display()
+    return f"{ticket.serial} {where} {ticket.matter}"
+
+
+def orders_to_dispatch(project: Project, now: dt.datetime) -> list[OpenItem]:
+    """Orders registered and not yet dispatched, emergencies first, oldest first."""
+    rows = (
+        Ticket.objects.filter(project=project, status=TicketStatus.REGISTERED)
+        .select_related("household__unit")
+        .order_by("created_at", "id")[:ITEM_LIMIT]
+    )
+    return [
+        OpenItem(_open_item_text(t), reverse("tickets:detail", args=[t.pk]), t.due_at) for t in rows
+    ]
+
+
+def callbacks_owed(project: Project, now: dt.datetime) -> list[OpenItem]:
+    """Orders returned to the desk and waiting for their callback, oldest return first."""
+    rows = (
+        Ticket.objects.filter(project=project, status=TicketStatus.RETURNED)
+        .select_related("household__unit")
+        .order_by("returned_at", "id")[:ITEM_LIMIT]
+    )
+    return [
+        OpenItem(_open_item_text(t), reverse("tickets:detail", args=[t.pk]), t.returned_at)
+        for t in rows
+    ]

@@ -77,6 +77,26 @@ _DEADLINE_SETTINGS = [
     "core.delete_deadlinerule",
 ]
 
+# The desk's records change only through their services; these open the read-only
+# admin lists, and the supervisor keeps the phone system's key and extensions.
+_DESK_REVIEW = [
+    "desk.view_dutylogentry",
+    "desk.view_shift",
+    "desk.view_handover",
+    "desk.view_review",
+    "desk.view_incident",
+    "desk.view_tracking",
+]
+_DESK_PHONES = [
+    "desk.view_phoneline",
+    "desk.add_phoneline",
+    "desk.change_phoneline",
+    "desk.view_extension",
+    "desk.add_extension",
+    "desk.change_extension",
+    "desk.delete_extension",
+]
+
 # Which roles may do what. "view_phone" shows full phone numbers; without it a
 # phone shows as 138****5678. "view_id_number" shows full ID numbers.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -92,6 +112,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SUPERVISOR: [
         *_HOUSEHOLD_VIEW,
         *_TICKETS_SUPERVISE,
+        *_DESK_REVIEW,
+        *_DESK_PHONES,
         *_HOUSEHOLD_EDIT,
         "residents.view_phone",
         "residents.view_id_number",
@@ -104,6 +126,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.MANAGER: [
         *_HOUSEHOLD_VIEW,
         *_TICKETS_SUPERVISE,
+        *_DESK_REVIEW,
         "residents.view_phone",
         "residents.view_id_number",
     ],

@@ -11,7 +11,8 @@ a step here, or by defining ``load(data)`` in its own `<app>/demo.py`: the
 `seed_demo` command calls every such function after `load()`, in
 INSTALLED_APPS order, inside the same transaction. Such a function should
 read only the attributes documented on `DemoData` and draw from
-`data.faker` / `data.random`, so that the demo stays deterministic.
+`data.faker` / `data.random`, so that the demo stays deterministic. The desk's
+own records (duty log, handovers, reviews) are loaded by `demo_records`.
 """
 
 from __future__ import annotations
@@ -204,6 +205,7 @@ def load(*, today: dt.date | None = None) -> DemoData:
         load_households(data, code)
     load_decorations(data)
     load_tickets(data)
+    load_desk_records(data)
     return data
 
 
@@ -583,6 +585,13 @@ def load_decorations(data: DemoData) -> None:
                     notes="竣工验收通过，押金待退",
                     by=engineer,
                 )
+
+
+def load_desk_records(data: DemoData) -> None:
+    """A day of the desk's own records (`frontdesk.desk.demo_records`)."""
+    from .demo_records import load as load_records
+
+    load_records(data)
 
 
 def load_tickets(data: DemoData) -> None:

@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from frontdesk.desk.selectors import household_entries
 from residents.models import Household
 from tickets.choices import TicketKind
 from tickets.selectors import household_tickets
@@ -49,6 +50,11 @@ def _load_tickets(request: HttpRequest, household: Household) -> Mapping[str, An
     }
 
 
+def _load_duty_log(request: HttpRequest, household: Household) -> Mapping[str, Any]:
+    """The household's latest duty-log entries (one query)."""
+    return {"entries": household_entries(user=request.user, household_id=household.pk)}
+
+
 FILE_PANELS: list[Panel] = [
     Panel("unit", _("Unit"), "pages/panels/unit.html", width=4),
     Panel("household", _("Household"), "pages/panels/household.html", width=4),
@@ -60,6 +66,13 @@ FILE_PANELS: list[Panel] = [
         "pages/panels/tickets.html",
         width=12,
         load=_load_tickets,
+    ),
+    Panel(
+        "duty_log",
+        _("Duty log"),
+        "desk/panels/duty_log.html",
+        width=12,
+        load=_load_duty_log,
     ),
     Panel("vehicles", _("Vehicles"), "pages/panels/vehicles.html", width=6),
     Panel("cards", _("Cards"), "pages/panels/cards.html", width=6),

@@ -132,3 +132,17 @@ def test_demo_includes_work_orders_in_both_projects(seeded):
     for project in Project.objects.all():
         kinds = set(Ticket.objects.filter(project=project).values_list("kind", flat=True))
         assert {"repair", "complaint"} <= kinds
+
+
+def test_demo_has_a_day_of_the_desks_records(seeded):
+    """The demo shows the desk's day: a duty log with an order opened from it, an incident,
+    a handover acknowledged in one estate and waiting for desk2 in the other, a signed check."""
+    from frontdesk.desk.models import DutyLogEntry, Handover, Incident, Review
+
+    assert DutyLogEntry.objects.filter(ticket__isnull=False).exists()
+    assert DutyLogEntry.objects.filter(kind="emergency").count() == 2
+    assert Incident.objects.count() == 2
+    waiting = Handover.objects.get(status="awaiting")
+    assert waiting.next_shift.clerk.username == "desk2"
+    assert Handover.objects.filter(status="acknowledged").count() == 1
+    assert Review.objects.filter(status="signed").count() == 2
