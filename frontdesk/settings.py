@@ -304,6 +304,7 @@ SPECTACULAR_SETTINGS = {
         "DepartmentEnum": "tickets.choices.Department",
         "RatingEnum": "tickets.choices.Rating",
         "LiaisonStatusEnum": "tickets.choices.LiaisonStatus",
+        "ReferredToEnum": "tickets.choices.ReferredTo",
         "EntryKindEnum": "frontdesk.desk.choices.EntryKind",
         "EntryStatusEnum": "frontdesk.desk.choices.EntryStatus",
         "ChannelEnum": "frontdesk.desk.choices.Channel",

@@ -179,3 +179,14 @@ def test_a_user_of_several_projects_registers_in_the_households_project(
     )
     assert unnamed.status_code == 400
     assert "project" in unnamed.json()
+
+
+def test_the_schema_is_generated_without_warnings(tmp_path):
+    """No two components share a name and no choice set is named by accident: drf-spectacular
+    generates the schema without a warning (as `check --deploy` requires)."""
+    from django.core.management import call_command
+
+    call_command(
+        "spectacular", "--fail-on-warn", "--validate", "--file", str(tmp_path / "schema.yml")
+    )
+    assert (tmp_path / "schema.yml").stat().st_size > 0

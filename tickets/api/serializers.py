@@ -407,7 +407,9 @@ class TicketCreateSerializer(serializers.Serializer):
     complaint = ComplaintInputSerializer(required=False)
 
 
-class NoteSerializer(serializers.Serializer):
+class StepNoteSerializer(serializers.Serializer):
+    """A note on a step of an order (optional)."""
+
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -415,22 +417,22 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
-class QuoteSerializer(NoteSerializer):
+class QuoteSerializer(StepNoteSerializer):
     fee_quote = serializers.DecimalField(
         max_digits=10, decimal_places=2, min_value=0, required=False, allow_null=True
     )
 
 
-class PriceSerializer(NoteSerializer):
+class PriceSerializer(StepNoteSerializer):
     price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
     lead = serializers.IntegerField(min_value=1, help_text=_("User id of the area lead."))
 
 
-class ConfirmTimeSerializer(NoteSerializer):
+class ConfirmTimeSerializer(StepNoteSerializer):
     appointment_at = serializers.DateTimeField()
 
 
-class CommitSerializer(NoteSerializer):
+class CommitSerializer(StepNoteSerializer):
     what = serializers.CharField(max_length=200, help_text=_("What will be done."))
     by_when = serializers.DateTimeField(help_text=_("By when it will be done."))
     by_whom = serializers.CharField(
@@ -444,14 +446,14 @@ class CommitSerializer(NoteSerializer):
     )
 
 
-class DispatchSerializer(NoteSerializer):
+class DispatchSerializer(StepNoteSerializer):
     department = serializers.ChoiceField(
         choices=Department.choices, required=False, allow_blank=True
     )
     assignee = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
-class ArriveSerializer(NoteSerializer):
+class ArriveSerializer(StepNoteSerializer):
     at = serializers.DateTimeField(required=False, allow_null=True)
 
 
@@ -472,7 +474,7 @@ class CompleteSerializer(serializers.Serializer):
     )
 
 
-class ReturnSerializer(NoteSerializer):
+class ReturnSerializer(StepNoteSerializer):
     late_reason = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=200
     )

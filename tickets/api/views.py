@@ -236,7 +236,7 @@ class TicketViewSet(
     accept = _transition_action(
         "accept",
         "accept",
-        s.NoteSerializer,
+        s.StepNoteSerializer,
         lambda t, d, u: services.ticket_accept(ticket=t, by=u, **d),
     )
     arrive = _transition_action(
@@ -254,7 +254,7 @@ class TicketViewSet(
     resume = _transition_action(
         "resume",
         "resume",
-        s.NoteSerializer,
+        s.StepNoteSerializer,
         lambda t, d, u: services.ticket_resume(ticket=t, by=u, **d),
     )
     transfer = _transition_action(
@@ -266,7 +266,7 @@ class TicketViewSet(
     follow_up = _transition_action(
         "follow_up",
         "follow-up",
-        s.NoteSerializer,
+        s.StepNoteSerializer,
         lambda t, d, u: services.ticket_follow_up(ticket=t, by=u, **d),
     )
     complete = _transition_action(
@@ -290,7 +290,7 @@ class TicketViewSet(
     close = _transition_action(
         "close",
         "close",
-        s.NoteSerializer,
+        s.StepNoteSerializer,
         lambda t, d, u: services.ticket_close(ticket=t, by=u, **d),
     )
     void = _transition_action(
@@ -344,13 +344,13 @@ class TicketViewSet(
     sign_off = _transition_action(
         "sign_off",
         "sign-off",
-        s.NoteSerializer,
+        s.StepNoteSerializer,
         lambda t, d, u: services.complaint_sign_off(ticket=t, by=u, **d),
     )
     confirm = _transition_action(
         "confirm",
         "confirm",
-        s.NoteSerializer,
+        s.StepNoteSerializer,
         lambda t, d, u: services.complaint_confirm(ticket=t, by=u, **d),
     )
     refer = _transition_action(
