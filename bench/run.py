@@ -30,7 +30,7 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/fd_bench"
 BIG_TABLE_ROWS = 10_000
 # Modules that register measurements (and dataset parts) when imported. Work orders
 # will add "bench.orders", with its own dataset part and measurements.
-MEASUREMENT_MODULES = ("bench.measurements",)
+MEASUREMENT_MODULES = ("bench.measurements", "bench.billing")
 
 
 def _setup_django() -> None:

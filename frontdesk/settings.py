@@ -186,7 +186,7 @@ SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
 SCREEN_LOCK_MINUTES = float(os.environ.get("SCREEN_LOCK_MINUTES", "10"))
 SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_MAX_HOURS", "12")) * 3600)
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "start"  # a worker lands on their orders, the desk on its home page
 LOGOUT_REDIRECT_URL = "login"
 
 # Login rate limit (django-axes): after AXES_FAILURE_LIMIT failures for one
@@ -317,6 +317,18 @@ SPECTACULAR_SETTINGS = {
         "IncidentStepKindEnum": "frontdesk.desk.choices.IncidentStepKind",
         "TrackingStatusEnum": "frontdesk.desk.choices.TrackingStatus",
         "DeskReferredToEnum": "frontdesk.desk.choices.ReferredTo",
+        "ChargeKindEnum": "billing.choices.ChargeKind",
+        "MeterKindEnum": "billing.choices.MeterKind",
+        "BillStatusEnum": "billing.choices.BillStatus",
+        "PaymentMethodEnum": "billing.choices.PaymentMethod",
+        "PaymentStatusEnum": "billing.choices.PaymentStatus",
+        "DepositKindEnum": "billing.choices.DepositKind",
+        "DepositStatusEnum": "billing.choices.DepositStatus",
+        "RefundStatusEnum": "billing.choices.RefundStatus",
+        "ReceiptKindEnum": "billing.choices.ReceiptKind",
+        "CashHandoverStatusEnum": "billing.choices.HandoverStatus",
+        "ExpenditureCategoryEnum": "billing.choices.ExpenditureCategory",
+        "ComplaintCategoryEnum": "tickets.choices.ComplaintCategory",
     },
 }
 
@@ -401,6 +413,13 @@ CELERY_BEAT_SCHEDULE["complaint-statistics-catch-up"] = {
         else crontab(minute=15, hour=7)
     ),
     "options": {"expires": 12 * 3600},
+}
+# The monthly bill run of fees (billing/tasks.py) on the 1st, for the month just ended;
+# repeated or late, it creates nothing new.
+CELERY_BEAT_SCHEDULE["monthly-bill-run"] = {
+    "task": "billing.tasks.monthly_bill_runs",
+    "schedule": crontab(minute=30, hour=1, day_of_month=1),
+    "options": {"expires": 20 * 3600},
 }
 
 # --- Mail ---------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static as static_url
 from django.urls import include, path, re_path
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
@@ -14,6 +16,7 @@ api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("", include("residents.api.urls")),
     path("", include("tickets.api.urls")),
+    path("", include("billing.api.urls")),
     path("", include("frontdesk.core.api.notifications")),
     path("", include("frontdesk.core.api.audit")),
     path("", include("frontdesk.desk.api.urls")),
@@ -31,6 +34,7 @@ urlpatterns = [
     path("residents/", include("residents.urls")),
     path("tickets/", include("tickets.urls")),
     path("desk/", include("frontdesk.desk.urls")),
+    path("billing/", include("billing.urls")),
     path("notifications/", include("frontdesk.core.urls_notifications")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
@@ -39,9 +43,12 @@ urlpatterns = [
     path("api/schema/", DeskSchemaView.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Browsers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", lambda request: redirect(static_url("favicon.ico"), permanent=True)),
 ]
 # A database outage is a 503, any other failure a 500, in the API's JSON under /api/.
 handler500 = "frontdesk.core.outage.server_error"
+handler404 = "frontdesk.core.outage.not_found"
 
 # Uploaded files are never served from MEDIA_URL, not even in development: they
 # are residents' documents, downloaded only through the views that check the

@@ -20,11 +20,23 @@ from django.db.models.functions import Reverse
 from frontdesk.core.masking import PHONE_SHOWN_LAST, can_view_phone
 from frontdesk.core.scoping import project_ids_for, scope
 
-from .models import Building, ChangeRecord, Decoration, Household, Person, Unit
+from .models import (
+    Building,
+    Card,
+    ChangeRecord,
+    Decoration,
+    Household,
+    Person,
+    Unit,
+    Vehicle,
+)
 from .validators import normalize_phone
 
 _UNIT_CODE = re.compile(r"^\s*([0-9A-Za-z]+)\s*[-－—#栋幢号]\s*([0-9A-Za-z]+)\s*室?\s*$")
 _FILE_NUMBER = re.compile(r"^\d{8}-\d{1,4}$")
+# A licence plate (粤B12345, or its part after the province: B12345) or a card number
+# (MJ000123): letters and digits mixed, at least four characters.
+_PLATE_OR_CARD = re.compile(r"^[\u4e00-\u9fff]?(?=[0-9A-Z]*[A-Z])(?=[0-9A-Z]*[0-9])[0-9A-Z]{4,}$")
 # The digits a masked phone still shows at its end (frontdesk.core.masking.mask_phone).
 MASK_SHOWS_LAST = PHONE_SHOWN_LAST
 
@@ -54,6 +66,11 @@ def household_search_q(q: str, *, full_phones: bool = True) -> Q:
         return Q(unit__code=code) | Q(unit__code__startswith=code)
     if _FILE_NUMBER.match(q):
         return Q(file_number__startswith=q)
+    compact = q.upper().replace(" ", "").replace("·", "")
+    if _PLATE_OR_CARD.match(compact):
+        plates = Vehicle.objects.filter(plate__contains=compact).values("household_id")
+        cards = Card.objects.filter(number__startswith=compact).values("household_id")
+        return Q(id__in=plates.union(cards))
     digits = normalize_phone(q)
     if digits.isdigit():
         # Through the buildings, so that the (building, number) index finds the units.
@@ -111,10 +128,44 @@ def household_search(*, user: Any, q: str, limit: int = 20) -> list[Household]:
     else:
         qs = matches.order_by("moved", *by_unit)
     found: list[Household] = list(qs[:limit])
+    by_plate_or_card = _PLATE_OR_CARD.match(q.strip().upper().replace(" ", "").replace("·", ""))
     prefetch_related_objects(
-        found, Prefetch("persons", queryset=Person.objects.filter(is_active=True))
+        found,
+        Prefetch("persons", queryset=Person.objects.filter(is_active=True)),
+        # What matched a plate or a card number, to show it (only then: two more queries).
+        *(["vehicles", "cards"] if by_plate_or_card else []),
     )
     return found
+
+
+def search_match(
+    household: Household, q: str, *, full_phones: bool = True
+) -> tuple[Person | None, str]:
+    """Which person of a found household the search box matched, and by what ("plate", "card",
+    "phone", "name" or ""): the row shows that person, not always the main contact.
+
+    Reads the household's prefetched persons, vehicles and cards (`household_search`)."""
+    q = q.strip()
+    people = list(household.persons.all())
+    compact = q.upper().replace(" ", "").replace("·", "")
+    if _PLATE_OR_CARD.match(compact):
+        for card in household.cards.all():
+            if card.number.startswith(compact):
+                holder = next((p for p in people if p.pk == card.holder_id), None)
+                return holder, "card"
+        for vehicle in household.vehicles.all():
+            if compact in vehicle.plate:
+                return None, "plate"
+    digits = normalize_phone(q)
+    if digits.isdigit() and len(digits) >= 3:
+        for person in people:
+            phone = person.phone or ""
+            if (digits in phone) if full_phones else phone.endswith(digits):
+                return person, "phone"
+    for person in people:
+        if q and q in person.name:
+            return person, "name"
+    return None, ""
 
 
 def household_file(*, user: Any, household_id: int) -> Household:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from frontdesk.core.deadlines import deadlines_for_subjects
 from frontdesk.core.errors import ApplicationError
+from frontdesk.core.masking import phone_for
 from frontdesk.core.models import DeadlineState
 from frontdesk.core.notifications import notify, users_with_role
 from frontdesk.core.roles import Role
@@ -72,6 +73,13 @@ class QueueRow:
     next_try_at: dt.datetime | None
     due_at: dt.datetime | None
     overdue: bool
+    contact_name: str = ""
+    contact_phone: str = ""
+
+    @property
+    def done_by(self) -> Any:
+        """Who did the work: the worker (or butler) the order was given to."""
+        return self.ticket.assignee
 
     @property
     def waiting(self) -> bool:
@@ -83,9 +91,32 @@ class QueueRow:
         return self.attempts >= self.max_attempts
 
 
-def queue_rows(tickets: list[Ticket], *, now: dt.datetime | None = None) -> list[QueueRow]:
-    """Rows for a page of the queue: one query for the callback deadlines, one for settings."""
+def _contacts(tickets: list[Ticket]) -> dict[int, tuple[str, str]]:
+    """The person to call for each order: the household's main contact (one query for the
+    page), or the reporter of a public-place order."""
+    from residents.models import Person
+
+    found: dict[int, tuple[str, str]] = {}
+    for person in Person.objects.filter(
+        household_id__in={t.household_id for t in tickets if t.household_id}, is_active=True
+    ).order_by("household_id", "-is_primary", "id"):
+        found.setdefault(person.household_id, (person.name, person.phone))
+    return {
+        t.pk: found.get(t.household_id, ("", ""))
+        if t.household_id
+        else (t.reporter_name, t.reporter_phone)
+        for t in tickets
+    }
+
+
+def queue_rows(
+    tickets: list[Ticket], *, now: dt.datetime | None = None, user: Any = None
+) -> list[QueueRow]:
+    """Rows for a page of the queue: one query for the callback deadlines, one for settings,
+    and with a `user`, one for the people to call (phones masked as that user's role
+    requires)."""
     now = now or timezone.now()
+    contacts = _contacts(tickets) if user is not None else {}
     settings_by_project = {
         s.project_id: s
         for s in ReportSettings.objects.filter(project_id__in={t.project_id for t in tickets})
@@ -119,6 +150,8 @@ def queue_rows(tickets: list[Ticket], *, now: dt.datetime | None = None) -> list
                 next_try_at=next_try,
                 due_at=due,
                 overdue=due is not None and due <= now,
+                contact_name=contacts.get(ticket.pk, ("", ""))[0],
+                contact_phone=phone_for(user, contacts[ticket.pk][1]) if contacts else "",
             )
         )
     return rows
@@ -211,6 +244,24 @@ def _tell_supervisors(
             project=ticket.project_id,
             named=True,
         )
+
+
+def supervisors_told(reopened: Ticket) -> list[Any]:
+    """The notices that told the supervisors of a matter reopened at callback (with their
+    recipients), for the desk's confirmation of who was told and when."""
+    from django.urls import reverse
+
+    from frontdesk.core.models import Notification
+
+    return list(
+        Notification.objects.filter(
+            topic=TOPIC_NOT_SATISFIED,
+            project_id=reopened.project_id,
+            url=reverse("tickets:detail", args=[reopened.pk]),
+        )
+        .select_related("user")
+        .order_by("id")
+    )
 
 
 def overdue_callbacks(*, user: Any, now: dt.datetime | None = None) -> QuerySet[Ticket]:

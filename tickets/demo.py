@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+import time_machine
 from django.db import transaction
 from django.utils import timezone
 
 from frontdesk.core.models import Project
 from residents.models import Household
 
-from . import services
+from . import selectors, services
 from .choices import (
     ComplaintCategory,
     ComplaintReason,
@@ -257,4 +258,268 @@ def seed_demo_tickets(
     )
     services.ticket_void(ticket=t, by=desk, reason="与上一单重复")
     made.append(t)
+    # The desk gave every open order its commitment when it took the call.
+    for t in made:
+        if selectors.commitment_owed(t) is not None:
+            services.ticket_commit(
+                ticket=t,
+                by=desk,
+                what=t.matter,
+                by_when=timezone.now() + dt.timedelta(hours=4),
+                by_whom_user=engineer,
+            )
+    return made
+
+
+# --- The past months ----------------------------------------------------------------------
+
+# (matter, result) of the repairs of past months.
+PAST_REPAIRS = [
+    ("厨房下水道堵塞", "疏通下水管道"),
+    ("卫生间马桶漏水", "更换进水阀"),
+    ("客厅灯不亮", "更换灯具镇流器"),
+    ("阳台门锁损坏", "更换门锁锁芯"),
+    ("空调冷凝水管滴水", "重新固定冷凝水管"),
+    ("热水器不出热水", "更换热水器温控阀"),
+    ("入户门关不严", "调整门铰链"),
+    ("卧室墙面插座松动", "更换插座面板"),
+]
+# (category, reason, matter, findings, answer, valid) of the complaints of past months.
+PAST_COMPLAINTS = [
+    (
+        ComplaintCategory.CLEANING,
+        ComplaintReason.SERVICE_QUALITY,
+        "楼道地面未按时清扫",
+        "核实：保洁排班漏排",
+        "已调整排班并当日补扫",
+        True,
+    ),
+    (
+        ComplaintCategory.SECURITY,
+        ComplaintReason.SERVICE_ATTITUDE,
+        "夜间门岗放行外卖车辆",
+        "核实：新岗保安未按规定登记",
+        "已对当班保安培训，外来车辆一律登记",
+        True,
+    ),
+    (
+        ComplaintCategory.ENGINEERING,
+        ComplaintReason.ELEVATOR,
+        "电梯运行有异响",
+        "维保单位检查：导靴磨损",
+        "已更换导靴，运行正常",
+        True,
+    ),
+    (
+        ComplaintCategory.GREENING,
+        ComplaintReason.SERVICE_QUALITY,
+        "绿化修剪后枝叶未清运",
+        "核实：清运车辆当日故障",
+        "已次日清运完毕",
+        False,
+    ),
+    (
+        ComplaintCategory.MAIL,
+        ComplaintReason.SERVICE_QUALITY,
+        "快递被放错信报箱",
+        "核实：新来快递员投错",
+        "已找回并交还住户",
+        True,
+    ),
+    (
+        ComplaintCategory.DECORATION,
+        ComplaintReason.SERVICE_QUALITY,
+        "邻居装修午休时间施工",
+        "核实：装修工人违反施工时间",
+        "已约谈装修负责人并书面警告",
+        True,
+    ),
+    (
+        ComplaintCategory.ATTITUDE,
+        ComplaintReason.SERVICE_ATTITUDE,
+        "前台接电话态度生硬",
+        "核实录音：语气欠妥",
+        "已向住户致歉并组织礼貌用语培训",
+        True,
+    ),
+    (
+        ComplaintCategory.ENGINEERING,
+        ComplaintReason.LIGHTING,
+        "单元门口路灯不亮",
+        "核实：灯泡烧坏",
+        "已更换路灯灯泡",
+        False,
+    ),
+]
+# Complaints per month, oldest month first: a falling trend after the first months' fixes.
+COMPLAINTS_PER_MONTH = (4, 3, 3, 2, 2, 1)
+REPAIRS_PER_MONTH = 1
+
+
+def _working_moment(day: dt.date, minute_of_day: int) -> dt.datetime:
+    """A moment of a working day (weekends move to the Friday before)."""
+    while day.weekday() >= 5:
+        day -= dt.timedelta(days=1)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time())) + dt.timedelta(
+        minutes=minute_of_day
+    )
+
+
+class _Clock:
+    """Runs each step of a past order at its own moment, minutes after the previous one."""
+
+    def __init__(self, start: dt.datetime):
+        self.now = start
+
+    def at(self, minutes: int = 0) -> Any:
+        self.now += dt.timedelta(minutes=minutes)
+        return time_machine.travel(self.now, tick=False)
+
+
+def _past_repair(project: Project, clock: _Clock, home: Household, n: int, staff: Any) -> Ticket:
+    """A repair of a past day taken through every step, called back and closed."""
+    matter, result = PAST_REPAIRS[n % len(PAST_REPAIRS)]
+    with clock.at():
+        t = services.ticket_register(
+            project=project,
+            kind=TicketKind.REPAIR,
+            by=staff.desk,
+            household=home,
+            matter=matter,
+            address_confirmed=True,
+        )
+    with clock.at(8):
+        services.ticket_commit(
+            ticket=t,
+            by=staff.desk,
+            what=result,
+            by_when=clock.now + dt.timedelta(hours=3),
+            by_whom_user=staff.engineer,
+        )
+    with clock.at(4):
+        services.ticket_dispatch(ticket=t, by=staff.desk, assignee=staff.engineer)
+    with clock.at(6):
+        services.ticket_accept(ticket=t, by=staff.engineer)
+    with clock.at(25):
+        services.ticket_arrive(ticket=t, by=staff.engineer)
+    with clock.at(50):
+        services.ticket_complete(ticket=t, by=staff.engineer, result=result)
+    with clock.at(20):
+        services.ticket_return(ticket=t, by=staff.engineer, late_reason=LATE)
+    with clock.at(40):
+        services.ticket_callback(
+            ticket=t,
+            by=staff.desk,
+            satisfaction=Satisfaction.BASICALLY_SATISFIED if n % 5 == 3 else Satisfaction.SATISFIED,
+            attitude="good",
+            quality="good",
+        )
+    with clock.at(1):
+        services.ticket_close(ticket=t, by=staff.desk)
+    return t
+
+
+def _past_complaint(
+    project: Project, clock: _Clock, home: Household, n: int, staff: Any, butler: Any
+) -> Ticket:
+    """A complaint of a past day: handled by the butler, answered, called back, confirmed
+    closed and marked valid or not by the supervisor."""
+    category, reason, matter, findings, answer, valid = PAST_COMPLAINTS[n % len(PAST_COMPLAINTS)]
+    with clock.at():
+        t = services.ticket_register(
+            project=project,
+            kind=TicketKind.COMPLAINT,
+            by=staff.desk,
+            household=home,
+            matter=matter,
+            complaint={"category": category, "reason": reason},
+        )
+    with clock.at(10):
+        services.ticket_commit(
+            ticket=t,
+            by=staff.desk,
+            what="管家跟进处理并答复",
+            by_when=clock.now + dt.timedelta(days=1),
+            by_whom_user=butler,
+        )
+    with clock.at(5):
+        services.ticket_dispatch(ticket=t, by=staff.desk, assignee=butler)
+    with clock.at(60):
+        services.complaint_investigate(ticket=t, by=staff.desk, findings=findings)
+    with clock.at(30):
+        services.complaint_butler_reply(ticket=t, by=butler, reply=answer)
+    with clock.at(24 * 60):
+        services.complaint_answer(ticket=t, by=staff.desk, answer=answer)
+    with clock.at(30):
+        services.complaint_sign_off(ticket=t, by=butler)
+    with clock.at(60):
+        services.ticket_callback(
+            ticket=t,
+            by=staff.desk,
+            satisfaction=Satisfaction.SATISFIED if n % 4 else Satisfaction.BASICALLY_SATISFIED,
+        )
+    with clock.at(2):
+        services.complaint_confirm(ticket=t, by=staff.desk)
+    with clock.at(24 * 60):
+        services.complaint_mark_valid(
+            ticket=t,
+            by=staff.supervisor,
+            valid=valid,
+            cause=findings if valid else "",
+            lesson="纳入周例会通报" if valid else "",
+            change="每周抽查" if valid else "",
+        )
+    return t
+
+
+@transaction.atomic
+def seed_demo_history(
+    project: Project,
+    *,
+    desk: Any,
+    engineer: Any,
+    supervisor: Any,
+    butlers: Sequence[Any],
+    households: Sequence[Household],
+    now: dt.datetime,
+    months: int = len(COMPLAINTS_PER_MONTH),
+) -> list[Ticket]:
+    """Orders of the past `months`, each step at its own past moment, and the monthly
+    complaint statistics issued on each 27th: the history a desk in service would have.
+
+    Every order is closed (none is left for the sweep), and the notices of the past are
+    read, as the staff would have read them. Deterministic for the same `now`.
+    """
+    from types import SimpleNamespace
+
+    from . import statistics
+
+    staff = SimpleNamespace(desk=desk, engineer=engineer, supervisor=supervisor)
+    homes = list(households)
+    made: list[Ticket] = []
+    first_period = statistics.period_before(statistics.period_of(now), months)
+    for index in range(months):
+        period = statistics.period_before(first_period, -index)
+        start, end = statistics.period_bounds(period)
+        days = (end - start).days
+        for n in range(REPAIRS_PER_MONTH):
+            day = timezone.localdate(start) + dt.timedelta(days=(n * 7 + index) % (days - 2) + 1)
+            clock = _Clock(_working_moment(day, 9 * 60 + (n * 47) % 180))
+            made.append(
+                _past_repair(project, clock, homes[(index * 7 + n) % len(homes)], n + index, staff)
+            )
+        for n in range(COMPLAINTS_PER_MONTH[index % len(COMPLAINTS_PER_MONTH)]):
+            day = timezone.localdate(start) + dt.timedelta(
+                days=(n * 5 + 2 * index) % (days - 3) + 1
+            )
+            clock = _Clock(_working_moment(day, 9 * 60 + 30 + (n * 31) % 150))
+            home = homes[(index * 11 + n + 3) % len(homes)]
+            butler = butlers[(index + n) % len(butlers)]
+            made.append(_past_complaint(project, clock, home, n + index * 3, staff, butler))
+        if end <= now:
+            issued = end + dt.timedelta(minutes=5)
+            with time_machine.travel(issued, tick=False):
+                statistics.complaint_report_issue(
+                    project=project, period=period, now=issued, announce=False
+                )
     return made

@@ -18,6 +18,7 @@ from django.forms import NumberInput
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
+from frontdesk.core.masking import can_view_phone
 from residents.filtersets import IdFilter, YesNoFilter, user_buildings, user_projects
 
 from .choices import ContractKind, Department, LiaisonStatus, Priority, TicketKind, TicketStatus
@@ -84,7 +85,11 @@ class TicketFilterSet(filters.FilterSet):
         ]
 
     def filter_q(self, queryset: QuerySet[Ticket], name: str, value: str) -> QuerySet[Ticket]:
-        return queryset.filter(ticket_search_q(value)) if value.strip() else queryset
+        if not value.strip():
+            return queryset
+        user = getattr(self.request, "user", None)
+        full_phones = user is None or can_view_phone(user)
+        return queryset.filter(ticket_search_q(value, full_phones=full_phones))
 
     def filter_created_after(
         self, queryset: QuerySet[Ticket], name: str, value: dt.date

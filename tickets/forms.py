@@ -8,6 +8,7 @@ pickers list only the members of the order's project (a few dozen people).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from django import forms
@@ -32,6 +33,7 @@ from .choices import (
     Temper,
     TicketKind,
 )
+from .transitions import DEPARTMENT_ROLE
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
@@ -42,8 +44,19 @@ def _blank(choices: Any, label: Any = "—") -> list[tuple[str, Any]]:
     return [("", label), *list(choices)]
 
 
-def staff_choices(project_id: int, limit: int = 300) -> list[tuple[int, str]]:
-    """The project's active staff as (id, "name · role") pairs, in one query."""
+def staff_choices(
+    project_id: int,
+    limit: int = 300,
+    *,
+    department: str = "",
+    complaint_butler: int | None = None,
+) -> list[Any]:
+    """The project's active staff as (id, "name · role") pairs, in one query.
+
+    With a department (or for a complaint, the building's butler), the list is grouped:
+    the people whose role does that department's work first (the building's butler at the
+    head of a complaint's list), then everyone else of the project.
+    """
     user_model = get_user_model()
     labels = dict(Role.choices)
     people = (
@@ -51,12 +64,70 @@ def staff_choices(project_id: int, limit: int = 300) -> list[tuple[int, str]]:
         .prefetch_related("groups")
         .order_by("first_name", "username")[:limit]
     )
-    found = []
+    first_role = Role.BUTLER if complaint_butler is not None else DEPARTMENT_ROLE.get(department)
+    first: list[tuple[int, str]] = []
+    rest: list[tuple[int, str]] = []
     for person in people:
-        roles = " / ".join(str(labels.get(g.name, g.name)) for g in person.groups.all())
+        names = [g.name for g in person.groups.all()]
+        roles = " / ".join(str(labels.get(n, n)) for n in names)
         name = person.get_full_name() or person.username
-        found.append((person.pk, f"{name} · {roles}" if roles else name))
-    return found
+        choice = (person.pk, f"{name} · {roles}" if roles else name)
+        if person.pk == complaint_butler:
+            first.insert(0, choice)
+        elif first_role and first_role in names:
+            first.append(choice)
+        else:
+            rest.append(choice)
+    if not first_role:
+        return rest
+    heading = (
+        _("The building's butler first")
+        if complaint_butler is not None
+        else Department(department).label
+    )
+    return [(heading, first), (_("Other staff"), rest)]
+
+
+class ProjectOptionSelect(forms.Select):
+    """A select whose options say their project (data-project), so the page's script can
+    offer only the options of the project chosen in the field named by data-project-field."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.option_projects: dict[str, int] = {}
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        project = self.option_projects.get(str(value))
+        if project is not None:
+            option["attrs"]["data-project"] = str(project)
+        return option
+
+
+def commitment_presets(project_id: int, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """The quick choices beside a commitment's time: +30 minutes, +2 hours (counted in the
+    browser from the page's time), the end of today's working day and tomorrow morning (by
+    the project's working calendar)."""
+    from frontdesk.core.calendar import calendar_for
+
+    now = timezone.localtime(now or timezone.now())
+    calendar = calendar_for(project_id)
+    tomorrow = timezone.make_aware(
+        dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(10))
+    )
+    fmt = "%Y-%m-%dT%H:%M"
+    return [
+        {"label": str(_("+30 minutes")), "minutes": 30},
+        {"label": str(_("+2 hours")), "minutes": 120},
+        {
+            "label": str(_("Before the end of today's work")),
+            "at": timezone.localtime(calendar.end_of_working_day(now)).strftime(fmt),
+        },
+        {
+            "label": str(_("Tomorrow morning")),
+            "at": timezone.localtime(calendar.next_working_moment(tomorrow)).strftime(fmt),
+        },
+    ]
 
 
 class StaffField(forms.TypedChoiceField):
@@ -82,7 +153,11 @@ class RegisterForm(forms.Form):
         label=_("Public place"), choices=_blank(Place.choices), required=False
     )
     building = forms.TypedChoiceField(
-        label=_("Building"), coerce=int, empty_value=None, required=False
+        label=_("Building"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=ProjectOptionSelect(attrs={"data-project-field": "id_project"}),
     )
     location = forms.CharField(label=_("Where exactly"), max_length=200, required=False)
     reporter_name = forms.CharField(label=_("Reported by"), max_length=50, required=False)
@@ -140,11 +215,25 @@ class RegisterForm(forms.Form):
         *args: Any,
         projects: list[tuple[int, str]],
         buildings: list[tuple[int, str]],
+        building_projects: dict[int, int] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["project"].choices = projects
         self.fields["building"].choices = _blank(buildings)
+        self.fields["building"].widget.option_projects = {
+            str(k): v for k, v in (building_projects or {}).items()
+        }
+        # What the order's kind and subject make required is marked and checked here, so
+        # the page marks it and shows every missing field at once (not one per submit).
+        kind = self.data.get("kind") if self.is_bound else self.initial.get("kind")
+        household = self.data.get("household") if self.is_bound else self.initial.get("household")
+        if kind == TicketKind.COMPLAINT:
+            self.fields["category"].required = True
+            self.fields["reason"].required = True
+        if not household:
+            self.fields["place"].required = True
+            self.fields["reporter_name"].required = True
 
     def complaint(self) -> dict[str, str] | None:
         data = self.cleaned_data
@@ -220,7 +309,7 @@ class ReasonForm(forms.Form):
 
 class CompleteForm(forms.Form):
     result = forms.CharField(
-        label=_("Work done"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("What was done"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     fee_charged = forms.DecimalField(
         label=_("Fee charged"), required=False, min_value=0, max_digits=10, decimal_places=2
@@ -371,6 +460,12 @@ def action_form(
         form.initial["appointment_at"] = timezone.localtime(ticket.appointment_at)
     if ticket is not None and action == "commit" and not data:
         form.initial["what"] = ticket.matter
+        form.fields["by_when"].widget.attrs.update(
+            {
+                "data-presets": json.dumps(commitment_presets(ticket.project_id)),
+                "data-now": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            }
+        )
     if ticket is not None and action == "acknowledge_quote" and not data:
         form.initial["fee_quote"] = ticket.fee_quote
     return form

@@ -258,7 +258,7 @@ def weekly_summaries(*, day: dt.date, now: dt.datetime | None = None) -> int:
             by_kind = Counter(
                 dict(open_orders.values("kind").annotate(n=Count("id")).values_list("kind", "n"))
             )
-            overdue = open_orders.filter(status__in=UNRETURNED_STATUSES, due_at__lt=now).count()
+            overdue = open_orders.filter(selectors.overdue_q(now)).count()
             old = list(
                 open_orders.filter(kind=TicketKind.COMPLAINT, created_at__lt=now - WEEK_OLD)
                 .order_by("created_at", "id")

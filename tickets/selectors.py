@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -19,6 +20,9 @@ from frontdesk.core.deadlines import deadlines_of
 from frontdesk.core.models import Deadline, DeadlineState, Project
 from frontdesk.core.open_items import ITEM_LIMIT, OpenItem
 from frontdesk.core.scoping import scope
+from residents.models import Person
+from residents.selectors import MASK_SHOWS_LAST, unit_code_normalize
+from residents.validators import normalize_phone
 
 from .choices import (
     COMMITMENT_KIND,
@@ -54,21 +58,63 @@ def local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
+def deadline_passed(now: dt.datetime | None = None) -> Exists:
+    """Whether any open promise of the order (commitment, butler reply, investigation,
+    answer, return, callback, warranty report) has passed its due time and is not paused.
+
+    One EXISTS over the order's deadline rows (the subject index), usable as a filter and
+    as an annotation on a list.
+    """
+    subject_type = ContentType.objects.get_for_model(Ticket, for_concrete_model=False)
+    return Exists(
+        Deadline.objects.filter(
+            subject_type=subject_type,
+            subject_id=OuterRef("pk"),
+            state=DeadlineState.OPEN,
+            paused_at__isnull=True,
+            due_at__lte=now or timezone.now(),
+        )
+    )
+
+
 def overdue_q(now: dt.datetime | None = None) -> Q:
-    """Orders not yet back at the desk (a complaint: not yet answered) past their due time."""
-    return Q(status__in=UNRETURNED_STATUSES, due_at__lt=now or timezone.now())
+    """Overdue orders: an open promise past its due time, or not yet back at the desk (a
+    complaint: not yet answered) past the order's own due time."""
+    now = now or timezone.now()
+    return Q(deadline_passed(now)) | Q(status__in=UNRETURNED_STATUSES, due_at__lt=now)
 
 
-def ticket_search_q(q: str) -> Q:
-    """The search box: a serial (whole, or its number part) or words of the matter."""
+def with_overdue(qs: QuerySet[Ticket], now: dt.datetime | None = None) -> QuerySet[Ticket]:
+    """The list with `is_overdue` on each row (the queue's marker), in the list's one query."""
+    now = now or timezone.now()
+    return qs.annotate(is_overdue=Exists(Ticket.objects.filter(overdue_q(now), pk=OuterRef("pk"))))
+
+
+def ticket_search_q(q: str, *, full_phones: bool = True) -> Q:
+    """The search box: a serial (whole, or its number part), a unit ("3-1502"), a phone
+    (a household member's or a public-place reporter's) or words of the matter.
+
+    A user who sees phones masked finds one only by the digits the mask shows at its end
+    (as the household search does), so trying digits cannot recover the hidden ones.
+    """
     q = q.strip()
     if not q:
         return Q()
     upper = q.upper()
     if len(upper) > 3 and upper[:2].isalpha() and upper[2] == "-":
         return Q(serial__startswith=upper)
-    if q.isdigit():
-        return Q(serial__endswith=q.zfill(6)) | Q(matter__contains=q)
+    code = unit_code_normalize(q)
+    if code is not None:
+        return Q(household__unit__code=code) | Q(matter__contains=q)
+    digits = normalize_phone(q)
+    if digits.isdigit():
+        found = Q(serial__endswith=digits.zfill(6)) | Q(matter__contains=q)
+        if len(digits) >= 3 and (full_phones or len(digits) <= MASK_SHOWS_LAST):
+            lookup = "phone__contains" if full_phones else "phone__endswith"
+            people = Person.objects.filter(**{lookup: digits}).values("household_id")
+            reporter = "reporter_phone__contains" if full_phones else "reporter_phone__endswith"
+            found |= Q(household_id__in=people) | Q(**{reporter: digits})
+        return found
     return Q(matter__contains=q) | Q(reporter_name=q)
 
 
@@ -86,6 +132,33 @@ def ticket_list(
     if with_timeline:
         qs = qs.prefetch_related(timeline_prefetch())
     return qs.filter(**(filters or {})).order_by("-id")
+
+
+def department_work(*, user: Any, departments: list[str], limit: int = 100) -> list[Ticket]:
+    """The open orders of the user's departments, the user's own first, then emergencies
+    and the oldest: what a worker opens the desk for."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    return list(
+        ticket_list(
+            user=user,
+            filters={"department__in": departments, "status__in": UNRETURNED_STATUSES},
+        )
+        .annotate(
+            mine=Case(
+                When(assignee_id=user.pk, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            urgency=Case(
+                When(priority="emergency", then=Value(0)),
+                When(priority="urgent", then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("mine", "urgency", "created_at", "id")[:limit]
+    )
 
 
 def commitment_of(ticket: Ticket) -> dict[str, Any] | None:

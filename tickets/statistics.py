@@ -417,6 +417,24 @@ def complaint_report_issue(
     return report
 
 
+def complaint_report_preview(
+    *, project: Project, now: dt.datetime | None = None
+) -> ComplaintReport:
+    """The running period's figures so far, computed now: a report that is never saved
+    (not final, never frozen), to read beside the issued ones."""
+    now = now or timezone.now()
+    period = period_of(now)
+    start, end = period_bounds(period)
+    return ComplaintReport(
+        project=project,
+        period=period,
+        starts_at=start,
+        ends_at=end,
+        figures=compute_figures(project_id=project.pk, period=period),
+        generated_at=now,
+    )
+
+
 def _announce(report: ComplaintReport, *, now: dt.datetime) -> None:
     """Tell the supervisors and the manager that a report is out. Call inside its transaction."""
     from django.urls import reverse

@@ -8,6 +8,7 @@ app_name = "tickets"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("new/", views.register, name="new"),
+    path("work/", views.work, name="work"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/print/", views.print_ticket, name="print"),
     path("<int:pk>/do/<slug:action>/", views.act, name="act"),
@@ -30,6 +31,11 @@ urlpatterns = [
     path("unreturned/", views_callbacks.unreturned, name="unreturned"),
     path("weekly/", views_callbacks.weekly, name="weekly"),
     path("reports/complaints/", views_reports.report_list, name="complaint-reports"),
+    path(
+        "reports/complaints/live/",
+        views_reports.report_preview,
+        name="complaint-report-preview",
+    ),
     path(
         "reports/complaints/<str:period>/",
         views_reports.report_detail,

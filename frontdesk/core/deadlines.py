@@ -46,7 +46,7 @@ from .models import (
     Project,
     StaffProfile,
 )
-from .notifications import Topic, notify, users_with_role
+from .notifications import Topic, channels_for, notify, users_with_role
 from .roles import Role
 from .scoping import scope
 
@@ -109,7 +109,11 @@ DEFAULT_RULES: dict[str, RuleSpec] = {
         gettext_lazy("Commitment to the resident (major matter)"), minutes=6 * 60
     ),
     "commitment.emergency": RuleSpec(
-        gettext_lazy("Commitment to the resident (emergency)"), minutes=15, is_emergency=True
+        gettext_lazy("Commitment to the resident (emergency)"),
+        minutes=15,
+        is_emergency=True,
+        # Someone may be trapped: the chain hears of it minutes after the breach, not an hour.
+        escalate_after_minutes=5,
     ),
 }
 
@@ -182,6 +186,13 @@ def compute_due(*, rule: RuleSpec, start: dt.datetime, calendar: WorkingCalendar
 
 _WARNING, _OVERDUE = 1, 2
 _ESCALATIONS = [DeadlineStage.ESCALATION_1, DeadlineStage.ESCALATION_2, DeadlineStage.ESCALATION_3]
+_STAGE_TOPIC = {_WARNING: Topic.DEADLINE_DUE_SOON, _OVERDUE: Topic.DEADLINE_OVERDUE}
+
+
+def _listed(items: Iterable[str]) -> str:
+    """Names in a row, with the list separator of the active language."""
+    separator = "、" if (translation.get_language() or "").startswith("zh") else ", "
+    return separator.join(items)
 
 
 @dataclass(frozen=True)
@@ -199,7 +210,8 @@ def stages_of(deadline: Deadline, calendar: WorkingCalendar) -> list[Stage]:
     stages.append(Stage(_OVERDUE, DeadlineStage.OVERDUE, deadline.due_at))
     step = dt.timedelta(minutes=deadline.escalate_after_minutes)
     for index, role in enumerate(_roles(deadline.escalation_roles)[: len(_ESCALATIONS)]):
-        if deadline.counting == Counting.WORKING:
+        # An emergency escalates at any hour; other matters wait for working time.
+        if deadline.counting == Counting.WORKING and not deadline.is_emergency:
             at = calendar.add_working(deadline.due_at, step * (index + 1))
         else:
             at = deadline.due_at + step * (index + 1)
@@ -601,14 +613,21 @@ def _act(
     deadline.save(update_fields=["stage", "marked_overdue_at", "next_action_at"])
 
 
-def _stage_text(deadline: Deadline, stage: Stage) -> tuple[str, str, str]:
-    """(topic, title, body) of a stage's notice, in the active language."""
+def _stage_text(deadline: Deadline, stage: Stage, told: str, then: str) -> tuple[str, str, str]:
+    """(topic, title, body) of a stage's notice, in the active language.
+
+    The body ends by saying who this stage tells (and when, if after hours) and who is
+    told next if the matter stays undone, so nobody assumes the chain already knows.
+    """
     local_due = timezone.localtime(deadline.due_at).strftime("%Y-%m-%d %H:%M")
     values = {
         "what": kind_label(deadline.kind),
         "subject": deadline.subject_label,
         "due": local_due,
     }
+    chain = _("Told: %(told)s.") % {"told": told} if told else ""
+    if then:
+        chain += (" " if chain else "") + _("If still not done: %(then)s.") % {"then": then}
     if stage.number == _WARNING:
         return (
             Topic.DEADLINE_DUE_SOON,
@@ -619,7 +638,8 @@ def _stage_text(deadline: Deadline, stage: Stage) -> tuple[str, str, str]:
         return (
             Topic.DEADLINE_OVERDUE,
             _("Overdue: %(what)s — %(subject)s") % values,
-            _("%(what)s for %(subject)s was due at %(due)s and is not done.") % values,
+            _("%(what)s for %(subject)s was due at %(due)s and is not done.") % values
+            + (" " + chain if chain else ""),
         )
     person = deadline.responsible
     values["who"] = (
@@ -632,8 +652,41 @@ def _stage_text(deadline: Deadline, stage: Stage) -> tuple[str, str, str]:
             "%(what)s for %(subject)s was due at %(due)s and is still not done "
             "(responsible: %(who)s)."
         )
-        % values,
+        % values
+        + (" " + chain if chain else ""),
     )
+
+
+def _when(deadline: Deadline, at: dt.datetime, calendar: WorkingCalendar) -> dt.datetime:
+    """When a notice of the deadline made at `at` reaches the bell (emergencies: at once)."""
+    return at if deadline.is_emergency else calendar.next_working_moment(at)
+
+
+def _told_and_then(
+    deadline: Deadline,
+    stage: Stage,
+    recipients: list[Any],
+    *,
+    now: dt.datetime,
+    calendar: WorkingCalendar,
+) -> tuple[str, str]:
+    """Who this stage tells (with the hour, when it waits for working time), and the
+    escalations still to come with their hour. In the active language."""
+    names = _listed(u.get_full_name() or u.username for u in recipients)
+    role = str(Role(stage.role).label) if stage.role in Role.values else stage.role
+    told = f"{role} {names}".strip() if stage.role else names
+    deliver = _when(deadline, now, calendar)
+    if told and deliver > now:
+        told += " " + _("(at %(at)s, when working time starts)") % {
+            "at": timezone.localtime(deliver).strftime("%m-%d %H:%M")
+        }
+    then = []
+    for later in stages_of(deadline, calendar):
+        if later.number > stage.number and later.role:
+            label = str(Role(later.role).label) if later.role in Role.values else later.role
+            at = timezone.localtime(_when(deadline, later.at, calendar)).strftime("%m-%d %H:%M")
+            then.append(f"{label} {at}")
+    return (told if stage.number >= _OVERDUE else ""), _listed(then)
 
 
 def _notify_stage(
@@ -658,9 +711,19 @@ def _notify_stage(
         .values_list("user_id", "language")
     )
     sent = 0
+    told_users = [
+        u
+        for u, named in recipients
+        if channels_for(
+            roles=u.groups.values_list("name", flat=True),
+            topic=_STAGE_TOPIC.get(stage.number, Topic.DEADLINE_ESCALATED),
+            named=named,
+        )
+    ]
     for user, named in recipients:
         with translation.override(languages.get(user.pk, settings.LANGUAGE_CODE)):
-            topic, title, body = _stage_text(deadline, stage)
+            told, then = _told_and_then(deadline, stage, told_users, now=now, calendar=calendar)
+            topic, title, body = _stage_text(deadline, stage, told, then)
         notification = notify(
             user=user,
             topic=topic,

@@ -20,7 +20,8 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from .calendar import WorkingCalendar, calendar_for
 from .errors import ApplicationError
@@ -101,6 +102,23 @@ def users_with_role(*, project: Project | int, role: str) -> QuerySet[Any]:
         .distinct()
         .order_by("id")
     )
+
+
+def told_text(notifications: Iterable[Notification], *, now: dt.datetime | None = None) -> str:
+    """Who the notifications reach and when, in the active language: "张三、李四", or
+    "张三 (at 12-02 08:30, when working time starts)" for a notice that waits for working time.
+    Empty when nobody was told."""
+    now = now or timezone.now()
+    separator = "、" if (translation.get_language() or "").startswith("zh") else ", "
+    parts = []
+    for note in notifications:
+        name = note.user.get_full_name() or note.user.get_username()
+        if note.deliver_at > now:
+            name += " " + _("(at %(at)s, when working time starts)") % {
+                "at": timezone.localtime(note.deliver_at).strftime("%m-%d %H:%M")
+            }
+        parts.append(name)
+    return separator.join(parts)
 
 
 # --- Writes ---------------------------------------------------------------------------

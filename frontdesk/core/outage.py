@@ -94,6 +94,15 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return HttpResponse(loader.render_to_string("500.html", {"message": message}), status=500)
 
 
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler404: "not found" in the user's language, as JSON under /api/ (like every
+    other answer of the API), as a page elsewhere. The model's name is not told."""
+    message = _("Not found. It may have been removed, or belong to another project.")
+    if _is_api(request):
+        return JsonResponse({"detail": message}, status=404)
+    return HttpResponse(loader.render_to_string("404.html", {"message": message}), status=404)
+
+
 class TolerantRedisCache(RedisCache):
     """Redis as the cache, but an unreachable Redis is a miss, not an error.
 

@@ -24,14 +24,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from faker import Faker
 
-from frontdesk.core.models import Membership, Project, StaffProfile
+from frontdesk.core.models import Membership, Notification, Project, StaffProfile
 from frontdesk.core.roles import Role
 from residents import services
 from residents.choices import (
@@ -46,7 +48,8 @@ from residents.choices import (
     UnitType,
 )
 from residents.models import Building, Card, ChangeRecord, Household, MoveIn, Person, Unit, Vehicle
-from tickets.demo import seed_demo_tickets
+from tickets import statistics
+from tickets.demo import COMPLAINTS_PER_MONTH, seed_demo_history, seed_demo_tickets
 
 PASSWORD = "demo12345"
 SEED = 20261122
@@ -463,7 +466,7 @@ class _Records:
             )
         Card.objects.bulk_create(self.cards)
         records: list[Any] = [*self.moveins, *(v for v, _h in self.vehicles), *self.cards]
-        ChangeRecord.objects.bulk_create(
+        lines = ChangeRecord.objects.bulk_create(
             ChangeRecord(
                 project_id=record.project_id,
                 household=record.household,
@@ -474,14 +477,20 @@ class _Records:
             )
             for record in records
         )
+        # Each line is dated the day the household moved in, not the day the demo loaded.
+        for line, record in zip(lines, records, strict=True):
+            line.at = _on(record.household.moved_in_on)
+        ChangeRecord.objects.bulk_update(lines, ["at"])
         self.moveins, self.vehicles, self.cards = [], [], []
 
 
 def _move_in(data: DemoData, unit: Unit, day: dt.date, desk: Any, records: _Records) -> Household:
-    """One household moving in, with its move-in record, cards and perhaps a car."""
-    household = services.household_move_in(
-        unit=unit, moved_in_on=day, persons=_persons(data), by=desk
-    )
+    """One household moving in, with its move-in record, cards and perhaps a car, recorded
+    in the file's history on the day it happened."""
+    with time_machine.travel(_on(day), tick=False):
+        household = services.household_move_in(
+            unit=unit, moved_in_on=day, persons=_persons(data), by=desk
+        )
     records.add(household, list(household.persons.all()), day)
     return household
 
@@ -506,7 +515,8 @@ def load_households(data: DemoData, code: str) -> None:
         out_on = data.today - dt.timedelta(days=rnd.randint(5, 15))
         if out_on <= household.moved_in_on:
             out_on = household.moved_in_on + dt.timedelta(days=1)
-        services.household_move_out(household=household, moved_out_on=out_on, by=desk)
+        with time_machine.travel(_on(out_on), tick=False):
+            services.household_move_out(household=household, moved_out_on=out_on, by=desk)
         current.remove(household)
         new_day = min(out_on + dt.timedelta(days=rnd.randint(1, 4)), data.today)
         current.append(_move_in(data, household.unit, new_day, desk, records))
@@ -594,8 +604,38 @@ def load_desk_records(data: DemoData) -> None:
     load_records(data)
 
 
+def _on(day: dt.date, hour: int = 10) -> dt.datetime:
+    """A moment of a past day, when the desk would have recorded what happened on it."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
 def load_tickets(data: DemoData) -> None:
-    """Work orders of every kind at telling steps, in each project."""
+    """Months of past orders, complaints and monthly statistics, then work orders of every
+    kind at telling steps today, in each project. The notices of the past are read."""
+    now = timezone.now()
+    for code, project in data.projects.items():
+        settled = [
+            h for h in data.households[code] if h.moved_in_on < data.today - dt.timedelta(days=250)
+        ]
+        seed_demo_history(
+            project,
+            desk=data.staff["desk"],
+            engineer=data.staff["engineer"],
+            supervisor=data.staff["supervisor"],
+            butlers=data.staff_of(code, Role.BUTLER),
+            households=settled[:40],
+            now=now,
+        )
+    Project.objects.filter(pk__in=[p.pk for p in data.projects.values()]).update(
+        # The start of the history's first period, not earlier: the catch-up job issues no
+        # empty months before it.
+        created_at=statistics.period_bounds(
+            statistics.period_before(statistics.period_of(now), len(COMPLAINTS_PER_MONTH))
+        )[0]
+    )
+    Notification.objects.filter(created_at__lt=now, read_at__isnull=True).update(
+        read_at=F("deliver_at")
+    )
     for code, project in data.projects.items():
         seed_demo_tickets(
             project,

@@ -18,6 +18,10 @@ from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from billing.selectors import household_account
+from billing.transitions import READERS
+from billing.transitions import may as billing_may
+from frontdesk.core.roles import has_role
 from frontdesk.desk.selectors import household_entries
 from residents.models import Household
 from tickets.choices import TicketKind
@@ -55,6 +59,19 @@ def _load_duty_log(request: HttpRequest, household: Household) -> Mapping[str, A
     return {"entries": household_entries(user=request.user, household_id=household.pk)}
 
 
+def _load_account(request: HttpRequest, household: Household) -> Mapping[str, Any]:
+    """The household's fees for the roles that deal with them (a fixed number of queries)."""
+    if not has_role(request.user, *READERS):
+        return {"account": None}
+    receipt = request.GET.get("receipt", "")
+    return {
+        "account": household_account(household=household),
+        "can_pay": billing_may(request.user, "payment_take")
+        or billing_may(request.user, "payment_take_after_hours"),
+        "receipt": int(receipt) if receipt.isdecimal() else None,
+    }
+
+
 FILE_PANELS: list[Panel] = [
     Panel("unit", _("Unit"), "pages/panels/unit.html", width=4),
     Panel("household", _("Household"), "pages/panels/household.html", width=4),
@@ -74,6 +91,7 @@ FILE_PANELS: list[Panel] = [
         width=12,
         load=_load_duty_log,
     ),
+    Panel("fees", _("Fees"), "billing/panel_account.html", width=12, load=_load_account),
     Panel("vehicles", _("Vehicles"), "pages/panels/vehicles.html", width=6),
     Panel("cards", _("Cards"), "pages/panels/cards.html", width=6),
     Panel("decorations", _("Decoration"), "pages/panels/decorations.html", width=12),

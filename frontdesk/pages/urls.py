@@ -7,6 +7,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("start/", views.start, name="start"),
     path("search/results/", views.search_results, name="search-results"),
     path("households/<int:household_id>/", views.household_file, name="household-file"),
     path("settings/", views.my_settings, name="my-settings"),

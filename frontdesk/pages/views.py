@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,14 +14,16 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from frontdesk.core.errors import ApplicationError
-from frontdesk.core.masking import phone_for
+from frontdesk.core.masking import can_view_phone, phone_for
 from frontdesk.core.middleware import SESSION_KEY
 from frontdesk.core.models import StaffProfile
+from frontdesk.core.roles import Role, has_role
 from residents.models import Household, Person
 from residents.selectors import household_file as select_household_file
-from residents.selectors import household_search, unit_code_normalize
+from residents.selectors import household_list, household_search, search_match, unit_code_normalize
 from residents.validators import normalize_phone
 
 from .display import main_contact, present_file
@@ -38,18 +41,68 @@ class SearchRow:
     household: Household
     contact: Person | None
     phone: str
+    matched: str = ""
+
+
+# An order's serial (WX-2026-000123) in the search box finds the household it concerns.
+_SERIAL = re.compile(r"^[A-Za-z]{2}-\d{4}-\d{1,6}$")
 
 
 def _search(request: HttpRequest) -> tuple[str, list[SearchRow]]:
     form = SearchForm(request.GET)
     q = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    full_phones = can_view_phone(request.user)
+    if _SERIAL.match(q):
+        households = _households_of_order(request, q)
+        matched = _("Work order %(serial)s") % {"serial": q.upper()}
+    else:
+        households = household_search(user=request.user, q=q)
+        matched = ""
     rows = []
-    for household in household_search(user=request.user, q=q):
-        contact = main_contact(household)
+    for household in households:
+        person, how = (
+            search_match(household, q, full_phones=full_phones)
+            if not matched
+            else (
+                None,
+                "",
+            )
+        )
+        contact = person or main_contact(household)
         rows.append(
-            SearchRow(household, contact, phone_for(request.user, contact.phone) if contact else "")
+            SearchRow(
+                household,
+                contact,
+                phone_for(request.user, contact.phone) if contact else "",
+                matched or str(MATCHED_BY.get(how, "")),
+            )
         )
     return q, rows
+
+
+def _households_of_order(request: HttpRequest, serial: str) -> list[Household]:
+    """The household of the order with this serial, among the user's projects."""
+    from tickets.selectors import ticket_list
+
+    ids = list(
+        ticket_list(user=request.user)
+        .filter(serial=serial.upper(), household__isnull=False)
+        .values_list("household_id", flat=True)
+    )
+    return list(
+        household_list(user=request.user)
+        .filter(pk__in=ids)
+        .prefetch_related("persons")
+        .order_by("unit__code")
+    )
+
+
+MATCHED_BY = {
+    "plate": gettext_lazy("by licence plate"),
+    "card": gettext_lazy("by card number"),
+    "phone": gettext_lazy("by phone"),
+    "name": gettext_lazy("by name"),
+}
 
 
 def _is_exact(household: Household, q: str) -> bool:
@@ -125,3 +178,15 @@ def my_settings(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your settings are saved."))
             return redirect("my-settings")
     return render(request, "pages/my_settings.html", {"form": form})
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    """Where a login lands: a worker (engineering, cleaning, greening, security) on their
+    departments' open orders, everyone else on the desk's home page."""
+    from tickets.views.orders import worker_departments
+
+    desk_roles = {Role.DESK, Role.BUTLER, Role.SUPERVISOR, Role.MANAGER, Role.CASHIER}
+    if worker_departments(request.user) and not has_role(request.user, *desk_roles):
+        return redirect("tickets:work")
+    return redirect("home")

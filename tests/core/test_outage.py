@@ -112,3 +112,88 @@ def test_unreachable_redis_cache_is_a_miss_not_an_error(caplog):
     assert cache.incr("hits", 1) == 1
     warnings = [r for r in caplog.records if "Redis cache unreachable" in r.getMessage()]
     assert len(warnings) <= 1
+
+
+@pytest.fixture
+def redis_behind_proxy(monkeypatch, settings):
+    """Redis, as the broker and as the cache, reached through a forwarder the test can cut."""
+    from django.core.cache import caches
+
+    from frontdesk.celery import app as celery_app
+    from frontdesk.core import queueing
+
+    with TcpProxy(6379) as proxy:
+        url = f"redis://127.0.0.1:{proxy.port}"
+        monkeypatch.setitem(celery_app.conf, "broker_url", f"{url}/14")
+        monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+        monkeypatch.setitem(celery_app.conf, "broker_connection_max_retries", 0)
+        monkeypatch.setitem(
+            celery_app.conf, "broker_transport_options", {"socket_connect_timeout": 1}
+        )
+        monkeypatch.setattr(celery_app, "_pool", None)
+        monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
+        monkeypatch.setattr(queueing, "_broker_down", False)
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "frontdesk.core.outage.TolerantRedisCache",
+                "LOCATION": f"{url}/14",
+                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            }
+        }
+        caches.close_all()
+        yield proxy
+        caches.close_all()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_redis_outage_the_desk_keeps_working_and_catches_up(
+    redis_behind_proxy, client, household, desk_user, project
+):
+    """Redis cut off (broker and cache): orders still register with consecutive serials, a
+    token is still issued, the complaint statistics are issued with their e-mails kept;
+    when Redis is back the sweep sends those e-mails and queueing works again."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+    from django.core import mail
+    from django.urls import reverse
+
+    from frontdesk.core import queueing
+    from frontdesk.core.models import EmailState, Notification
+    from frontdesk.core.notifications import notification_send_due
+    from frontdesk.core.roles import Role
+    from tests.factories import UserFactory
+
+    UserFactory(role=Role.SUPERVISOR, projects=[project], username="sup-r", email="s@example.com")
+    desk_user.set_password("a-long-desk-password")
+    desk_user.save()
+    api = APIClient()
+    api.force_authenticate(desk_user)
+    monday = dt.datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+    redis_behind_proxy.cut()
+    with time_machine.travel(monday, tick=True):
+        serials = [
+            api.post("/api/v1/tickets/", {**ORDER, "household": household.pk}, format="json")
+            for _ in range(3)
+        ]
+        token = APIClient().post(
+            "/api/v1/auth/token/",
+            {"username": desk_user.username, "password": "a-long-desk-password"},
+            format="json",
+        )
+        client.force_login(desk_user)
+        issued = client.post(
+            reverse("tickets:complaint-reports"), {"project": project.pk, "period": "2026-11"}
+        )
+    assert [r.status_code for r in serials] == [201, 201, 201]
+    assert [r.json()["serial"][-6:] for r in serials] == ["000001", "000002", "000003"]
+    assert token.status_code == 200 and token.json()["token"]
+    assert issued.status_code == 302
+    pending = Notification.objects.filter(email_state=EmailState.PENDING).count()
+    assert pending >= 1 and mail.outbox == []
+
+    redis_behind_proxy.restore()
+    assert notification_send_due() == pending and len(mail.outbox) == pending
+    assert queueing.enqueue("frontdesk.core.tasks.send_notifications") is True

@@ -1,8 +1,11 @@
 """The demo data loaded by `manage.py seed_demo`."""
 
+import datetime as dt
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
@@ -20,12 +23,17 @@ pytestmark = pytest.mark.django_db
 MD5 = "django.contrib.auth.hashers.MD5PasswordHasher"
 
 
+# The demo loaded on a working Wednesday morning (its history is spread before it).
+LOADED = dt.datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     """The demo, loaded once for this module and rolled back after it."""
     fast_hashing = override_settings(PASSWORD_HASHERS=[MD5])  # as tests.conftest does per test
     with django_db_blocker.unblock(), fast_hashing, transaction.atomic():
-        call_command("seed_demo", "--if-empty", stdout=StringIO())
+        with time_machine.travel(LOADED, tick=False):
+            call_command("seed_demo", "--if-empty", stdout=StringIO())
         yield
         transaction.set_rollback(True)
 
@@ -146,3 +154,39 @@ def test_demo_has_a_day_of_the_desks_records(seeded):
     assert waiting.next_shift.clerk.username == "desk2"
     assert Handover.objects.filter(status="acknowledged").count() == 1
     assert Review.objects.filter(status="signed").count() == 2
+
+
+def test_demo_has_a_believable_past(seeded):
+    """The demo's history lies in the past months at its own moments: issued monthly complaint
+    reports with a trend, closed orders called back weeks ago, move-ins recorded on their day,
+    and every notice of the past already read."""
+    from frontdesk.core.models import Notification
+    from residents.models import ChangeRecord, MoveIn
+    from tickets.models import Callback, ComplaintReport
+
+    for project in Project.objects.all():
+        reports = ComplaintReport.objects.filter(project=project).order_by("period")
+        totals = [r.figures["summary"]["total"] for r in reports]
+        assert len(totals) >= 5 and len(set(totals)) > 1 and sum(totals) > 0
+        assert reports.last().period == "2026-10"  # the period ending on 27 October
+    old = Callback.objects.filter(at__lt=LOADED - dt.timedelta(days=60))
+    assert old.count() >= 10
+    assert {c.ticket.status for c in old} == {"closed"}
+    movein = MoveIn.objects.select_related("household").order_by("signed_on").first()
+    line = ChangeRecord.objects.get(household=movein.household, subject="movein")
+    assert line.at.date() == movein.signed_on < LOADED.date() - dt.timedelta(days=365)
+    assert not Notification.objects.filter(read_at__isnull=True, created_at__lt=LOADED).exists()
+    from tickets.statistics import complaint_reports_catch_up
+
+    assert complaint_reports_catch_up(now=LOADED) == []  # no empty month before the history
+
+
+def test_demo_fires_no_notice_in_its_first_hour(seeded):
+    """An hour after loading, the deadline sweep finds nothing to warn or escalate about: the
+    open demo orders have their commitments and nothing is about to lapse."""
+    from frontdesk.core.deadlines import deadline_sweep
+    from frontdesk.core.models import Notification
+
+    before = Notification.objects.count()
+    result = deadline_sweep(now=LOADED + dt.timedelta(minutes=60))
+    assert (result.events, Notification.objects.count()) == (0, before)

@@ -292,8 +292,8 @@ def test_list_filters(household, second_household, desk_user, engineer):
         green = register(household=household, by=desk_user, kind="greening", matter="修剪")
     desk = client_for(desk_user)
 
-    def serials(query):
-        with time_machine.travel(dt.datetime(2026, 11, 25, 12, tzinfo=SH), tick=False):
+    def serials(query, hour=12, minute=0):
+        with time_machine.travel(dt.datetime(2026, 11, 25, hour, minute, tzinfo=SH), tick=False):
             return sorted(r["serial"] for r in ok(desk.get(URL + query))["results"])
 
     assert serials("?kind=greening") == [green.serial]
@@ -305,7 +305,9 @@ def test_list_filters(household, second_household, desk_user, engineer):
     )
     assert serials("?created_after=2026-11-21") == sorted([repair.serial, green.serial])
     assert serials("?created_before=2026-11-20") == [old.serial]
-    assert serials("?overdue=true") == [old.serial]
+    # At 09:20 only the old order is late; by noon the two new ones owe their commitment.
+    assert serials("?overdue=true", hour=9, minute=20) == [old.serial]
+    assert serials("?overdue=true") == sorted([old.serial, repair.serial, green.serial])
     assert serials(f"?q={repair.serial}") == [repair.serial]
     assert serials("?q=漏水") == [old.serial]
     assert serials("?q=2") == [repair.serial]

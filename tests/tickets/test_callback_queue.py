@@ -55,7 +55,7 @@ def test_queue_lists_returned_orders_oldest_first_in_fixed_queries(
     url = reverse("tickets:callbacks")
     with time_machine.travel(at(24, 11), tick=False):
         client.get(url)
-        with django_assert_num_queries(9) as small:
+        with django_assert_num_queries(12) as small:
             html = client.get(url).content.decode()
         assert html.index(early.serial) < html.index(late.serial)
         for home in homes[2:]:
@@ -221,3 +221,45 @@ def test_api_outcome_of_a_malformed_or_foreign_id_is_not_found(
         )
         assert response.status_code == 404, pk
     assert not Callback.objects.filter(ticket=foreign).exists()
+
+
+def test_reopening_after_hours_says_when_the_supervisor_is_told(
+    client, desk_user, engineer, household, supervisor
+):
+    """Not satisfied in the evening: the desk's confirmation names the supervisor and says the
+    notice reaches them at the start of working time, when their bell shows it."""
+    ticket = _returned(household, desk_user, engineer, at(25, 10))
+    client.force_login(desk_user)
+    with time_machine.travel(at(25, 19, 30), tick=False):
+        response = client.post(
+            reverse("tickets:callback-outcome", args=[ticket.pk]),
+            {"outcome": "not_satisfied", "comment": "还在漏水"},
+            follow=True,
+        )
+    [text] = [str(m) for m in response.context["messages"]]
+    assert supervisor.get_full_name() in text and "11-26 08:30" in text
+    notice = Notification.objects.get(user=supervisor, topic=callbacks.TOPIC_NOT_SATISFIED)
+    assert notice.deliver_at == at(26, 8, 30)
+
+
+def test_queue_row_shows_who_to_call_and_who_did_the_work(client, desk_user, engineer, household):
+    """Each row names the resident with their phone (in full for the desk, masked for a role
+    without phones), the matter and the worker who did it: one page for one call."""
+    from frontdesk.core.roles import Role
+    from tests.factories import UserFactory
+
+    ticket = _returned(household, desk_user, engineer, at(24, 9))
+    contact = household.persons.get()
+    client.force_login(desk_user)
+    with time_machine.travel(at(24, 11), tick=False):
+        html = client.get(reverse("tickets:callbacks")).content.decode()
+    row = html[html.index(ticket.serial) : html.index("</tr>", html.index(ticket.serial))]
+    worker = engineer.get_full_name() or engineer.username
+    assert contact.name in row and contact.phone in row and worker in row
+    assert ticket.matter in row
+    cleaner = UserFactory(role=Role.CLEANING, projects=[household.project], username="c9")
+    client.force_login(cleaner)
+    with time_machine.travel(at(24, 11), tick=False):
+        html = client.get(reverse("tickets:callbacks")).content.decode()
+    row = html[html.index(ticket.serial) : html.index("</tr>", html.index(ticket.serial))]
+    assert contact.phone not in row and contact.phone[-4:] in row

@@ -413,3 +413,50 @@ def test_api_registration_answers_with_the_raised_priority_and_the_commitment_ow
     owed = [d for d in body["deadlines"] if d["kind"].startswith("commitment.")]
     assert [(d["kind"], d["state"]) for d in owed] == [("commitment.emergency", "open")]
     assert dt.datetime.fromisoformat(owed[0]["due_at"]) == minute(15)
+
+
+# --- Escalation of an emergency --------------------------------------------------------------
+
+
+def test_emergency_escalates_after_hours_and_says_who_is_told(
+    project, desk_user, supervisor, manager
+):
+    """An emergency's commitment breached at 19:15 reaches the supervisor at 19:20 and the
+    manager at 19:25 the same evening; each notice names who it told and who comes next."""
+    from frontdesk.core.models import Notification
+
+    evening = dt.datetime(2026, 11, 25, 19, 0, tzinfo=SH)
+    with time_machine.travel(evening, tick=False):
+        ticket = lift_order(project, desk_user, matter="2号电梯困人")
+    assert commitment(ticket).kind == "commitment.emergency"
+
+    def delivered(user, at):
+        return list(
+            Notification.objects.filter(user=user, deliver_at__lte=at, url__contains=ticket.pk)
+        )
+
+    deadline_sweep(now=evening + dt.timedelta(minutes=16))
+    [breach] = delivered(desk_user, evening + dt.timedelta(minutes=16))
+    assert desk_user.get_full_name() in breach.body
+    assert "客服主管 11-25 19:20" in breach.body and "服务中心经理 11-25 19:25" in breach.body
+    assert delivered(supervisor, evening + dt.timedelta(minutes=19)) == []
+
+    deadline_sweep(now=evening + dt.timedelta(minutes=21))
+    [told] = delivered(supervisor, evening + dt.timedelta(minutes=21))
+    assert supervisor.get_full_name() in told.body and "服务中心经理 11-25 19:25" in told.body
+    deadline_sweep(now=evening + dt.timedelta(minutes=26))
+    assert len(delivered(manager, evening + dt.timedelta(minutes=26))) == 1
+
+
+def test_general_breach_after_hours_says_when_the_chain_hears(household, desk_user, supervisor):
+    """A general matter breached in the evening tells the desk, and says the supervisor
+    hears of it in working time the next morning, not now."""
+    from frontdesk.core.models import Notification
+
+    evening = dt.datetime(2026, 11, 25, 19, 0, tzinfo=SH)
+    with time_machine.travel(evening, tick=False):
+        ticket = register(household=household, by=desk_user)
+    deadline_sweep(now=evening + dt.timedelta(minutes=31))
+    breach = Notification.objects.get(user=desk_user, url__contains=ticket.pk)
+    assert breach.deliver_at == dt.datetime(2026, 11, 26, 8, 30, tzinfo=SH)
+    assert "客服主管 11-26 08:30" in breach.body

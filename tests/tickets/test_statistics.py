@@ -311,10 +311,14 @@ def test_pdf_carries_the_same_figures(client, desk_user, issued, project):
 
 
 def test_csv_carries_the_same_figures(client, desk_user, issued, project):
-    """The CSV (here in English) has one row per figure, equal to the hand count."""
+    """The CSV (here in English, the user's choice) has one row per figure, equal to the hand
+    count."""
+    from django.conf import settings
+
     client.force_login(desk_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     url = reverse("tickets:complaint-report", kwargs={"period": PERIOD})
-    response = client.get(f"{url}?project={project.pk}&format=csv", HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(f"{url}?project={project.pk}&format=csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     by_item = {(r[0], r[1]): r[2:] for r in rows}
     assert by_item[("Complaints", "All complaints")] == ["6", ""]
@@ -453,3 +457,30 @@ def test_csv_writes_a_butler_named_like_a_formula_as_text(
     by_item = {(r[0], r[1]): r[2:] for r in rows}
     assert by_item[("Callbacks by butler", "'@butler1")] == ["3/5", "60.0% / 66.7%"]
     assert not [cell for row in rows for cell in row if cell.startswith(("=", "+", "-", "@"))]
+
+
+def test_running_period_preview_is_live_not_final_and_never_frozen(
+    client, supervisor, project, household, desk_user
+):
+    """Before the 27th, the supervisor reads the running period's figures so far, marked not
+    final; a complaint registered a minute later shows at once; nothing is saved."""
+    client.force_login(supervisor)
+    url = reverse("tickets:complaint-report-preview") + f"?project={project.pk}"
+    with time_machine.travel(at(2026, 12, 2, 10, 0), tick=False):
+        listed = client.get(reverse("tickets:complaint-reports")).content.decode()
+        assert url.replace("&", "&amp;") in listed or url in listed
+        before = client.get(url)
+    html = before.content.decode()
+    assert before.status_code == 200 and 'id="not-final"' in html and "2026-12" in html
+    assert before.context["summary"]["total"] == 0
+    with time_machine.travel(at(2026, 12, 2, 10, 1), tick=False):
+        register(
+            household=household,
+            by=desk_user,
+            kind="complaint",
+            matter="电梯噪音",
+            complaint={"category": "engineering", "reason": "elevator"},
+        )
+        after = client.get(url)
+    assert after.context["summary"]["total"] == 1
+    assert not ComplaintReport.objects.filter(period="2026-12").exists()

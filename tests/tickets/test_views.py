@@ -551,3 +551,120 @@ def test_resident_link_never_shows_a_workers_login_name(client, desk_user, house
     services.ticket_arrive(ticket=ticket, by=worker)
     page = client.get(resident_url(ticket)).content.decode()
     assert ticket.serial in page and "eng-login-7" not in page
+
+
+def test_complaint_badge_says_what_its_progress_bar_says(client, household, desk_user, butler):
+    """A complaint's status badge and its progress bar speak one word: 已转管家 after dispatch,
+    管家已回复 after the butler's reply, on the order page and in the queue."""
+    import re
+
+    with time_machine.travel(at(24, 9), tick=False):
+        complaint = register(
+            household=household,
+            by=desk_user,
+            kind="complaint",
+            matter="保洁不到位",
+            complaint={"category": "cleaning", "reason": "service_quality"},
+        )
+        services.ticket_dispatch(ticket=complaint, by=desk_user)
+    login(client, desk_user)
+
+    def badge_and_bar():
+        html = client.get(reverse("tickets:detail", args=[complaint.pk])).content.decode()
+        badge = re.search(r'<span class="badge st-\w+">([^<]+)</span>', html).group(1)
+        done = re.findall(r'<li class="done"><span>([^<]+)</span>', html)
+        queue = client.get(reverse("tickets:queue")).content.decode()
+        return badge, done[-1], re.search(r'<span class="badge st-\w+">([^<]+)</span>', queue)[1]
+
+    assert badge_and_bar() == ("已转管家", "已转管家", "已转管家")
+    with time_machine.travel(at(24, 10), tick=False):
+        services.complaint_butler_reply(ticket=complaint, reply="已安排保洁返工", by=butler)
+    assert badge_and_bar() == ("管家已回复", "管家已回复", "管家已回复")
+
+
+def test_worker_list_offers_the_department_first(client, household, desk_user, engineer, butler):
+    """The dispatch picker of a repair lists engineering's people first and the cashier only
+    among the others; a complaint's picker starts with the building's butler."""
+    import re
+
+    from frontdesk.core.roles import Role
+    from tests.factories import UserFactory
+
+    UserFactory(role=Role.CASHIER, projects=[household.project], username="cashier1")
+    UserFactory(role=Role.BUTLER, projects=[household.project], username="butler9")
+    repair = register(household=household, by=desk_user)
+    complaint = register(
+        household=household,
+        by=desk_user,
+        kind="complaint",
+        matter="保洁不到位",
+        complaint={"category": "cleaning", "reason": "service_quality"},
+    )
+    login(client, desk_user)
+
+    def first_group(ticket):
+        html = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+        select = re.search(r'<select name="dispatch-assignee".*?</select>', html, re.S).group(0)
+        groups = re.findall(r"<optgroup[^>]*>(.*?)</optgroup>", select, re.S)
+        return [int(v) for v in re.findall(r'value="(\d+)"', groups[0])]
+
+    assert first_group(repair) == [engineer.pk]
+    assert first_group(complaint)[0] == butler.pk
+    assert len(first_group(complaint)) == 2
+
+
+def test_register_marks_required_fields_and_shows_every_error_at_once(client, household, desk_user):
+    """A complaint's category and reason, and a public place's place and reporter, are marked
+    required; an empty submit shows every missing field's error together."""
+    import re
+
+    login(client, desk_user)
+
+    def required_fields(html):
+        return set(re.findall(r'class="field[^"]*required[^"]*">\s*<label for="id_(\w+)"', html))
+
+    page = client.get(reverse("tickets:new") + f"?household={household.pk}&kind=complaint")
+    assert {"matter", "category", "reason"} <= required_fields(page.content.decode())
+    public = client.get(reverse("tickets:new") + "?kind=repair").content.decode()
+    assert {"matter", "place", "reporter_name"} <= required_fields(public)
+
+    sent = client.post(
+        reverse("tickets:new"),
+        {"kind": "complaint", "household": household.pk, "source": "phone", "priority": "normal"},
+    )
+    assert sent.status_code == 200 and not Ticket.objects.exists()
+    assert set(sent.context["form"].errors) >= {"matter", "category", "reason"}
+    sent = client.post(
+        reverse("tickets:new"), {"kind": "repair", "source": "phone", "priority": "normal"}
+    )
+    assert set(sent.context["form"].errors) >= {"matter", "place", "reporter_name"}
+
+
+def test_worker_lands_on_their_departments_orders_theirs_first(
+    client, household, desk_user, engineer, cleaner
+):
+    """After logging in, an engineer lands on engineering's open orders with their own at the
+    top (not the household search); cleaning's orders are not there; the desk lands on its
+    home page."""
+    from tests.factories import PASSWORD, UserFactory
+
+    other = UserFactory(role="engineering", projects=[household.project], username="eng2")
+    with time_machine.travel(at(24, 9), tick=False):
+        someone_elses = register(household=household, by=desk_user, matter="楼道灯不亮")
+        services.ticket_dispatch(ticket=someone_elses, by=desk_user, assignee=other)
+    with time_machine.travel(at(24, 10), tick=False):
+        mine = register(household=household, by=desk_user, matter="水龙头漏水")
+        services.ticket_dispatch(ticket=mine, by=desk_user, assignee=engineer)
+        cleaning = register(household=household, by=desk_user, kind="housekeeping", matter="保洁")
+    response = client.post(
+        reverse("login"), {"username": engineer.username, "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("tickets:work")
+    html = response.content.decode()
+    assert html.index(mine.serial) < html.index(someone_elses.serial)
+    assert cleaning.serial not in html
+    client.logout()
+    response = client.post(
+        reverse("login"), {"username": desk_user.username, "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("home")

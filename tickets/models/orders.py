@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from frontdesk.core.models import Project
@@ -369,6 +370,43 @@ class Ticket(models.Model):
             self.location,
         ]
         return " ".join(p for p in parts if p)
+
+    def progress(self) -> list[tuple[str, dt.datetime | None]]:
+        """The main stages of the order with when each was reached: the page's progress bar.
+
+        A complaint's stages are the complaint's own (with the butler, butler replied,
+        answered, signed off); reads `complaint` (join it on lists).
+        """
+        if self.kind == TicketKind.COMPLAINT:
+            detail = getattr(self, "complaint", None)
+            return [
+                (pgettext("work order status", "Registered"), self.created_at),
+                (gettext("With the butler"), self.dispatched_at),
+                (gettext("Butler replied"), detail.butler_replied_at if detail else None),
+                (gettext("Answered"), detail.answered_at if detail else None),
+                (gettext("Signed off"), self.returned_at),
+                (gettext("Called back"), self.visited_at),
+                (gettext("Closed"), self.closed_at),
+            ]
+        return [
+            (pgettext("work order status", "Registered"), self.created_at),
+            (gettext("Dispatched"), self.dispatched_at),
+            (gettext("Accepted"), self.accepted_at),
+            (gettext("Arrived on site"), self.arrived_at),
+            (gettext("Work done"), self.done_at),
+            (pgettext("work order step", "Returned"), self.returned_at),
+            (gettext("Called back"), self.visited_at),
+            (gettext("Closed"), self.closed_at),
+        ]
+
+    @property
+    def status_word(self) -> str:
+        """The one word for where the order stands, shown on its badge everywhere: the last
+        stage the progress bar has reached, or the status when paused or voided."""
+        if self.status in {TicketStatus.PAUSED, TicketStatus.VOIDED}:
+            return str(self.get_status_display())
+        reached = [label for label, at in self.progress() if at is not None]
+        return reached[-1] if reached else str(self.get_status_display())
 
 
 class TicketEvent(models.Model):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from frontdesk.core.errors import ApplicationError
+from frontdesk.core.notifications import told_text
 from frontdesk.core.roles import Role, has_role
 from frontdesk.core.scoping import scope
 
@@ -80,7 +81,7 @@ def callback_queue(request: HttpRequest) -> HttpResponse:
     if filterset.is_valid():
         tickets = list(filterset.qs.order_by("returned_at", "id")[: QUEUE_LIMIT + 1])
     more = len(tickets) > QUEUE_LIMIT
-    rows = callbacks.queue_rows(tickets[:QUEUE_LIMIT])
+    rows = callbacks.queue_rows(tickets[:QUEUE_LIMIT], user=request.user)
     supervising = has_role(request.user, Role.SUPERVISOR, Role.MANAGER)
     overdue = [r for r in rows if r.overdue]
     return render(
@@ -124,10 +125,16 @@ def callback_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         _messages(request, error)
     else:
         if callback.follow_up_ticket_id:
+            # Say exactly who was told, and when: after hours the notice waits for the morning.
+            told = told_text(callbacks.supervisors_told(callback.follow_up_ticket))
             messages.warning(
                 request,
-                _("%(serial)s reopened as %(new)s; the supervisor is told.")
-                % {"serial": ticket.serial, "new": callback.follow_up_ticket.serial},
+                _("%(serial)s reopened as %(new)s; supervisors told: %(told)s.")
+                % {
+                    "serial": ticket.serial,
+                    "new": callback.follow_up_ticket.serial,
+                    "told": told or _("nobody (the project has no supervisor)"),
+                },
             )
         else:
             messages.success(

@@ -24,7 +24,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from frontdesk.core.errors import ApplicationError
@@ -110,8 +109,11 @@ def _project_choices(user: Any) -> list[tuple[int, str]]:
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Orders per status and department with the shared filters, paged by id (no COUNT)."""
+    now = timezone.now()
     base = selectors.ticket_list(user=request.user)
-    filterset = TicketFilterSet(request.GET, queryset=base, request=request)
+    filterset = TicketFilterSet(
+        request.GET, queryset=selectors.with_overdue(base, now), request=request
+    )
     rows: list[Ticket] = []
     more = False
     if filterset.is_valid():
@@ -125,6 +127,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     emergencies = list(
         base.filter(status__in=OPEN_STATUSES, priority=Priority.EMERGENCY).order_by("id")[:10]
     )
+    overdue_count = base.filter(status__in=OPEN_STATUSES).filter(selectors.overdue_q(now)).count()
     params = request.GET.copy()
     params.pop("before", None)
     next_params = params.copy()
@@ -145,6 +148,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "first_query": params.urlencode(),
             "paged": bool(request.GET.get("before")),
             "emergencies": emergencies,
+            "overdue_count": overdue_count,
             # Serials repeat across projects: name the project when the user has several.
             "many_projects": len(project_ids_for(request.user)) > 1,
             "statuses": [("", _("All"))] + [(s.value, s.label) for s in TicketStatus],
@@ -157,6 +161,38 @@ def queue(request: HttpRequest) -> HttpResponse:
             "current_kind": request.GET.getlist("kind"),
             "priorities": list(Priority.choices),
             "current_priority": request.GET.getlist("priority"),
+        },
+    )
+
+
+# The departments a worker's role does the work of.
+WORKER_DEPARTMENTS = {
+    "engineering": Department.ENGINEERING,
+    "cleaning": Department.CLEANING,
+    "greening": Department.GREENING,
+    "security": Department.SECURITY,
+}
+
+
+def worker_departments(user: Any) -> list[str]:
+    """The departments whose work the user does (none for the desk and the managers)."""
+    from frontdesk.core.roles import user_roles
+
+    return [d.value for r, d in WORKER_DEPARTMENTS.items() if r in user_roles(user)]
+
+
+@login_required
+def work(request: HttpRequest) -> HttpResponse:
+    """A worker's page: their departments' open orders, their own first."""
+    departments = worker_departments(request.user)
+    rows = selectors.department_work(user=request.user, departments=departments)
+    return render(
+        request,
+        "tickets/work.html",
+        {
+            "rows": rows,
+            "departments": [Department(d).label for d in departments],
+            "many_projects": len(project_ids_for(request.user)) > 1,
         },
     )
 
@@ -188,12 +224,12 @@ def register(request: HttpRequest) -> HttpResponse:
     projects = _project_choices(request.user)
     if not projects:
         raise PermissionDenied
-    buildings = [
-        (b.pk, f"{b.project.name} · {b}")
-        for b in scope(Building.objects.select_related("project"), request.user).order_by(
+    rows = list(
+        scope(Building.objects.select_related("project"), request.user).order_by(
             "project__name", "number"
         )[:300]
-    ]
+    )
+    buildings = [(b.pk, f"{b.project.name} · {b}") for b in rows]
     kind = source.get("kind") if source.get("kind") in TicketKind.values else TicketKind.REPAIR
     initial = {
         "kind": kind,
@@ -202,7 +238,12 @@ def register(request: HttpRequest) -> HttpResponse:
         "project": household.project_id if household else projects[0][0],
         "address_confirmed": False,
     }
-    form_kwargs = {"projects": projects, "buildings": buildings, "initial": initial}
+    form_kwargs = {
+        "projects": projects,
+        "buildings": buildings,
+        "building_projects": {b.pk: b.project_id for b in rows},
+        "initial": initial,
+    }
     if request.method == "POST":
         form = RegisterForm(request.POST, **form_kwargs)
         if form.is_valid():
@@ -317,13 +358,29 @@ def _ticket(request: HttpRequest, pk: int) -> Ticket:
         raise Http404(_("No such work order.")) from None
 
 
+def _staff_for(ticket: Ticket) -> list[Any]:
+    """The staff list of the order's pickers: its department's people first, and for a
+    complaint the butler of its building at the head."""
+    if ticket.kind == TicketKind.COMPLAINT:
+        building_id = ticket.building_id or (
+            ticket.household.unit.building_id if ticket.household_id else None
+        )
+        butler = (
+            Building.objects.filter(pk=building_id).values_list("butler_id", flat=True).first()
+            if building_id
+            else None
+        )
+        return staff_choices(ticket.project_id, complaint_butler=butler or 0)
+    return staff_choices(ticket.project_id, department=ticket.department or "")
+
+
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The order with its actions (those the transition table allows this user now) and timeline."""
     ticket = _ticket(request, pk)
     actions = allowed_actions(ticket, request.user)
     staff = (
-        staff_choices(ticket.project_id)
+        _staff_for(ticket)
         if any(
             a.action in {"commit", "dispatch", "transfer", "price", "warranty_pass"}
             for a in actions
@@ -402,28 +459,7 @@ def _has(ticket: Ticket, name: str) -> bool:
 
 def _steps(ticket: Ticket) -> list[dict[str, Any]]:
     """The main stages of the order with when each was reached (for the progress bar)."""
-    if ticket.kind == TicketKind.COMPLAINT:
-        detail_ = getattr(ticket, "complaint", None)
-        stages = [
-            (pgettext("work order status", "Registered"), ticket.created_at),
-            (_("With the butler"), ticket.dispatched_at),
-            (_("Butler replied"), detail_.butler_replied_at if detail_ else None),
-            (_("Answered"), detail_.answered_at if detail_ else None),
-            (_("Signed off"), ticket.returned_at),
-            (_("Called back"), ticket.visited_at),
-            (_("Closed"), ticket.closed_at),
-        ]
-    else:
-        stages = [
-            (pgettext("work order status", "Registered"), ticket.created_at),
-            (_("Dispatched"), ticket.dispatched_at),
-            (_("Accepted"), ticket.accepted_at),
-            (_("Arrived on site"), ticket.arrived_at),
-            (_("Work done"), ticket.done_at),
-            (pgettext("work order step", "Returned"), ticket.returned_at),
-            (_("Called back"), ticket.visited_at),
-            (_("Closed"), ticket.closed_at),
-        ]
+    stages = ticket.progress()
     return [{"label": label, "at": at} for label, at in stages]
 
 
@@ -553,7 +589,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404(_("No such work order.")) from None
     # Someone else's step is refused outright, before its form is read.
     check_role(ticket, name, request.user)
-    staff = staff_choices(ticket.project_id)
+    staff = _staff_for(ticket)
     form = action_form(name, staff=staff, data=request.POST)
     target = reverse("tickets:detail", kwargs={"pk": ticket.pk})
     if not form.is_valid():

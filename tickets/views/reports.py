@@ -139,6 +139,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "tickets/reports/list.html",
         {
             "reports": reports,
+            "projects": projects,
+            "running_period": statistics.period_of(timezone.now()),
             "form": form,
             "settings_form": settings_form,
             "can_issue": has_role(request.user, *COMPILERS),
@@ -146,6 +148,17 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "last_period": statistics.last_complete_period(),
         },
     )
+
+
+@login_required
+def report_preview(request: HttpRequest) -> HttpResponse:
+    """The running period so far (month to date): computed on each visit, marked not final,
+    never saved; the issued report follows on the 27th."""
+    project = projects_for(request.user).get(pk=_project_id(request))
+    report = statistics.complaint_report_preview(project=project)
+    context = statistics.report_view(report)
+    context["preview"] = True
+    return _report_page(request, context)
 
 
 @login_required
@@ -169,6 +182,10 @@ def report_detail(request: HttpRequest, period: str) -> HttpResponse:
         )
     if chosen == "csv":
         return _csv(context, f"{filename}.csv")
+    return _report_page(request, context)
+
+
+def _report_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
     context["chart"] = {
         "categories": [row["label"] for row in context["categories"]],
         "counts": [row["count"] for row in context["categories"]],

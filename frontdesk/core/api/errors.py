@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
@@ -71,6 +71,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = ApplicationError.from_validation_error(exc)
     if isinstance(exc, ApplicationError):
         exc = exceptions.ValidationError(exc.fields)
+    if isinstance(exc, Http404):
+        # Django's message names the model in English ("No Household matches the given
+        # query."): answer DRF's translated "not found" instead.
+        exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -1,0 +1,42 @@
+"""The writes of fees: every bill, payment, receipt and deposit is saved here only."""
+
+from .bills import BillRunResult, bill_run, settings_for
+from .cash import expenditure_record, handover_expected, handover_hand, handover_receive
+from .common import month_end, month_start
+from .deposits import (
+    deposit_refundable,
+    deposit_take,
+    refund_approve,
+    refund_pay,
+    refund_reject,
+    refund_request,
+)
+from .dunning import dunning_notify
+from .payments import credit_grant, payment_reverse, payment_take, receipt_print
+from .standards import charge_standard_create, meter_reading_record, meter_readings_import
+
+__all__ = [
+    "BillRunResult",
+    "bill_run",
+    "charge_standard_create",
+    "credit_grant",
+    "deposit_refundable",
+    "deposit_take",
+    "dunning_notify",
+    "expenditure_record",
+    "handover_expected",
+    "handover_hand",
+    "handover_receive",
+    "meter_reading_record",
+    "meter_readings_import",
+    "month_end",
+    "month_start",
+    "payment_reverse",
+    "payment_take",
+    "receipt_print",
+    "refund_approve",
+    "refund_pay",
+    "refund_reject",
+    "refund_request",
+    "settings_for",
+]
