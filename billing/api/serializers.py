@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from residents.choices import UnitType
@@ -355,10 +356,13 @@ class PaymentCreateSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, default="")
 
 
+# Named apart from the orders' and the duty log's reason and note in the schema.
+@extend_schema_serializer(component_name="FeeReason")
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
+@extend_schema_serializer(component_name="FeeNote")
 class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, default="")
 
