@@ -17,6 +17,7 @@ from rest_framework import serializers
 from residents.choices import UnitType
 
 from ..choices import ChargeKind, DepositKind, ExpenditureCategory, MeterKind, PaymentMethod
+from ..filtersets import MONTH_PATTERN
 from ..models import (
     Allocation,
     Bill,
@@ -325,7 +326,7 @@ class ImportResultSerializer(serializers.Serializer):
 
 class BillRunSerializer(serializers.Serializer):
     project = serializers.IntegerField(required=False)
-    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", help_text="YYYY-MM")
+    month = serializers.RegexField(MONTH_PATTERN, help_text="YYYY-MM")
     draft = serializers.BooleanField(required=False, default=False)
 
 

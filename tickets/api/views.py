@@ -175,16 +175,6 @@ class TicketViewSet(
         data = s.TicketDetailSerializer(ticket, context=self.get_serializer_context()).data
         return Response(data)
 
-    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
-        response = super().finalize_response(request, response, *args, **kwargs)
-        # A refusal asked for as a PDF (`Accept: application/pdf`) is still the JSON error.
-        if response.status_code >= 400 and isinstance(
-            getattr(response, "accepted_renderer", None), PdfRenderer
-        ):
-            response.accepted_renderer = DeskJSONRenderer()
-            response.accepted_media_type = DeskJSONRenderer.media_type
-        return response
-
     def answer(self, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
         ticket = selectors.ticket_detail(user=self.request.user, ticket_id=pk)
         data = s.TicketDetailSerializer(ticket, context=self.get_serializer_context()).data
