@@ -233,9 +233,12 @@ def _build_world():
     """A project with a household file of every kind of record, orders in every status a step
     starts from, and a token of its supervisor; fills IDS, TOKEN and OWNER."""
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
 
     from frontdesk.core.models import IdNumberRead, Notification, Project
     from frontdesk.core.notifications import notify
+    from frontdesk.desk import services as desk
+    from frontdesk.desk.models import DutyLogEntry, Handover, Incident, Shift
     from residents import services as files
     from residents.models import (
         Attachment,
@@ -329,6 +332,34 @@ def _build_world():
         starts_on=dt.date(2026, 11, 1),
     )
     notify(user=user, topic="summary", title="本周汇总", project=project, is_emergency=True)
+    now = timezone.now()
+    shift = desk.shift_plan(
+        project=project,
+        clerk=desk_user,
+        starts_at=now - dt.timedelta(hours=8),
+        ends_at=now + dt.timedelta(hours=4),
+        by=user,
+    )
+    desk.entry_record(
+        project=project,
+        by=desk_user,
+        data=desk.EntryInput(
+            channel="phone",
+            kind="consultation",
+            matter="询问停水时间",
+            caller_name="王先生",
+            household=household,
+        ),
+    )
+    desk.incident_record(project=project, by=desk_user, what="电梯困人", where="3栋电梯")
+    desk.shift_close(shift=shift, by=desk_user, notes="交班")
+    desk.shift_plan(
+        project=project,
+        clerk=desk_user,
+        starts_at=now + dt.timedelta(hours=4),
+        ends_at=now + dt.timedelta(hours=12),
+        by=user,
+    )
     TOKEN["key"] = Token.objects.create(user=user).key
 
     def ids(model, **where):
@@ -357,6 +388,10 @@ def _build_world():
             "notifications": ids(Notification, user=user),
             "audit": ids(IdNumberRead),
             "staff": [desk_user.pk, engineer.pk, butler.pk, user.pk],
+            "shifts": ids(Shift),
+            "duty-log": ids(DutyLogEntry),
+            "incidents": ids(Incident),
+            "handovers": ids(Handover),
         }
     )
 

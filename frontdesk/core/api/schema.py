@@ -20,8 +20,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
 from ..idempotency import HEADER as IDEMPOTENCY_HEADER
@@ -64,11 +66,39 @@ def error_response(code: int | str) -> dict[str, Any]:
     }
 
 
+def _blank_model_field(field: Any) -> bool:
+    """Whether a serializer field reads a model field that may be blank."""
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    source = getattr(field, "source", "") or ""
+    if model is None or not source or "." in source:
+        return False
+    try:
+        return bool(model._meta.get_field(source).blank)
+    except FieldDoesNotExist:
+        return False
+
+
 class DeskAutoSchema(AutoSchema):
     """drf-spectacular's AutoSchema, adding to each operation the errors it may answer."""
 
     # An operation without a path parameter that still answers 404 (a report of a
     # period not issued) says so on its view: `extend_schema(responses={404: None})`.
+
+    def _map_serializer_field(
+        self, field: Any, direction: str, bypass_extensions: bool = False
+    ) -> dict[str, Any]:
+        schema: dict[str, Any] = super()._map_serializer_field(field, direction, bypass_extensions)
+        # DRF leaves `allow_blank` off a read-only choice field of a model: a blank value
+        # the model allows is still answered, so the schema must allow it too.
+        if (
+            isinstance(field, serializers.ChoiceField)
+            and field.read_only
+            and isinstance(schema.get("enum"), list)
+            and "" not in schema["enum"]
+            and _blank_model_field(field)
+        ):
+            schema["enum"] = [*schema["enum"], ""]
+        return schema
 
     def get_operation(
         self, path: str, path_regex: str, path_prefix: str, method: str, registry: Any

@@ -201,7 +201,7 @@ class OpenItemsField(serializers.JSONField):
 
 class HandoverSerializer(serializers.ModelSerializer):
     shift = ShiftSerializer(read_only=True)
-    next_shift = ShiftSerializer(read_only=True)
+    next_shift = ShiftSerializer(read_only=True, allow_null=True)
     closed_by = PersonField()
     acknowledged_by = PersonField()
     items = OpenItemsField(read_only=True)
