@@ -13,6 +13,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from frontdesk.core.models import Project
+from frontdesk.core.queueing import enqueue
 
 from . import services
 
@@ -23,7 +24,8 @@ def monthly_bill_runs() -> int:
     last_month = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
     ids = list(Project.objects.filter(is_active=True).values_list("pk", flat=True))
     for project_id in ids:
-        bill_run.delay(project_id, last_month.isoformat())
+        if not enqueue("billing.tasks.bill_run", project_id, last_month.isoformat()):
+            bill_run(project_id, last_month.isoformat())  # the broker is down: run it here
     return len(ids)
 
 

@@ -405,7 +405,7 @@ def _past_repair(project: Project, clock: _Clock, home: Household, n: int, staff
     with clock.at(50):
         services.ticket_complete(ticket=t, by=staff.engineer, result=result)
     with clock.at(20):
-        services.ticket_return(ticket=t, by=staff.engineer, late_reason=LATE)
+        services.ticket_return(ticket=t, by=staff.desk, late_reason=LATE)
     with clock.at(40):
         services.ticket_callback(
             ticket=t,

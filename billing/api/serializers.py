@@ -357,14 +357,13 @@ class PaymentCreateSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, default="")
 
 
-# Named apart from the orders' and the duty log's reason and note in the schema.
+# Named apart from the reason of an order's step in the schema.
 @extend_schema_serializer(component_name="FeeReason")
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
-@extend_schema_serializer(component_name="FeeNote")
-class NoteSerializer(serializers.Serializer):
+class RefundNoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, default="")
 
 

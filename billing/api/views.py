@@ -357,24 +357,24 @@ class RefundViewSet(FeesViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixi
         return self._answer(refund.pk, status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=s.NoteSerializer, responses={200: s.RefundSerializer, **ERRORS, **NOT_FOUND}
+        request=s.RefundNoteSerializer, responses={200: s.RefundSerializer, **ERRORS, **NOT_FOUND}
     )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         """A manager approves the refund (never their own request)."""
         refund = self.get_object()
-        data = _valid(s.NoteSerializer, request)
+        data = _valid(s.RefundNoteSerializer, request)
         services.refund_approve(refund=refund, by=request.user, note=data["note"])
         return self._answer(refund.pk)
 
     @extend_schema(
-        request=s.NoteSerializer, responses={200: s.RefundSerializer, **ERRORS, **NOT_FOUND}
+        request=s.RefundNoteSerializer, responses={200: s.RefundSerializer, **ERRORS, **NOT_FOUND}
     )
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
         """A manager rejects the refund, saying why."""
         refund = self.get_object()
-        data = _valid(s.NoteSerializer, request)
+        data = _valid(s.RefundNoteSerializer, request)
         services.refund_reject(refund=refund, by=request.user, note=data["note"])
         return self._answer(refund.pk)
 

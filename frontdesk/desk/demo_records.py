@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from frontdesk.core.roles import Role
+from tickets.services import ticket_commit
 
 from . import services
 from .models import Extension
@@ -84,6 +85,15 @@ def load(data: DemoData) -> None:
             entry = services.entry_record(project=project, by=clerk_yesterday, data=data_in)
             if order_kind:
                 services.entry_open_order(entry=entry, by=clerk_yesterday, kind=order_kind)
+                # The commitment was given on the call, as the desk does: what, by when, by
+                # whom (without it the demo would breach its quick commitment at once).
+                ticket_commit(
+                    ticket=entry.ticket,
+                    by=clerk_yesterday,
+                    what="工程部上门处理",
+                    by_when=now + dt.timedelta(hours=20),
+                    by_whom="工程部",
+                )
             if kind == "emergency":
                 incident = services.incident_record(
                     project=project,

@@ -69,3 +69,11 @@
     init();
   }
 })();
+
+// A select marked data-autosubmit sends its form when a choice is made (the project picker).
+document.addEventListener("change", (event) => {
+  const select = event.target;
+  if (select instanceof HTMLSelectElement && select.hasAttribute("data-autosubmit") && select.form) {
+    select.form.submit();
+  }
+});

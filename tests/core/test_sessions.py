@@ -106,3 +106,19 @@ def test_top_bar_offers_the_lock_and_the_browser_timer(client, desk_user, settin
 def test_sessions_last_a_shift_at_most(settings):
     """However active, a session lasts at most 12 hours (not Django's two weeks)."""
     assert settings.SESSION_COOKIE_AGE == 12 * 3600
+
+
+def test_every_polling_fragment_is_marked_background():
+    """A fragment a page refreshes on a timer (bell, ringing phone, home lists) must not count
+    as the clerk's activity, or an open page would never idle out nor lock."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "templates"
+    offenders = [
+        f"{path.relative_to(root)}: {tag[:80]}"
+        for path in root.rglob("*.html")
+        for tag in re.findall(r"<[^>]*hx-trigger=\"[^\"]*every[^>]*>", path.read_text())
+        if "X-Desk-Background" not in tag
+    ]
+    assert offenders == []

@@ -32,6 +32,7 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
@@ -452,7 +453,8 @@ def test_csv_writes_a_butler_named_like_a_formula_as_text(
     request.getfixturevalue("issued")
     client.force_login(desk_user)
     url = reverse("tickets:complaint-report", kwargs={"period": PERIOD})
-    response = client.get(f"{url}?project={project.pk}&format=csv", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the user's choice of language
+    response = client.get(f"{url}?project={project.pk}&format=csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     by_item = {(r[0], r[1]): r[2:] for r in rows}
     assert by_item[("Callbacks by butler", "'@butler1")] == ["3/5", "60.0% / 66.7%"]
@@ -464,9 +466,9 @@ def test_running_period_preview_is_live_not_final_and_never_frozen(
 ):
     """Before the 27th, the supervisor reads the running period's figures so far, marked not
     final; a complaint registered a minute later shows at once; nothing is saved."""
-    client.force_login(supervisor)
     url = reverse("tickets:complaint-report-preview") + f"?project={project.pk}"
     with time_machine.travel(at(2026, 12, 2, 10, 0), tick=False):
+        client.force_login(supervisor)  # at the moment of the visit: a session idles out
         listed = client.get(reverse("tickets:complaint-reports")).content.decode()
         assert url.replace("&", "&amp;") in listed or url in listed
         before = client.get(url)
