@@ -44,7 +44,8 @@ from .models import (
 )
 from .services.common import local_midnight
 
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+# Years the desk keeps accounts in (a year 0 has no first day to bill from).
+MONTH_PATTERN = r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$"
 
 
 def _id_filter(field_name: str, label: Any) -> IdFilter:

@@ -260,7 +260,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "frontdesk.core.api.schema.DeskAutoSchema",
     "EXCEPTION_HANDLER": "frontdesk.core.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
@@ -280,6 +280,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Enum components first, then drop any component no operation uses.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "frontdesk.core.api.schema.drop_unused_components",
+    ],
     # Tag each operation by its resource (households, cards...), not by "v1".
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     # Served from static/ by drf-spectacular-sidecar: the desk works offline.
@@ -299,6 +304,7 @@ SPECTACULAR_SETTINGS = {
         "DepartmentEnum": "tickets.choices.Department",
         "RatingEnum": "tickets.choices.Rating",
         "LiaisonStatusEnum": "tickets.choices.LiaisonStatus",
+        "ReferredToEnum": "tickets.choices.ReferredTo",
         "EntryKindEnum": "frontdesk.desk.choices.EntryKind",
         "EntryStatusEnum": "frontdesk.desk.choices.EntryStatus",
         "ChannelEnum": "frontdesk.desk.choices.Channel",

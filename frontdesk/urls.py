@@ -7,10 +7,10 @@ from django.templatetags.static import static as static_url
 from django.urls import include, path, re_path
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from frontdesk.core.api.errors import api_not_found
-from frontdesk.core.api.views import TokenView
+from frontdesk.core.api.views import DeskSchemaView, TokenView
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -40,7 +40,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     # After every endpoint: an address under /api/v1/ that names none is a 404 in JSON.
     re_path(r"^api/v1/.*/$", api_not_found, name="api-not-found"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", DeskSchemaView.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Browsers ask for /favicon.ico whatever the page says.

@@ -465,8 +465,8 @@ class ChangeRecordFilterSet(filters.FilterSet):
     household = _id_filter("household_id", _("Household (id)"))
     action = filters.ChoiceFilter(choices=ChangeAction.choices, label=_("Action"))
     subject = filters.CharFilter(field_name="subject", label=_("Record type"))
-    after = MomentFilter(field_name="at", lookup_expr="gte", label=_("From"))
-    before = MomentFilter(field_name="at", lookup_expr="lt", label=_("Until"))
+    after = MomentFilter(field_name="at", lookup_expr="gte", label=_("Changed at or after"))
+    before = MomentFilter(field_name="at", lookup_expr="lt", label=_("Changed before"))
 
     class Meta:
         model = ChangeRecord

@@ -92,31 +92,26 @@ class TicketFilterSet(filters.FilterSet):
         return queryset.filter(ticket_search_q(value, full_phones=full_phones))
 
     def filter_created_after(
-        self, queryset: QuerySet[Ticket], name: str, value: Any
+        self, queryset: QuerySet[Ticket], name: str, value: dt.date
     ) -> QuerySet[Ticket]:
         return (
             queryset.filter(created_at__gte=local_midnight(value)) if _bounded(value) else queryset
         )
 
     def filter_created_before(
-        self, queryset: QuerySet[Ticket], name: str, value: Any
+        self, queryset: QuerySet[Ticket], name: str, value: dt.date
     ) -> QuerySet[Ticket]:
         if not _bounded(value):
             return queryset
         return queryset.filter(created_at__lt=local_midnight(value + dt.timedelta(days=1)))
 
     def filter_overdue(
-        self, queryset: QuerySet[Ticket], name: str, value: bool | None
+        self, queryset: QuerySet[Ticket], name: str, value: bool
     ) -> QuerySet[Ticket]:
-        if value is None:
-            return queryset
+        # A filter method is called only with a value (None means "any" and is not passed).
         return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
 
-    def filter_public(
-        self, queryset: QuerySet[Ticket], name: str, value: bool | None
-    ) -> QuerySet[Ticket]:
-        if value is None:
-            return queryset
+    def filter_public(self, queryset: QuerySet[Ticket], name: str, value: bool) -> QuerySet[Ticket]:
         return queryset.filter(household__isnull=value)
 
 
@@ -144,7 +139,7 @@ class MonthlyContractFilterSet(filters.FilterSet):
         fields = ["project", "kind", "household", "running_on"]
 
     def filter_running_on(
-        self, queryset: QuerySet[MonthlyContract], name: str, value: Any
+        self, queryset: QuerySet[MonthlyContract], name: str, value: dt.date
     ) -> QuerySet[MonthlyContract]:
         if value is None:
             return queryset

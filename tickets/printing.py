@@ -228,4 +228,8 @@ class PdfRenderer(BaseRenderer):
     ) -> bytes:
         if isinstance(data, bytes):
             return data
-        return json.dumps(data, default=str).encode()
+        # Not a PDF (a refusal, a 404): JSON, and labelled so.
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return json.dumps(data, default=str, ensure_ascii=False).encode()

@@ -24,10 +24,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from frontdesk.core.errors import ApplicationError
+from frontdesk.core.errors import NON_FIELD, ApplicationError
 from frontdesk.core.roles import Role, has_role
 
-from .choices import OPEN_STATUSES, Department, TicketKind, TicketStatus
+from .choices import CONTRACT_KINDS, OPEN_STATUSES, Department, TicketKind, TicketStatus
 
 S = TicketStatus
 ALL_KINDS = frozenset(TicketKind.values)
@@ -383,5 +383,82 @@ def allowed_actions(
             continue
         if refusal(ticket, t, by) is not None:
             continue
+        if not_ready(ticket, name) is not None:
+            continue
         found.append(t)
     return found
+
+
+# --- What the order itself still lacks ---------------------------------------------------
+# Beyond the status and the role, some steps wait for something recorded on the order
+# (a paid order is dispatched once the resident acknowledged the fee). The services
+# refuse them with these messages, and `allowed_actions` does not offer them.
+
+
+def _visit(ticket: Any) -> bool:
+    from .models import ContractVisit
+
+    return ContractVisit.objects.filter(ticket_id=ticket.pk).exists()
+
+
+def _has_warranty(ticket: Any) -> bool:
+    from .models import WarrantyRepair
+
+    cached = getattr(ticket, "_state", None)
+    if cached is not None and "warranty" in cached.fields_cache:
+        return cached.fields_cache["warranty"] is not None
+    return WarrantyRepair.objects.filter(ticket_id=ticket.pk).exists()
+
+
+def _has_rework(ticket: Any) -> bool:
+    from .models import Ticket
+
+    return Ticket.objects.filter(rework_of_id=ticket.pk).exclude(status=S.VOIDED).exists()
+
+
+def not_ready(ticket: Any, action: str) -> dict[str, list[str]] | None:
+    """What `ticket` lacks before `action` can be taken, as field messages, or None.
+
+    Only what is recorded on the order counts here (not the request's body).
+    """
+    if action == "acknowledge_quote":
+        if not ticket.paid:
+            return {"fee_quote": [gettext("This order is free: there is no fee to acknowledge.")]}
+        if ticket.fee_acknowledged_at is not None:
+            return {"fee_quote": [gettext("The resident has already acknowledged the fee.")]}
+    elif action == "price":
+        if ticket.is_hourly:
+            return {"price": [gettext("Hourly cleaning is not priced on site.")]}
+    elif action == "dispatch":
+        if ticket.kind in CONTRACT_KINDS:
+            if ticket.confirmed_time_at is None:
+                return {
+                    "appointment_at": [gettext("Confirm the service time with the customer first.")]
+                }
+            if (
+                ticket.paid
+                and not ticket.is_hourly
+                and ticket.priced_at is None
+                and not _visit(ticket)
+            ):
+                return {
+                    "price": [gettext("The butler and the area lead price the job on site first.")]
+                }
+        if ticket.paid and ticket.fee_acknowledged_at is None:
+            return {
+                "fee_quote": [
+                    gettext(
+                        "A paid order is dispatched only once the resident acknowledges the fee."
+                    )
+                ]
+            }
+    elif action == "rework":
+        if _has_rework(ticket):
+            return {"rework": [gettext("This order already has its rework.")]}
+    elif action == "warranty_pass":
+        if _has_warranty(ticket):
+            return {"contractor": [gettext("This repair is already with the developer.")]}
+    elif action == "warranty_report":
+        if not _has_warranty(ticket):
+            return {NON_FIELD: [gettext("This repair is not a warranty repair.")]}
+    return None

@@ -11,11 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from residents.choices import UnitType
 
 from ..choices import ChargeKind, DepositKind, ExpenditureCategory, MeterKind, PaymentMethod
+from ..filtersets import MONTH_PATTERN
 from ..models import (
     Allocation,
     Bill,
@@ -324,7 +326,7 @@ class ImportResultSerializer(serializers.Serializer):
 
 class BillRunSerializer(serializers.Serializer):
     project = serializers.IntegerField(required=False)
-    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", help_text="YYYY-MM")
+    month = serializers.RegexField(MONTH_PATTERN, help_text="YYYY-MM")
     draft = serializers.BooleanField(required=False, default=False)
 
 
@@ -355,6 +357,8 @@ class PaymentCreateSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, default="")
 
 
+# Named apart from the reason of an order's step in the schema.
+@extend_schema_serializer(component_name="FeeReason")
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 

@@ -527,7 +527,8 @@ class AttachmentViewSet(FileViewSet):
 
     @extend_schema(
         summary="The attachment's file",
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        # The file as it was uploaded, with its own type (a PDF, a photo...).
+        responses={(200, "*/*"): OpenApiTypes.BINARY},
     )
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str | None = None) -> FileResponse:

@@ -14,7 +14,7 @@ from frontdesk.core.roles import Role
 from tickets import services
 from tickets.choices import TicketKind, TicketStatus
 from tickets.models import Ticket, TicketEvent
-from tickets.transitions import TRANSITIONS, allowed_actions
+from tickets.transitions import TRANSITIONS, allowed_actions, not_ready
 
 from .factories import ComplaintDetailFactory, TicketFactory, register
 
@@ -133,7 +133,10 @@ def test_each_role_may_take_only_its_own_steps(
                 if ticket.status == status
                 else None
             )
-            assert offered is None or action in offered, (role, action)
+            # Offered, unless the order itself still lacks something for it (a fee to
+            # acknowledge, a repair passed to the developer): that is not the role's business.
+            lacking = not_ready(ticket, action)
+            assert offered is None or action in offered or lacking is not None, (role, action)
         else:
             assert answer.status_code == 403, (role, action, channel, answer.status_code)
             if channel == "api":

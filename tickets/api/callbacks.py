@@ -23,7 +23,7 @@ from frontdesk.core.api.pagination import DeskCursorPagination
 from frontdesk.core.scoping import scope
 
 from .. import callbacks
-from ..choices import Dissatisfied
+from ..choices import Dissatisfied, Satisfaction
 from ..filtersets import TicketFilterSet
 from ..models import Ticket
 from .views import DeskStaffPermission
@@ -60,6 +60,17 @@ class OutcomeSerializer(serializers.Serializer):
     )
 
 
+class OutcomeResultSerializer(serializers.Serializer):
+    """What a recorded outcome did."""
+
+    ticket = serializers.IntegerField()
+    reached = serializers.BooleanField(help_text="Whether the call reached the resident.")
+    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices, allow_blank=True)
+    follow_up_ticket = serializers.IntegerField(
+        allow_null=True, help_text="The order opened because the resident was not satisfied."
+    )
+
+
 class CallbackQueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The callback queue of the user's projects (filters as `/api/v1/tickets/`)."""
 
@@ -78,7 +89,7 @@ class CallbackQueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         rows = callbacks.queue_rows(list(page or []))
         return self.get_paginated_response(CallbackQueueSerializer(rows, many=True).data)
 
-    @extend_schema(request=OutcomeSerializer, responses=CallbackQueueSerializer)
+    @extend_schema(request=OutcomeSerializer, responses=OutcomeResultSerializer)
     @action(detail=True, methods=["post"], url_path="outcome", url_name="outcome")
     def outcome(self, request: Request, pk: str | None = None) -> Response:
         """Record the callback's outcome: satisfied, not satisfied (reopens), not reachable."""
@@ -90,11 +101,10 @@ class CallbackQueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer = OutcomeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         callback = callbacks.callback_outcome(ticket=ticket, by=request.user, **serializer.data)
-        return Response(
-            {
-                "ticket": ticket.pk,
-                "reached": callback.reached,
-                "satisfaction": callback.satisfaction,
-                "follow_up_ticket": callback.follow_up_ticket_id,
-            }
-        )
+        result = {
+            "ticket": ticket.pk,
+            "reached": callback.reached,
+            "satisfaction": callback.satisfaction,
+            "follow_up_ticket": callback.follow_up_ticket_id,
+        }
+        return Response(OutcomeResultSerializer(result).data)

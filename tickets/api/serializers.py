@@ -57,7 +57,15 @@ def _person(user: Any) -> dict[str, Any] | None:
     return {"id": user.pk, "name": user.get_full_name() or user.get_username()}
 
 
-@extend_schema_field(OpenApiTypes.OBJECT)
+STAFF_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "nullable": True,
+    "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+    "required": ["id", "name"],
+}
+
+
+@extend_schema_field(STAFF_SCHEMA)
 class PersonField(serializers.Field):
     """A staff member as ``{"id": 3, "name": "王芳"}`` (read only)."""
 
@@ -74,6 +82,18 @@ class PersonField(serializers.Field):
             return super().get_attribute(instance)
         except (AttributeError, KeyError):
             return None
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$",
+        "example": "09:30:00",
+        "description": "A local time of day, HH:MM or HH:MM:SS (no time zone).",
+    }
+)
+class LocalTimeField(serializers.TimeField):
+    """A time of day in the project's local time, as the desk writes it (09:30)."""
 
 
 # --- Output ------------------------------------------------------------------------------
@@ -124,10 +144,14 @@ class TicketSerializer(serializers.ModelSerializer):
 
     unit = serializers.SerializerMethodField()
     where = serializers.CharField(read_only=True)
+    place = serializers.ChoiceField(choices=Place.choices, allow_blank=True, read_only=True)
+    department = serializers.ChoiceField(
+        choices=Department.choices, allow_blank=True, read_only=True
+    )
     reporter_phone = serializers.SerializerMethodField()
     assignee = PersonField()
     created_by = PersonField()
-    complaint = ComplaintSerializer(read_only=True, default=None)
+    complaint = ComplaintSerializer(read_only=True, default=None, allow_null=True)
     timeline = TicketEventSerializer(source="events", many=True, read_only=True)
     commitment = serializers.SerializerMethodField()
     deadlines = serializers.SerializerMethodField()
@@ -257,6 +281,23 @@ class ResidentRatingSerializer(serializers.ModelSerializer):
         fields = ["at", "satisfaction", "comment"]
 
 
+class WarrantySerializer(serializers.Serializer):
+    """A repair passed to the developer (返修): who has it and the daily reports."""
+
+    contractor = serializers.CharField()
+    contractor_contact = serializers.CharField()
+    liaison = PersonField()
+    passed_at = serializers.DateTimeField()
+    reports = WarrantyReportSerializer(many=True)
+
+
+class LiaisonSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    to_department = serializers.CharField()
+    status = serializers.CharField()
+
+
 class TicketDetailSerializer(TicketSerializer):
     """One order with everything about it, and the actions open to the caller now."""
 
@@ -286,7 +327,7 @@ class TicketDetailSerializer(TicketSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(WarrantySerializer(allow_null=True))
     def get_warranty(self, ticket: Ticket) -> dict[str, Any] | None:
         warranty = getattr(ticket, "warranty", None)
         if warranty is None:
@@ -299,12 +340,12 @@ class TicketDetailSerializer(TicketSerializer):
             "reports": WarrantyReportSerializer(warranty.reports.all(), many=True).data,
         }
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(ResidentRatingSerializer(allow_null=True))
     def get_resident_rating(self, ticket: Ticket) -> dict[str, Any] | None:
         rating = getattr(ticket, "resident_rating", None)
         return ResidentRatingSerializer(rating).data if rating is not None else None
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(LiaisonSummarySerializer(many=True))
     def get_liaison_forms(self, ticket: Ticket) -> list[dict[str, Any]]:
         return [
             {"id": f.id, "number": f.number, "to_department": f.to_department, "status": f.status}
@@ -334,7 +375,12 @@ class ComplaintInputSerializer(serializers.Serializer):
 
 class TicketCreateSerializer(serializers.Serializer):
     project = serializers.IntegerField(
-        required=False, min_value=1, help_text=_("Needed when you work in more than one project.")
+        required=False,
+        min_value=1,
+        help_text=_(
+            "Needed only when you work in more than one project and name neither a household "
+            "nor a building: the order is otherwise in their project."
+        ),
     )
     kind = serializers.ChoiceField(choices=TicketKind.choices)
     household = serializers.IntegerField(required=False, allow_null=True, min_value=1)
@@ -361,7 +407,9 @@ class TicketCreateSerializer(serializers.Serializer):
     complaint = ComplaintInputSerializer(required=False)
 
 
-class NoteSerializer(serializers.Serializer):
+class StepNoteSerializer(serializers.Serializer):
+    """A note on a step of an order (optional)."""
+
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -369,22 +417,22 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
-class QuoteSerializer(NoteSerializer):
+class QuoteSerializer(StepNoteSerializer):
     fee_quote = serializers.DecimalField(
         max_digits=10, decimal_places=2, min_value=0, required=False, allow_null=True
     )
 
 
-class PriceSerializer(NoteSerializer):
+class PriceSerializer(StepNoteSerializer):
     price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
     lead = serializers.IntegerField(min_value=1, help_text=_("User id of the area lead."))
 
 
-class ConfirmTimeSerializer(NoteSerializer):
+class ConfirmTimeSerializer(StepNoteSerializer):
     appointment_at = serializers.DateTimeField()
 
 
-class CommitSerializer(NoteSerializer):
+class CommitSerializer(StepNoteSerializer):
     what = serializers.CharField(max_length=200, help_text=_("What will be done."))
     by_when = serializers.DateTimeField(help_text=_("By when it will be done."))
     by_whom = serializers.CharField(
@@ -398,14 +446,14 @@ class CommitSerializer(NoteSerializer):
     )
 
 
-class DispatchSerializer(NoteSerializer):
+class DispatchSerializer(StepNoteSerializer):
     department = serializers.ChoiceField(
         choices=Department.choices, required=False, allow_blank=True
     )
     assignee = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
-class ArriveSerializer(NoteSerializer):
+class ArriveSerializer(StepNoteSerializer):
     at = serializers.DateTimeField(required=False, allow_null=True)
 
 
@@ -426,7 +474,7 @@ class CompleteSerializer(serializers.Serializer):
     )
 
 
-class ReturnSerializer(NoteSerializer):
+class ReturnSerializer(StepNoteSerializer):
     late_reason = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=200
     )
@@ -530,7 +578,14 @@ class LiaisonFormSerializer(serializers.ModelSerializer):
 
 
 class LiaisonCreateSerializer(serializers.Serializer):
-    project = serializers.IntegerField(required=False, min_value=1)
+    project = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=_(
+            "Needed only when you work in more than one project and name no order: the form "
+            "is otherwise in the order's project."
+        ),
+    )
     from_department = serializers.ChoiceField(choices=Department.choices)
     to_department = serializers.ChoiceField(choices=Department.choices)
     matter = serializers.CharField()
@@ -545,8 +600,19 @@ class ContractVisitSerializer(serializers.ModelSerializer):
         fields = ["date", "ticket", "ticket_serial"]
 
 
+class ContractRegisterRowSerializer(serializers.Serializer):
+    """One due visit of a contract's month, and its order once opened."""
+
+    date = serializers.DateField()
+    due = serializers.BooleanField(help_text="Whether the contract's schedule falls on this day.")
+    ticket = serializers.IntegerField(allow_null=True)
+    serial = serializers.CharField()
+    status = serializers.CharField(help_text="The order's status; blank before it is opened.")
+
+
 class MonthlyContractSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="household.unit.code", read_only=True)
+    visit_time = LocalTimeField(read_only=True, allow_null=True)
     created_by = PersonField()
 
     class Meta:
@@ -578,7 +644,7 @@ class ContractCreateSerializer(serializers.Serializer):
     schedule_days = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=31), min_length=1
     )
-    visit_time = serializers.TimeField(required=False, allow_null=True)
+    visit_time = LocalTimeField(required=False, allow_null=True)
     price = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
     starts_on = serializers.DateField()
     ends_on = serializers.DateField(required=False, allow_null=True)

@@ -18,7 +18,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -53,9 +53,12 @@ class DeskStaffPermission(permissions.BasePermission):
         return bool(user and user.is_authenticated and has_role(user, *Role.values))
 
 
-def _project(request: Request, project_id: int | None) -> Project:
-    """The project of a new row: the one named, or the user's only project."""
+def _project(request: Request, project_id: int | None, of: Any = None) -> Project:
+    """The project of a new row: the one named, else that of the row it concerns (`of`: a
+    household, a building, an order), else the user's only project."""
     ids = project_ids_for(request.user)
+    if project_id is None and of is not None:
+        return Project.objects.get(pk=of.project_id)
     if project_id is None:
         if len(ids) == 1:
             return Project.objects.get(pk=ids[0])
@@ -107,7 +110,6 @@ def _transition_action(
     """A `POST /tickets/{id}/<name>/` action: validate the body, run the service, answer with
     the order as it now is. A role that may not take the step is refused first (403)."""
 
-    @extend_schema(request=input_class, responses=s.TicketDetailSerializer)
     def handler(self: TicketViewSet, request: Request, pk: str | None = None) -> Response:
         ticket = self.get_object()
         check_role(ticket, name.replace("-", "_"), request.user)
@@ -118,7 +120,9 @@ def _transition_action(
     # DRF finds an action by its method's name, which must be the attribute's.
     handler.__name__ = attr
     handler.__doc__ = f"Transition `{name}` of the order."
-    return action(detail=True, methods=["post"], url_path=name, url_name=name)(handler)
+    # The schema is attached after `action`, which would otherwise replace it.
+    routed = action(detail=True, methods=["post"], url_path=name, url_name=name)(handler)
+    return extend_schema(request=input_class, responses=s.TicketDetailSerializer)(routed)
 
 
 def _with_user(data: dict[str, Any], key: str, field: str | None = None) -> dict[str, Any]:
@@ -180,9 +184,11 @@ class TicketViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         check_register(request.user)
         data = self.valid(s.TicketCreateSerializer, request)
-        project = _project(request, data.pop("project", None))
         data["household"] = _row(request, Household, data.get("household"), "household")
         data["building"] = _row(request, Building, data.get("building"), "building")
+        project = _project(
+            request, data.pop("project", None), data["household"] or data["building"]
+        )
         ticket = services.ticket_register(project=project, by=request.user, **data)
         return self.answer(ticket.pk, status.HTTP_201_CREATED)
 
@@ -220,7 +226,7 @@ class TicketViewSet(
     accept = _transition_action(
         "accept",
         "accept",
-        s.NoteSerializer,
+        s.StepNoteSerializer,
         lambda t, d, u: services.ticket_accept(ticket=t, by=u, **d),
     )
     arrive = _transition_action(
@@ -238,7 +244,7 @@ class TicketViewSet(
     resume = _transition_action(
         "resume",
         "resume",
-        s.NoteSerializer,
+        s.StepNoteSerializer,
         lambda t, d, u: services.ticket_resume(ticket=t, by=u, **d),
     )
     transfer = _transition_action(
@@ -250,7 +256,7 @@ class TicketViewSet(
     follow_up = _transition_action(
         "follow_up",
         "follow-up",
-        s.NoteSerializer,
+        s.StepNoteSerializer,
         lambda t, d, u: services.ticket_follow_up(ticket=t, by=u, **d),
     )
     complete = _transition_action(
@@ -274,7 +280,7 @@ class TicketViewSet(
     close = _transition_action(
         "close",
         "close",
-        s.NoteSerializer,
+        s.StepNoteSerializer,
         lambda t, d, u: services.ticket_close(ticket=t, by=u, **d),
     )
     void = _transition_action(
@@ -328,13 +334,13 @@ class TicketViewSet(
     sign_off = _transition_action(
         "sign_off",
         "sign-off",
-        s.NoteSerializer,
+        s.StepNoteSerializer,
         lambda t, d, u: services.complaint_sign_off(ticket=t, by=u, **d),
     )
     confirm = _transition_action(
         "confirm",
         "confirm",
-        s.NoteSerializer,
+        s.StepNoteSerializer,
         lambda t, d, u: services.complaint_confirm(ticket=t, by=u, **d),
     )
     refer = _transition_action(
@@ -433,8 +439,8 @@ class LiaisonFormViewSet(
     @extend_schema(request=s.LiaisonCreateSerializer, responses={201: s.LiaisonFormSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self.valid(s.LiaisonCreateSerializer, request)
-        project = _project(request, data.pop("project", None))
         data["ticket"] = _row(request, Ticket, data.get("ticket"), "ticket")
+        project = _project(request, data.pop("project", None), data["ticket"])
         form = services.liaison_create(project=project, by=request.user, **data)
         return self._answer(form.pk, status.HTTP_201_CREATED)
 
@@ -491,18 +497,31 @@ class MonthlyContractViewSet(
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(responses=s.ContractVisitSerializer(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "month",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                pattern=r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$",
+                description="YYYY-MM",
+            )
+        ],
+        responses=s.ContractRegisterRowSerializer(many=True),
+    )
     @action(
         detail=True,
         methods=["get"],
         url_path=r"register/(?P<month>\d{4}-\d{2})",
         url_name="register",
+        pagination_class=None,
+        filter_backends=[],
     )
     def register(self, request: Request, pk: str | None = None, month: str = "") -> Response:
         """The monthly register: each due visit of `month` (YYYY-MM) and its order."""
         contract = self.get_object()
         year, number = (int(part) for part in month.split("-"))
-        if not 1 <= number <= 12:
+        if not (1 <= number <= 12 and 1900 <= year <= 2999):
             raise ApplicationError(fields={"month": [_("Enter a month as YYYY-MM.")]})
         rows = selectors.contract_register(contract=contract, year=year, month=number)
         return Response(

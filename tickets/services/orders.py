@@ -20,7 +20,6 @@ from frontdesk.core.scoping import can_access_project
 from residents.models import Building, Household
 
 from ..choices import (
-    CONTRACT_KINDS,
     DEFAULT_DEPARTMENT,
     PAID_BY_DEFAULT,
     ComplaintCategory,
@@ -39,13 +38,12 @@ from ..choices import (
 from ..models import (
     Callback,
     ComplaintDetail,
-    ContractVisit,
     PromiseSlip,
     ResidentRating,
     Ticket,
     TicketEvent,
 )
-from ..transitions import DEPARTMENT_ROLE, check, check_register
+from ..transitions import DEPARTMENT_ROLE, check, check_register, not_ready
 from .commitments import (
     classify_for_project,
     commitment_data,
@@ -282,10 +280,9 @@ def ticket_quote_acknowledge(
     """The resident acknowledges the quoted fee of a paid order (before it is dispatched)."""
 
     def apply(t: Ticket) -> dict[str, Any]:
-        if not t.paid:
-            raise ApplicationError(
-                fields={"fee_quote": [_("This order is free: there is no fee to acknowledge.")]}
-            )
+        lacking = not_ready(t, "acknowledge_quote")
+        if lacking is not None:
+            raise ApplicationError(fields=lacking)
         quote = _money(fee_quote, "fee_quote")
         if quote is not None:
             t.fee_quote = quote
@@ -366,28 +363,9 @@ def ticket_dispatch(
             "department",
             blank=t.kind == TicketKind.COMPLAINT,
         )
-        if t.kind in CONTRACT_KINDS:
-            if t.confirmed_time_at is None:
-                raise ApplicationError(
-                    fields={
-                        "appointment_at": [_("Confirm the service time with the customer first.")]
-                    }
-                )
-            is_visit = ContractVisit.objects.filter(ticket=t).exists()
-            if t.paid and not t.is_hourly and not is_visit and t.priced_at is None:
-                raise ApplicationError(
-                    fields={
-                        "price": [_("The butler and the area lead price the job on site first.")]
-                    }
-                )
-        if t.paid and t.fee_acknowledged_at is None:
-            raise ApplicationError(
-                fields={
-                    "fee_quote": [
-                        _("A paid order is dispatched only once the resident acknowledges the fee.")
-                    ]
-                }
-            )
+        lacking = not_ready(t, "dispatch")
+        if lacking is not None:
+            raise ApplicationError(fields=lacking)
         who = assignee
         data: dict[str, Any] = {"department": dept}
         if t.kind == TicketKind.COMPLAINT:

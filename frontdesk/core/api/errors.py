@@ -17,6 +17,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -87,8 +88,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+@csrf_exempt
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-    """Any path under /api/v1/ that names no endpoint: a 404 in the API's shape."""
+    """Any path under /api/v1/ that names no endpoint: a 404 in the API's shape, whatever the
+    method (exempt from the CSRF check, which would answer a POST with an HTML 403)."""
     return JsonResponse(
         {NON_FIELD: [_("No API endpoint at this address.")]},
         status=status.HTTP_404_NOT_FOUND,

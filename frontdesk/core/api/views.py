@@ -1,9 +1,11 @@
-"""Shared API pieces: the token endpoint and a project-scoped viewset base."""
+"""Shared API pieces: the token endpoint, the schema view and a project-scoped viewset base."""
 
 from typing import Any, ClassVar
 
 from django.db.models import QuerySet
+from django.utils import translation
 from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import parsers, serializers, status, viewsets
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -84,6 +86,19 @@ class TokenView(ObtainAuthToken):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class DeskSchemaView(SpectacularAPIView):
+    """`/api/schema/`: the OpenAPI schema, in English unless `?lang=` asks for another."""
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        if request.GET.get("lang"):
+            return super().dispatch(request, *args, **kwargs)
+        with translation.override("en"):
+            response = super().dispatch(request, *args, **kwargs)
+            # Rendered here: the schema's texts are lazy, and would otherwise be
+            # rendered later in the request's language.
+            return response.render()
+
+
 class ScopedViewSetMixin:
     """Narrows the queryset to the requesting user's projects.
 
@@ -106,4 +121,10 @@ class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet): 
     pass
 
 
-__all__ = ["ScopedModelViewSet", "ScopedReadOnlyViewSet", "TokenView", "extend_schema"]
+__all__ = [
+    "DeskSchemaView",
+    "ScopedModelViewSet",
+    "ScopedReadOnlyViewSet",
+    "TokenView",
+    "extend_schema",
+]

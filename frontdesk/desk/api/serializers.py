@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -30,6 +31,22 @@ from ..models import (
     Tracking,
     TrackingCheck,
 )
+
+
+class DeskMomentField(serializers.DateTimeField):
+    """A moment the desk records: within the desk's years (far outside them a moment has no
+    offset that can be written, and deadlines counted from it overflow the calendar)."""
+
+    def to_internal_value(self, value: Any) -> Any:
+        moment = super().to_internal_value(value)
+        if not 2000 <= moment.year <= 2999:
+            self.fail("out_of_range")
+        return moment
+
+    default_error_messages = {
+        **serializers.DateTimeField.default_error_messages,
+        "out_of_range": _("Enter a date between 2000 and 2999."),
+    }
 
 
 class FollowUpSerializer(serializers.ModelSerializer):
@@ -99,7 +116,7 @@ class DutyLogEntryDetailSerializer(DutyLogEntrySerializer):
 
 class EntryInputSerializer(serializers.Serializer):
     project = serializers.IntegerField(required=False)
-    at = serializers.DateTimeField(required=False)
+    at = DeskMomentField(required=False)
     channel = serializers.ChoiceField(choices=Channel.choices)
     kind = serializers.ChoiceField(choices=EntryKind.choices)
     caller_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
@@ -110,7 +127,7 @@ class EntryInputSerializer(serializers.Serializer):
     assigned_to = serializers.IntegerField(required=False, allow_null=True)
     answered_on_spot = serializers.BooleanField(required=False, default=False)
     promise = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    promise_due_at = serializers.DateTimeField(required=False, allow_null=True)
+    promise_due_at = DeskMomentField(required=False, allow_null=True)
     promise_by = serializers.IntegerField(required=False, allow_null=True)
 
 
@@ -125,7 +142,7 @@ class NoteSerializer(serializers.Serializer):
 class SlipSerializer(serializers.Serializer):
     reason = serializers.CharField()
     told = serializers.CharField()
-    new_due_at = serializers.DateTimeField(required=False, allow_null=True)
+    new_due_at = DeskMomentField(required=False, allow_null=True)
 
 
 class OpenOrderSerializer(serializers.Serializer):
@@ -146,8 +163,8 @@ class ShiftSerializer(serializers.ModelSerializer):
 class ShiftInputSerializer(serializers.Serializer):
     project = serializers.IntegerField(required=False)
     clerk = serializers.IntegerField()
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = DeskMomentField()
+    ends_at = DeskMomentField()
 
 
 class CloseShiftSerializer(serializers.Serializer):
@@ -184,7 +201,7 @@ class OpenItemsField(serializers.JSONField):
 
 class HandoverSerializer(serializers.ModelSerializer):
     shift = ShiftSerializer(read_only=True)
-    next_shift = ShiftSerializer(read_only=True)
+    next_shift = ShiftSerializer(read_only=True, allow_null=True)
     closed_by = PersonField()
     acknowledged_by = PersonField()
     items = OpenItemsField(read_only=True)
@@ -211,6 +228,9 @@ class HandoverSerializer(serializers.ModelSerializer):
 
 class ReviewSerializer(serializers.ModelSerializer):
     signed_by = PersonField()
+    department = serializers.ChoiceField(
+        choices=Department.choices, allow_blank=True, read_only=True
+    )
     figures = serializers.SerializerMethodField()
 
     class Meta:
@@ -300,14 +320,14 @@ class IncidentInputSerializer(serializers.Serializer):
     project = serializers.IntegerField(required=False)
     what = serializers.CharField(max_length=200)
     where = serializers.CharField(max_length=200)
-    occurred_at = serializers.DateTimeField(required=False)
+    occurred_at = DeskMomentField(required=False)
     entries = serializers.ListField(child=serializers.IntegerField(), required=False)
     tickets = serializers.ListField(child=serializers.IntegerField(), required=False)
 
 
 class IncidentStepInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=IncidentStepKind.choices)
-    at = serializers.DateTimeField(required=False)
+    at = DeskMomentField(required=False)
     who = serializers.CharField(max_length=100, required=False, allow_blank=True)
     text = serializers.CharField(required=False, allow_blank=True)
 
