@@ -143,3 +143,19 @@ def test_desk_daytime_payment_on_the_page_is_a_form_error(client, desk_user, hou
     taken = client.post(url, {"amount": "120.00", "method": "cash", "after_hours": "on"})
     assert taken.status_code == 302
     assert Payment.objects.get().after_hours
+
+
+def test_payment_form_sent_twice_takes_one_payment(client, cashier, household):
+    """A double click on "take payment" (the same form posted twice) takes the money once, gives
+    one receipt, and both clicks land on the same file."""
+    import re
+
+    jan = make_bill(household, dt.date(2026, 1, 1), "120.00")
+    client.force_login(cashier)
+    url = reverse("billing:pay", kwargs={"household_id": household.pk})
+    token = re.search(r'name="form_token" value="(\w+)"', client.get(url).content.decode())[1]
+    data = {"bills": [jan.pk], "amount": "120.00", "method": "cash", "form_token": token}
+    first, second = client.post(url, data), client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Payment.objects.count() == 1 and Receipt.objects.count() == 1
