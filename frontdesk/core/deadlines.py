@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
@@ -522,6 +523,7 @@ def deadline_sweep(*, now: dt.datetime | None = None, batch: int = 200) -> Sweep
     now = now or timezone.now()
     result = SweepResult()
     calendars: dict[int, WorkingCalendar] = {}
+    people = _People()
     while True:
         with transaction.atomic():
             rows = list(
@@ -535,7 +537,13 @@ def deadline_sweep(*, now: dt.datetime | None = None, batch: int = 200) -> Sweep
             for deadline in rows:
                 if deadline.project_id not in calendars:
                     calendars[deadline.project_id] = calendar_for(deadline.project_id)
-                _act(deadline, now=now, calendar=calendars[deadline.project_id], result=result)
+                _act(
+                    deadline,
+                    now=now,
+                    calendar=calendars[deadline.project_id],
+                    result=result,
+                    people=people,
+                )
             result.deadlines += len(rows)
         if len(rows) < batch:
             return result
@@ -583,11 +591,18 @@ def deadline_sweep_plan(
 
 
 def _act(
-    deadline: Deadline, *, now: dt.datetime, calendar: WorkingCalendar, result: SweepResult
+    deadline: Deadline,
+    *,
+    now: dt.datetime,
+    calendar: WorkingCalendar,
+    result: SweepResult,
+    people: _People,
 ) -> None:
     """Act on the stages of one locked deadline that have come.
 
-    Call inside the sweep's transaction, with the deadline's row locked.
+    Call inside the sweep's transaction, with the deadline's row locked. A stage's notices
+    and its event row are written in one savepoint: when the event exists already (an
+    overlapping sweep acted first), its notices are rolled back with it.
     """
     for stage in stages_of(deadline, calendar):
         if stage.number <= deadline.stage or stage.at > now:
@@ -595,22 +610,69 @@ def _act(
         deadline.stage = stage.number
         if stage.number == _WARNING and deadline.due_at <= now:
             continue
+        if stage.number == _OVERDUE:
+            deadline.marked_overdue_at = now
         try:
             with transaction.atomic():
-                event = DeadlineEvent.objects.create(
-                    deadline=deadline, stage=stage.code, scheduled_at=stage.at, acted_at=now
+                notified = _notify_stage(deadline, stage, now=now, calendar=calendar, people=people)
+                DeadlineEvent.objects.create(
+                    deadline=deadline,
+                    stage=stage.code,
+                    scheduled_at=stage.at,
+                    acted_at=now,
+                    notified=notified,
                 )
         except IntegrityError:
             # Acted on already (by an overlapping sweep that lost its lock race).
             continue
-        if stage.number == _OVERDUE:
-            deadline.marked_overdue_at = now
-        event.notified = _notify_stage(deadline, stage, now=now, calendar=calendar)
-        event.save(update_fields=["notified"])
         result.events += 1
-        result.notifications += event.notified
+        result.notifications += notified
     deadline.next_action_at = _next_action(deadline, calendar)
     deadline.save(update_fields=["stage", "marked_overdue_at", "next_action_at"])
+
+
+class _People:
+    """Who a sweep notifies, read once per run: the staff holding a role in a project, each
+    user's roles and language. A sweep acting on a hundred deadlines of one project reads
+    its supervisors once, not a hundred times."""
+
+    def __init__(self) -> None:
+        self._with_role: dict[tuple[int, str], list[Any]] = {}
+        self._roles: dict[int, frozenset[str]] = {}
+        self._languages: dict[int, str] = {}
+
+    def with_role(self, project_id: int, role: str) -> list[Any]:
+        key = (project_id, role)
+        if key not in self._with_role:
+            users = list(users_with_role(project=project_id, role=role))
+            self._with_role[key] = users
+            self._learn(users)
+        return self._with_role[key]
+
+    def roles(self, user: Any) -> frozenset[str]:
+        if user.pk not in self._roles:
+            self._learn([user])
+        return self._roles[user.pk]
+
+    def language(self, user: Any) -> str:
+        if user.pk not in self._languages:
+            self._learn([user])
+        return self._languages[user.pk] or settings.LANGUAGE_CODE
+
+    def _learn(self, users: list[Any]) -> None:
+        ids = [u.pk for u in users if u.pk not in self._roles]
+        if not ids:
+            return
+        roles: dict[int, set[str]] = {pk: set() for pk in ids}
+        membership = get_user_model().groups.through.objects.filter(user_id__in=ids)
+        for user_id, name in membership.values_list("user_id", "group__name"):
+            roles[user_id].add(name)
+        languages = dict(
+            StaffProfile.objects.filter(user_id__in=ids).values_list("user_id", "language")
+        )
+        for pk in ids:
+            self._roles[pk] = frozenset(roles[pk])
+            self._languages[pk] = languages.get(pk, "")
 
 
 def _stage_text(deadline: Deadline, stage: Stage, told: str, then: str) -> tuple[str, str, str]:
@@ -690,38 +752,32 @@ def _told_and_then(
 
 
 def _notify_stage(
-    deadline: Deadline, stage: Stage, *, now: dt.datetime, calendar: WorkingCalendar
+    deadline: Deadline,
+    stage: Stage,
+    *,
+    now: dt.datetime,
+    calendar: WorkingCalendar,
+    people: _People,
 ) -> int:
     """Notify who a stage concerns, each in their own language. Returns how many were notified."""
     recipients: list[tuple[Any, bool]]
     if stage.role:
-        recipients = [
-            (u, False) for u in users_with_role(project=deadline.project_id, role=stage.role)
-        ]
+        recipients = [(u, False) for u in people.with_role(deadline.project_id, stage.role)]
     elif deadline.responsible is not None:
         recipients = [(deadline.responsible, True)]
     else:
         recipients = [
-            (u, True)
-            for u in users_with_role(project=deadline.project_id, role=deadline.responsible_role)
+            (u, True) for u in people.with_role(deadline.project_id, deadline.responsible_role)
         ]
-    languages = dict(
-        StaffProfile.objects.filter(user__in=[u for u, _named in recipients])
-        .exclude(language="")
-        .values_list("user_id", "language")
-    )
-    sent = 0
+    topic_of_stage = _STAGE_TOPIC.get(stage.number, Topic.DEADLINE_ESCALATED)
     told_users = [
         u
         for u, named in recipients
-        if channels_for(
-            roles=u.groups.values_list("name", flat=True),
-            topic=_STAGE_TOPIC.get(stage.number, Topic.DEADLINE_ESCALATED),
-            named=named,
-        )
+        if channels_for(roles=people.roles(u), topic=topic_of_stage, named=named)
     ]
+    sent = 0
     for user, named in recipients:
-        with translation.override(languages.get(user.pk, settings.LANGUAGE_CODE)):
+        with translation.override(people.language(user)):
             told, then = _told_and_then(deadline, stage, told_users, now=now, calendar=calendar)
             topic, title, body = _stage_text(deadline, stage, told, then)
         notification = notify(
@@ -736,6 +792,7 @@ def _notify_stage(
             now=now,
             calendar=calendar,
             send_soon=False,
+            roles=people.roles(user),
         )
         sent += notification is not None
     return sent

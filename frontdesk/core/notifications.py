@@ -137,6 +137,7 @@ def notify(
     now: dt.datetime | None = None,
     calendar: WorkingCalendar | None = None,
     send_soon: bool = True,
+    roles: Iterable[str] | None = None,
 ) -> Notification | None:
     """Notify one user, on the channels their roles choose; None if they get nothing.
 
@@ -144,11 +145,13 @@ def notify(
     exists if and only if the change does. `named` marks the person the matter
     is about (they always get it in the app). With `send_soon`, an e-mail
     deliverable now is queued after the commit; the sweep passes False and
-    sends its own right after.
+    sends its own right after. `roles` are the user's roles when the caller has them
+    already (the sweep reads them once per run).
     """
     now = now or timezone.now()
-    roles = set(user.groups.values_list("name", flat=True))
-    channels = channels_for(roles=roles, topic=topic, named=named)
+    if roles is None:
+        roles = user.groups.values_list("name", flat=True)
+    channels = channels_for(roles=set(roles), topic=topic, named=named)
     if not channels:
         return None
     project_id = project if isinstance(project, int) or project is None else project.pk

@@ -553,6 +553,34 @@ def test_sweep_reads_only_what_is_due(project, staff, django_assert_max_num_quer
     assert result.deadlines == 0
 
 
+def test_sweep_cost_per_due_deadline_is_fixed(project, staff, django_assert_max_num_queries):
+    """Who to tell is read once per sweep: 30 breached promises of one project cost the sweep
+    at most five queries each (a savepoint and its release, the notice, the event, the
+    deadline), plus a
+    fixed few for the run, and each still notifies its clerk."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def breach(n: int) -> int:
+        for _ in range(n):
+            deadline_open(
+                subject=HouseholdFactory(unit__building__project=project, project=project),
+                project=project,
+                kind="commitment.general",
+                start=at("2026-11-23", "09:00"),
+                responsible=staff["desk"],
+            )
+        with CaptureQueriesContext(connection) as queries:
+            # Half an hour after the promise broke: the overdue stage of each, no escalation.
+            result = deadline_sweep(now=at("2026-11-23", "10:00"))
+        assert result.deadlines == n and result.notifications >= n
+        return len(queries)
+
+    ten, forty = breach(10), breach(30)
+    assert (forty - ten) / 20 <= 5, (ten, forty)
+    assert ten <= 10 * 5 + 12, ten
+
+
 def test_overdue_list_shows_only_the_users_projects(
     project, other_project, household, staff, other_desk_user
 ):

@@ -49,6 +49,12 @@ def month_orders(desk_user, household, building, engineer):
     return {"october": october, "late": late, "paid": paid, "free": free, "other": other}
 
 
+def _csv_rows(response) -> list[list[str]]:
+    """The rows of a streamed CSV download."""
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(body)))
+
+
 def test_month_end_register_sorted_by_customer(client, desk_user, household, month_orders):
     """The November register lists the month's orders grouped by household, with fees summed."""
     client.force_login(desk_user)
@@ -75,7 +81,7 @@ def test_month_end_register_as_csv_and_pdf(client, desk_user, month_orders):
     url = reverse("tickets:month-end") + "?month=2026-11"
     response = client.get(url + "&format=csv")
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = _csv_rows(response)
     assert [r[1] for r in rows[1:]] == [
         month_orders["late"].serial,
         month_orders["paid"].serial,
@@ -89,6 +95,27 @@ def test_month_end_register_as_csv_and_pdf(client, desk_user, month_orders):
     for key in ("late", "paid", "free"):
         assert month_orders[key].serial in text
     assert "更换灯具" in text and month_orders["october"].serial not in text
+
+
+def test_month_end_csv_holds_the_whole_month_where_the_page_is_bounded(
+    client, desk_user, month_orders, monkeypatch, django_assert_max_num_queries
+):
+    """With the page bounded to two rows, the page says it is cut short while the CSV still
+    holds every order of the month, read in a fixed number of queries."""
+    from tickets.views import orders
+
+    monkeypatch.setattr(orders, "REGISTER_LIMIT", 2)
+    client.force_login(desk_user)
+    url = reverse("tickets:month-end") + "?month=2026-11"
+    page = client.get(url)
+    assert page.context["count"] == 2 and page.context["truncated"]
+    with django_assert_max_num_queries(12):
+        rows = _csv_rows(client.get(url + "&format=csv"))[1:]
+    assert [r[1] for r in rows] == [
+        month_orders["late"].serial,
+        month_orders["paid"].serial,
+        month_orders["free"].serial,
+    ]
 
 
 def test_liaison_form_written_answered_closed_and_printed(client, desk_user, household):
@@ -214,7 +241,7 @@ def test_month_end_csv_writes_a_building_and_matters_named_like_formulas_as_text
             register(household=household, by=desk_user, matter=f"{matter} 漏水")
     client.force_login(desk_user)
     response = client.get(reverse("tickets:month-end"), {"month": "2026-11", "format": "csv"})
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1:]
+    rows = _csv_rows(response)[1:]
     assert len(rows) == len(DANGEROUS)
     assert {row[0] for row in rows} == {"'=1+2-101"}
     assert "'@SUM(A1) 漏水" in {row[4] for row in rows}

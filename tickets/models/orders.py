@@ -25,6 +25,7 @@ from residents.models import Building, Household
 from ..choices import (
     DEFAULT_EMERGENCY_WORDS,
     DEFAULT_MAJOR_PLACES,
+    OPEN_STATUSES,
     ComplaintCategory,
     ComplaintReason,
     ContractKind,
@@ -346,6 +347,17 @@ class Ticket(models.Model):
             models.Index(fields=["building", "-id"], name="tickets_building"),
             models.Index(fields=["assignee", "status"], name="tickets_assignee_status"),
             models.Index(fields=["serial"], name="tickets_serial"),
+            # The queue's first page, unfiltered: newest of the user's projects.
+            models.Index(fields=["project", "-id"], name="tickets_project_id"),
+            # The monthly statistics count the orders returned in a month.
+            models.Index(fields=["project", "returned_at"], name="tickets_project_returned"),
+            # The emergency banner on every queue page reads the open emergencies only:
+            # a few rows, whatever the history.
+            models.Index(
+                fields=["project", "id"],
+                condition=Q(priority="emergency") & Q(status__in=sorted(OPEN_STATUSES)),
+                name="tickets_open_emergencies",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ messages on the order page.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import groupby
 from typing import Any
 
@@ -18,7 +18,14 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import QuerySet
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +37,7 @@ from frontdesk.core.errors import ApplicationError
 from frontdesk.core.masking import phone_for
 from frontdesk.core.pdf import pdf_bytes_response, render_pdf
 from frontdesk.core.scoping import project_ids_for, projects_for, scope
-from frontdesk.core.spreadsheets import csv_response
+from frontdesk.core.spreadsheets import csv_stream
 from residents.models import Building, Household
 from residents.selectors import household_list
 
@@ -736,15 +743,19 @@ def month_end(request: HttpRequest) -> HttpResponse:
     start = form.month_start()
     project_id = _chosen_project(request)
     paid_only = form.is_valid() and form.cleaned_data.get("paid", False)
-    rows = list(
-        selectors.month_register(
-            user=request.user,
-            project_id=project_id,
-            year=start.year,
-            month=start.month,
-            paid_only=paid_only,
-        )[:REGISTER_LIMIT]
+    register = selectors.month_register(
+        user=request.user,
+        project_id=project_id,
+        year=start.year,
+        month=start.month,
+        paid_only=paid_only,
     )
+    fmt = request.GET.get("format")
+    name = f"register-{start:%Y%m}"
+    if fmt == "csv":
+        # The file holds the whole month, streamed; only the page and its print are bounded.
+        return _month_csv(register, f"{name}.csv")
+    rows = list(register[:REGISTER_LIMIT])
     groups = []
     for customer, items in groupby(rows, key=_customer):
         items = list(items)
@@ -752,10 +763,6 @@ def month_end(request: HttpRequest) -> HttpResponse:
         groups.append({"customer": customer, "rows": items, "charged": charged})
     total = sum((g["charged"] for g in groups), 0)
     project_name = dict(projects).get(project_id, "")
-    fmt = request.GET.get("format")
-    name = f"register-{start:%Y%m}"
-    if fmt == "csv":
-        return _month_csv(rows, f"{name}.csv")
     context = {
         "form": form,
         "groups": groups,
@@ -776,40 +783,44 @@ def month_end(request: HttpRequest) -> HttpResponse:
     return render(request, "tickets/month_end.html", context)
 
 
-def _month_csv(rows: list[Ticket], filename: str) -> HttpResponse:
-    response, writer = csv_response(filename)
-    writer.writerow(
-        [
-            _("Customer"),
-            _("Serial number"),
-            _("Kind"),
-            _("Registered"),
-            _("Matter"),
-            _("Department"),
-            _("Status"),
-            _("Paid service"),
-            _("Fee quoted"),
-            _("Fee charged"),
-            _("Material cost"),
-        ]
-    )
-    for t in rows:
-        writer.writerow(
-            [
+def _month_csv(register: QuerySet[Ticket], filename: str) -> StreamingHttpResponse:
+    header = [
+        _("Customer"),
+        _("Serial number"),
+        _("Kind"),
+        _("Registered"),
+        _("Matter"),
+        _("Department"),
+        _("Status"),
+        _("Paid service"),
+        _("Fee quoted"),
+        _("Fee charged"),
+        _("Material cost"),
+    ]
+    # Labels are looked up once per file, not once per row.
+    kinds = {value: str(label) for value, label in TicketKind.choices}
+    departments = {value: str(label) for value, label in Department.choices}
+    statuses = {value: str(label) for value, label in TicketStatus.choices}
+    yes, no = str(_("Yes")), str(_("No"))
+    zone = timezone.get_current_timezone()
+
+    def rows() -> Iterator[list[Any]]:
+        for t in register.iterator(chunk_size=2000):
+            yield [
                 _customer(t),
                 t.serial,
-                t.get_kind_display(),
-                timezone.localtime(t.created_at).strftime("%Y-%m-%d %H:%M"),
+                kinds.get(t.kind, t.kind),
+                t.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
                 t.matter,
-                t.get_department_display(),
-                t.get_status_display(),
-                _("Yes") if t.paid else _("No"),
+                departments.get(t.department, t.department),
+                statuses.get(t.status, t.status),
+                yes if t.paid else no,
                 t.fee_quote if t.fee_quote is not None else "",
                 t.fee_charged if t.fee_charged is not None else "",
                 t.material_cost if t.material_cost is not None else "",
             ]
-        )
-    return response
+
+    return csv_stream(filename, header, rows())
 
 
 # --- Liaison forms -----------------------------------------------------------------------
