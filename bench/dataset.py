@@ -628,6 +628,7 @@ class _HouseholdsBuilder:
                     "project_id": h.unit.project_id,
                     "household_id": h.id,
                     "actor_id": self.user.pk,
+                    "author_name": self.user.get_full_name() or self.user.get_username(),
                     "at": _at(day, self.rng),
                     "action": action,
                     "subject": "household",
