@@ -33,6 +33,7 @@ from .choices import (
 from .models import (
     Bill,
     CashHandover,
+    ChargeConfirmation,
     ChargeStandard,
     Credit,
     Deposit,
@@ -42,7 +43,7 @@ from .models import (
     Receipt,
     Refund,
 )
-from .services.common import local_midnight
+from .services.common import local_midnight, next_month
 
 # Years the desk keeps accounts in (a year 0 has no first day to bill from).
 MONTH_PATTERN = r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$"
@@ -246,3 +247,26 @@ class ExpenditureFilterSet(filters.FilterSet):
         if value is None:
             return queryset
         return queryset.filter(spent_on__year=value.year, spent_on__month=value.month)
+
+
+class ChargeConfirmationFilterSet(filters.FilterSet):
+    project = filters.ModelChoiceFilter(queryset=user_projects, label=_("Project"))
+    ticket = filters.NumberFilter(field_name="ticket_id", label=_("Work order (id)"))
+    period = MonthFilter(method="filter_period", label=_("Month the work was done (YYYY-MM)"))
+    current = filters.BooleanFilter(
+        field_name="superseded_by", lookup_expr="isnull", label=_("Current (not corrected)")
+    )
+
+    class Meta:
+        model = ChargeConfirmation
+        fields = ["project", "ticket", "period", "current"]
+
+    def filter_period(
+        self, queryset: QuerySet[ChargeConfirmation], name: str, value: dt.date | None
+    ) -> QuerySet[ChargeConfirmation]:
+        if value is None:
+            return queryset
+        first = local_midnight(value.replace(day=1))
+        return queryset.filter(
+            ticket__done_at__gte=first, ticket__done_at__lt=local_midnight(next_month(value))
+        )

@@ -796,3 +796,60 @@ class Expenditure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} {self.amount}"
+
+
+class ChargeConfirmation(models.Model):
+    """The cashier's confirmation of a paid order's charge and material cost (核实收入与成本).
+
+    The order records what the worker wrote on completion; the cashier checks it against
+    the money and the store's issue slips and confirms it here. A correction is a new
+    confirmation that supersedes the last one (with a reason), never an edit: the order's
+    current figures are those of the confirmation nothing supersedes.
+    """
+
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
+    )
+    ticket = models.ForeignKey(
+        Ticket,
+        on_delete=models.PROTECT,
+        related_name="charge_confirmations",
+        verbose_name=_("work order"),
+    )
+    fee_charged = models.DecimalField(_("fee charged"), **MONEY)
+    material_cost = models.DecimalField(_("material cost"), **MONEY)
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("corrects"),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    confirmed_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("confirmed by")
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"))
+
+    class Meta:
+        ordering = ["-confirmed_at", "-id"]
+        verbose_name = _("charge confirmation")
+        verbose_name_plural = _("charge confirmations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fee_charged__gte=0) & Q(material_cost__gte=0),
+                name="billing_confirmation_not_negative",
+                violation_error_message=_("Amounts cannot be negative."),
+            ),
+            # The first confirmation of an order is the only one that supersedes nothing.
+            models.UniqueConstraint(
+                fields=["ticket"],
+                condition=Q(supersedes__isnull=True),
+                name="billing_confirmation_first_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["ticket", "-id"], name="billing_confirmation_ticket")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.fee_charged} / {self.material_cost}"

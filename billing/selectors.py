@@ -29,6 +29,7 @@ from typing import Any
 from django.db.models import (
     Count,
     DecimalField,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -43,6 +44,7 @@ from frontdesk.core.models import Project
 from frontdesk.core.scoping import scope
 from residents.models import Household
 from tickets.choices import Department
+from tickets.models import Ticket
 from tickets.selectors import paid_orders_charged
 
 from .choices import (
@@ -59,6 +61,7 @@ from .models import (
     BillingSettings,
     BillLine,
     CashHandover,
+    ChargeConfirmation,
     ChargeStandard,
     Credit,
     Deposit,
@@ -155,6 +158,11 @@ def handover_list(*, user: Any) -> QuerySet[CashHandover]:
 
 def expenditure_list(*, user: Any) -> QuerySet[Expenditure]:
     return scope(Expenditure.objects.all(), user)
+
+
+def charge_confirmation_list(*, user: Any) -> QuerySet[ChargeConfirmation]:
+    """Every confirmation of the user's projects, corrections included (newest first)."""
+    return scope(ChargeConfirmation.objects.select_related("ticket", "confirmed_by"), user)
 
 
 # --- A household's account -------------------------------------------------------------
@@ -549,28 +557,54 @@ class MarginRow:
     orders: int
     charged: Decimal
     material: Decimal
+    unconfirmed: int = 0
 
     @property
     def margin(self) -> Decimal:
         return self.charged - self.material
 
 
-def paid_service_margins(*, project: Project, period: dt.date) -> list[MarginRow]:
-    """Income, material cost and margin of the paid orders finished in a month, per
-    department (the fee charged and material cost the orders record). One query."""
+def _current_confirmation(field: str) -> Subquery:
+    return Subquery(
+        ChargeConfirmation.objects.filter(ticket=OuterRef("pk"), superseded_by__isnull=True)
+        .order_by("-id")
+        .values(field)[:1]
+    )
+
+
+def charges_to_confirm(*, project: Project, period: dt.date) -> QuerySet[Ticket]:
+    """The paid orders finished in a month with the figures the worker wrote and the
+    cashier's current confirmation (`confirmed_fee`, `confirmed_material`, `confirmed_at`;
+    None while unconfirmed), unconfirmed first. One query."""
     first = month_start(period)
-    rows = (
+    return (
         paid_orders_charged(
             project_id=project.pk,
             done_from=local_midnight(first),
             done_before=local_midnight(next_month(first)),
         )
+        .annotate(
+            confirmed_fee=_current_confirmation("fee_charged"),
+            confirmed_material=_current_confirmation("material_cost"),
+            confirmed_at=_current_confirmation("confirmed_at"),
+        )
+        .order_by(F("confirmed_at").asc(nulls_first=True), "done_at", "id")
+    )
+
+
+def paid_service_margins(*, project: Project, period: dt.date) -> list[MarginRow]:
+    """Income, material cost and margin of the paid orders finished in a month, per
+    department. An order counts with the cashier's confirmed figures where it has them, else
+    with what its worker wrote (`unconfirmed` says how many). One query."""
+    rows = (
+        charges_to_confirm(project=project, period=period)
         .order_by()
         .values("department")
         .annotate(
             n=Count("id"),
-            charged=Sum("fee_charged"),
-            material=Coalesce(Sum("material_cost"), _zero()),
+            charged=Sum(Coalesce("confirmed_fee", "fee_charged")),
+            material=Coalesce(Sum(Coalesce("confirmed_material", "material_cost")), _zero()),
+            unconfirmed=Count("id", filter=Q(confirmed_at__isnull=True)),
         )
         .order_by("department")
     )
@@ -582,6 +616,7 @@ def paid_service_margins(*, project: Project, period: dt.date) -> list[MarginRow
             r["n"],
             r["charged"],
             r["material"],
+            r["unconfirmed"],
         )
         for r in rows
     ]

@@ -154,6 +154,14 @@ STEPS: dict[str, Step] = {
         ),
         Step("expenditure_record", _("Record an expenditure"), "expenditure", ANY, None, CASHIER),
         Step(
+            "charge_confirm",
+            _("Confirm an order's charge and material cost"),
+            "confirmation",
+            ANY,
+            None,
+            CASHIER_OR_MANAGER,
+        ),
+        Step(
             "dunning_notify",
             _("Tell the butlers of the arrears"),
             "bill",

@@ -11,4 +11,5 @@ urlpatterns = [
     path("reports/arrears/dunning/", views.dunning_print, name="dunning"),
     path("reports/arrears/notify/", views.dunning_notify, name="dunning-notify"),
     path("reports/statement/", views.statement_report, name="statement"),
+    path("confirmations/", views.charge_confirmations, name="confirmations"),
 ]

@@ -167,6 +167,7 @@ def collection_report(request: HttpRequest) -> HttpResponse:
         {
             "project": project,
             "projects": projects_for(request.user),
+            "may_confirm_charges": transitions.may(request.user, "charge_confirm"),
             "period": period,
             "rate": trend[-1],
             "trend": list(reversed(trend)),
@@ -198,6 +199,7 @@ def arrears_report(request: HttpRequest) -> HttpResponse:
         {
             "project": project,
             "projects": projects_for(request.user),
+            "may_confirm_charges": transitions.may(request.user, "charge_confirm"),
             "building": building,
             "buildings": Building.objects.filter(project=project).order_by("number"),
             "rows": rows,
@@ -245,6 +247,7 @@ def statement_report(request: HttpRequest) -> HttpResponse:
     context = {
         "project": project,
         "projects": projects_for(request.user),
+        "may_confirm_charges": transitions.may(request.user, "charge_confirm"),
         "period": last,
         "first": first,
         "statement": selectors.income_statement(project=project, first=first, last=last),
@@ -273,3 +276,61 @@ def dunning_notify(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("%(count)s butlers told.") % {"count": told})
     query = f"?project={project.pk}" + (f"&building={building.pk}" if building else "")
     return redirect(reverse("billing:arrears") + query)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def charge_confirmations(request: HttpRequest) -> HttpResponse:
+    """The month's finished paid orders, unconfirmed first: the cashier confirms each
+    order's charge and material cost, or corrects the last confirmation with a reason."""
+    if not transitions.may(request.user, "charge_confirm"):
+        raise PermissionDenied
+    project = _chosen_project(request)
+    period = _chosen_period(request)
+    errors: dict[int, dict[str, list[str]]] = {}
+    if request.method == "POST":
+        ticket = (
+            selectors.charges_to_confirm(project=project, period=period)
+            .filter(pk=_int(request.POST.get("ticket")))
+            .first()
+        )
+        if ticket is None:
+            raise Http404
+        try:
+            services.charge_confirm(
+                ticket=ticket,
+                fee_charged=request.POST.get("fee_charged", ""),
+                material_cost=request.POST.get("material_cost", ""),
+                note=request.POST.get("note", ""),
+                by=request.user,
+            )
+        except ApplicationError as error:
+            errors[ticket.pk] = error.fields
+        else:
+            messages.success(request, _("%(serial)s confirmed.") % {"serial": ticket.serial})
+            return redirect(
+                reverse("billing:confirmations")
+                + f"?project={project.pk}&period={period:%Y-%m}#t{ticket.pk}"
+            )
+    rows = list(selectors.charges_to_confirm(project=project, period=period))
+    for row in rows:
+        row.form_errors = errors.get(row.pk, {})  # type: ignore[attr-defined]
+    return render(
+        request,
+        "billing/confirmations.html",
+        {
+            "project": project,
+            "projects": projects_for(request.user),
+            "may_confirm_charges": transitions.may(request.user, "charge_confirm"),
+            "period": period,
+            "rows": rows,
+            "unconfirmed": sum(1 for r in rows if r.confirmed_at is None),  # type: ignore[attr-defined]
+        },
+    )
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value or "")
+    except ValueError:
+        return None

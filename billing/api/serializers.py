@@ -24,6 +24,7 @@ from ..models import (
     BillLine,
     CashHandover,
     CashHandoverLine,
+    ChargeConfirmation,
     ChargeStandard,
     Credit,
     Deposit,
@@ -525,9 +526,51 @@ class MarginRowSerializer(serializers.Serializer):
     charged = serializers.DecimalField(max_digits=14, decimal_places=2)
     material = serializers.DecimalField(max_digits=14, decimal_places=2)
     margin = serializers.DecimalField(max_digits=14, decimal_places=2)
+    unconfirmed = serializers.IntegerField(
+        help_text="Orders counted with the worker's figures: the cashier has not confirmed them."
+    )
 
 
 class MarginReportSerializer(serializers.Serializer):
     project = serializers.IntegerField()
     period = serializers.DateField()
     departments = MarginRowSerializer(many=True)
+
+
+class ChargeConfirmationSerializer(serializers.ModelSerializer):
+    serial = serializers.CharField(source="ticket.serial", read_only=True)
+    current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ChargeConfirmation
+        fields = [
+            "id",
+            "project",
+            "ticket",
+            "serial",
+            "fee_charged",
+            "material_cost",
+            "supersedes",
+            "current",
+            "note",
+            "confirmed_by",
+            "confirmed_at",
+        ]
+        read_only_fields = fields
+
+    def get_current(self, row: ChargeConfirmation) -> bool:
+        """Whether no later confirmation corrects this one."""
+        return not hasattr(row, "superseded_by")
+
+
+class ChargeConfirmationCreateSerializer(serializers.Serializer):
+    ticket = serializers.IntegerField(help_text="The finished paid work order.")
+    fee_charged = AmountField()
+    material_cost = AmountField()
+    note = serializers.CharField(
+        max_length=200,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Required when it corrects an earlier confirmation: why.",
+    )

@@ -5,6 +5,7 @@ from .views import (
     ArrearsReportView,
     BillViewSet,
     CashHandoverViewSet,
+    ChargeConfirmationViewSet,
     ChargeStandardViewSet,
     CollectionReportView,
     CreditViewSet,
@@ -29,6 +30,7 @@ router.register("refunds", RefundViewSet, basename="refund")
 router.register("credits", CreditViewSet, basename="credit")
 router.register("cash-handovers", CashHandoverViewSet, basename="cash-handover")
 router.register("expenditures", ExpenditureViewSet, basename="expenditure")
+router.register("charge-confirmations", ChargeConfirmationViewSet, basename="charge-confirmation")
 
 urlpatterns = [
     path("reports/collection/", CollectionReportView.as_view(), name="collection-report"),

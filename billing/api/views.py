@@ -42,12 +42,14 @@ from frontdesk.core.pdf import pdf_bytes_response
 from frontdesk.core.roles import has_role
 from frontdesk.core.scoping import project_ids_for, scope
 from residents.models import Building, Decoration, Household, Unit
+from tickets.models import Ticket
 from tickets.printing import PdfRenderer
 
 from .. import selectors, services
 from ..filtersets import (
     BillFilterSet,
     CashHandoverFilterSet,
+    ChargeConfirmationFilterSet,
     ChargeStandardFilterSet,
     CreditFilterSet,
     DepositFilterSet,
@@ -61,6 +63,7 @@ from ..filtersets import (
 from ..models import (
     Bill,
     CashHandover,
+    ChargeConfirmation,
     ChargeStandard,
     Credit,
     Deposit,
@@ -459,6 +462,30 @@ class ExpenditureViewSet(FeesViewSet, mixins.ListModelMixin, mixins.RetrieveMode
         project = _project(request, data.pop("project", None))
         expense = services.expenditure_record(project=project, by=request.user, **data)
         return Response(s.ExpenditureSerializer(expense).data, status=status.HTTP_201_CREATED)
+
+
+class ChargeConfirmationViewSet(FeesViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """The cashier's confirmations of finished paid orders' charge and material cost; a
+    correction is a new row superseding the last (`current` marks the one in force)."""
+
+    queryset = ChargeConfirmation.objects.none()
+    serializer_class = s.ChargeConfirmationSerializer
+    filterset_class = ChargeConfirmationFilterSet
+
+    def get_queryset(self) -> QuerySet[ChargeConfirmation]:
+        return selectors.charge_confirmation_list(user=self.request.user).select_related(
+            "superseded_by"
+        )
+
+    @extend_schema(
+        request=s.ChargeConfirmationCreateSerializer,
+        responses={201: s.ChargeConfirmationSerializer, **ERRORS},
+    )
+    def create(self, request: Request) -> Response:
+        data = _valid(s.ChargeConfirmationCreateSerializer, request)
+        ticket = _row(request, Ticket.objects.all(), data.pop("ticket"), "ticket")
+        row = services.charge_confirm(ticket=ticket, by=request.user, **data)
+        return Response(s.ChargeConfirmationSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
 # --- Reports -------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from .bills import BillRunResult, bill_run, settings_for
 from .cash import expenditure_record, handover_expected, handover_hand, handover_receive
 from .common import month_end, month_start
+from .confirmations import charge_confirm
 from .deposits import (
     deposit_refundable,
     deposit_take,
@@ -18,6 +19,7 @@ from .standards import charge_standard_create, meter_reading_record, meter_readi
 __all__ = [
     "BillRunResult",
     "bill_run",
+    "charge_confirm",
     "charge_standard_create",
     "credit_grant",
     "deposit_refundable",

@@ -79,3 +79,17 @@ def test_the_api_search_hides_masked_digits_too(household, engineer):
     hidden = client.get("/api/v1/households/", {"q": "2345"}).json()["results"]
     shown = client.get("/api/v1/households/", {"q": "5678"}).json()["results"]
     assert hidden == [] and [row["id"] for row in shown] == [household.pk]
+
+
+def test_reversed_name_index_keeps_fine_statistics(db):
+    """The index that finds a given name from its end has a 1,000-bucket histogram on
+    PostgreSQL, so a rare two-character given name is not mistaken for a common one (the
+    planner would then walk every unit of the project)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.attstattarget FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+            "WHERE c.relname = 'residents_person_name_end' AND a.attnum = 1"
+        )
+        assert cursor.fetchone() == (1000,)
