@@ -135,6 +135,24 @@ def load(data: Any) -> None:
                     now=_at(pay_day, 19 if after_hours else rnd.randint(9, 16), rnd.randint(0, 59)),
                 )
         _deposits(project, cashier, today)
+        _confirmations(project, cashier, today)
+
+
+def _confirmations(project: Any, cashier: Any, today: dt.date) -> None:
+    """The cashier has confirmed the paid orders finished before this month (the day after
+    each), and those of this month wait on the confirmation page."""
+    from tickets.selectors import paid_orders_charged
+
+    this_month = timezone.make_aware(dt.datetime.combine(services.month_start(today), dt.time()))
+    for ticket in paid_orders_charged(project_id=project.pk, done_before=this_month):
+        assert ticket.done_at is not None and ticket.fee_charged is not None
+        services.charge_confirm(
+            ticket=ticket,
+            fee_charged=ticket.fee_charged,
+            material_cost=ticket.material_cost or 0,
+            by=cashier,
+            now=ticket.done_at + dt.timedelta(days=1),
+        )
 
 
 def _deposits(project: Any, cashier: Any, today: dt.date) -> None:

@@ -83,3 +83,5 @@ class ChangeAction(TextChoices):
     MOVED_OUT = "moved_out", _("Moved out")
     ADDED = "added", _("Added")
     REMOVED = "removed", _("Removed")
+    MARKED_IMPORTANT = "important", _("Marked an important customer")
+    UNMARKED_IMPORTANT = "unimportant", _("No longer an important customer")

@@ -342,3 +342,12 @@ class NoteForm(forms.Form):
     text = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 4, "autofocus": True})
     )
+
+
+class ImportantMarkForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autofocus": True}),
+        help_text=_("What makes this household an important customer, or why the mark ends."),
+    )

@@ -574,3 +574,34 @@ class ChangeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.subject_repr}"
+
+
+class ImportantMark(models.Model):
+    """An important customer (重要客户) mark on a household, set or cleared by a supervisor
+    or the manager with a note. Never edited: each setting or clearing is a new row, and the
+    household's latest row says whether it is marked now."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        related_name="important_marks",
+        verbose_name=_("household"),
+    )
+    important = models.BooleanField(_("important customer"))
+    note = models.CharField(_("note"), max_length=200)
+    set_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("set by")
+    )
+    set_at = models.DateTimeField(_("set at"))
+
+    class Meta:
+        ordering = ["-set_at", "-id"]
+        verbose_name = _("important-customer mark")
+        verbose_name_plural = _("important-customer marks")
+        indexes = [models.Index(fields=["household", "-id"], name="residents_mark_household")]
+
+    def __str__(self) -> str:
+        return f"{self.household_id}: {'+' if self.important else '-'} {self.note}"

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from sequences import get_next_value
 
@@ -23,6 +25,8 @@ from frontdesk.core import audit
 from frontdesk.core.errors import ApplicationError
 from frontdesk.core.masking import can_view_id_number
 from frontdesk.core.models import Membership, Project
+from frontdesk.core.notifications import Topic, notify, users_with_role
+from frontdesk.core.roles import Role, has_role
 from frontdesk.core.scoping import can_access_project
 
 from .choices import (
@@ -43,6 +47,7 @@ from .models import (
     DecorationInspection,
     DecorationWorkerPass,
     Household,
+    ImportantMark,
     MoveIn,
     Note,
     Person,
@@ -716,3 +721,69 @@ def note_add(*, household: Household, text: str, by: Any) -> Note:
     note = Note(household=household, project_id=household.project_id, author=by, text=text.strip())
     note.save()
     return note
+
+
+# --- Important customers ------------------------------------------------------------
+
+# Who marks a household an important customer (重要客户), and clears the mark.
+IMPORTANT_MARKERS = (Role.SUPERVISOR, Role.MANAGER)
+
+
+def household_is_important(household: Household) -> bool:
+    latest = household.important_marks.order_by("-id").values_list("important", flat=True)
+    return bool(latest.first())
+
+
+@transaction.atomic
+def household_mark_important(
+    *, household: Household, important: bool, note: str, by: Any
+) -> ImportantMark:
+    """Mark a household an important customer, or clear the mark, with a note saying why.
+
+    Only a supervisor or the manager of the household's project may; the mark is a new row
+    (the history keeps every setting and clearing), and the project's managers are told at
+    once of a new important customer (major situations are reported to the manager).
+    """
+    if not has_role(by, *IMPORTANT_MARKERS):
+        raise PermissionDenied(_("Only a supervisor or the manager marks important customers."))
+    if not can_access_project(by, household.project_id):
+        raise ApplicationError(fields={"household": [_("Not found in your projects.")]})
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    note = (note or "").strip()
+    if not note:
+        raise ApplicationError(fields={"note": [_("Say why.")]})
+    if household_is_important(household) == important:
+        message = (
+            _("This household is already an important customer.")
+            if important
+            else _("This household is not marked an important customer.")
+        )
+        raise ApplicationError(fields={"important": [message]})
+    mark = ImportantMark.objects.create(
+        project_id=household.project_id,
+        household=household,
+        important=important,
+        note=note[:200],
+        set_by=by,
+        set_at=timezone.now(),
+    )
+    record_change(
+        household=household,
+        actor=by,
+        action=ChangeAction.MARKED_IMPORTANT if important else ChangeAction.UNMARKED_IMPORTANT,
+        instance=household,
+        changes={"important": [note[:200]]},
+    )
+    if important:
+        for manager in users_with_role(project=household.project_id, role=Role.MANAGER):
+            if manager.pk == by.pk:
+                continue
+            notify(
+                user=manager,
+                topic=Topic.IMPORTANT_CUSTOMER,
+                title=_("Important customer: %(unit)s") % {"unit": household.unit.code},
+                body=note,
+                url=reverse("household-file", args=[household.pk]),
+                project=household.project_id,
+            )
+    return mark

@@ -41,6 +41,7 @@ urlpatterns = [
         name="attachment-download",
     ),
     path("households/<int:household_id>/notes/add/", views.note_add, name="note-add"),
+    path("households/<int:household_id>/important/", views.important_mark, name="important"),
     path("units/<int:unit_id>/", views.unit_detail, name="unit"),
     path("units/lookup/", views.unit_lookup, name="unit-lookup"),
     path("households/", views.household_list, name="household-list"),

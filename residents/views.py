@@ -29,6 +29,7 @@ from django.views.decorators.http import require_POST
 from frontdesk.core.errors import ApplicationError
 from frontdesk.core.masking import phone_for
 from frontdesk.core.models import ReadChannel
+from frontdesk.core.roles import has_role
 from frontdesk.core.scoping import scope
 
 from . import services
@@ -41,6 +42,7 @@ from .forms import (
     DecorationForm,
     DecorationStatusForm,
     HouseholdEditForm,
+    ImportantMarkForm,
     InspectionForm,
     MainContactForm,
     MoveInForm,
@@ -481,6 +483,27 @@ def unit_lookup(request: HttpRequest) -> HttpResponse:
     units = units_by_code(user=request.user, code=request.GET.get("unit_code", ""))
     units = units.prefetch_related(Prefetch("households", queryset=current, to_attr="current"))[:5]
     return render(request, "residents/_unit_lookup.html", {"units": units})
+
+
+@login_required
+def important_mark(request: HttpRequest, household_id: int) -> HttpResponse:
+    """Mark a household an important customer (重要客户), or clear the mark: supervisors and
+    the manager only, with a note; the manager is told of a new one."""
+    if not has_role(request.user, *services.IMPORTANT_MARKERS):
+        raise PermissionDenied
+    household = _household(request, household_id)
+    important = not services.household_is_important(household)
+    form = ImportantMarkForm(_post(request)[0])
+    return _form_page(
+        request,
+        household=household,
+        form=form,
+        title=_("Mark important customer") if important else _("Clear important-customer mark"),
+        save=lambda d: services.household_mark_important(
+            household=household, important=important, note=d["note"], by=request.user
+        ),
+        done=_("The important-customer mark is saved."),
+    )
 
 
 # --- Units ----------------------------------------------------------------------------

@@ -379,6 +379,10 @@ class _Clock:
 def _past_repair(project: Project, clock: _Clock, home: Household, n: int, staff: Any) -> Ticket:
     """A repair of a past day taken through every step, called back and closed."""
     matter, result = PAST_REPAIRS[n % len(PAST_REPAIRS)]
+    # Every third repair is a paid service inside the home (有偿服务): quoted, acknowledged,
+    # charged on completion with the material it used.
+    paid = n % 3 == 1
+    fee = Decimal(60 + 20 * (n % 4))
     with clock.at():
         t = services.ticket_register(
             project=project,
@@ -387,7 +391,12 @@ def _past_repair(project: Project, clock: _Clock, home: Household, n: int, staff
             household=home,
             matter=matter,
             address_confirmed=True,
+            paid=paid,
+            fee_quote=fee if paid else None,
         )
+    if paid:
+        with clock.at(3):
+            services.ticket_quote_acknowledge(ticket=t, by=staff.desk)
     with clock.at(8):
         services.ticket_commit(
             ticket=t,
@@ -403,7 +412,13 @@ def _past_repair(project: Project, clock: _Clock, home: Household, n: int, staff
     with clock.at(25):
         services.ticket_arrive(ticket=t, by=staff.engineer)
     with clock.at(50):
-        services.ticket_complete(ticket=t, by=staff.engineer, result=result)
+        services.ticket_complete(
+            ticket=t,
+            by=staff.engineer,
+            result=result,
+            fee_charged=fee if paid else None,
+            material_cost=Decimal(10 + 5 * (n % 3)) if paid else None,
+        )
     with clock.at(20):
         services.ticket_return(ticket=t, by=staff.desk, late_reason=LATE)
     with clock.at(40):

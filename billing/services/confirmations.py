@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -26,6 +27,7 @@ def charge_confirm(
     material_cost: object,
     by: Any,
     note: str = "",
+    now: dt.datetime | None = None,
 ) -> ChargeConfirmation:
     """Confirm a finished paid order's charge and material cost, or correct the last
     confirmation with a new one (a correction needs a note saying why).
@@ -71,5 +73,5 @@ def charge_confirm(
         supersedes=last,
         note=note,
         confirmed_by=by,
-        confirmed_at=timezone.now(),
+        confirmed_at=now or timezone.now(),
     )

@@ -45,6 +45,7 @@ class Topic:
     DEADLINE_ESCALATED = "deadline.escalated"
     REPORT_READY = "report.ready"
     SUMMARY = "summary"
+    IMPORTANT_CUSTOMER = "household.important"
 
 
 _APP_ONLY = frozenset({APP})
@@ -71,6 +72,7 @@ ROLE_CHANNELS: dict[str, dict[str, frozenset[str]]] = {
         Topic.SUMMARY: _BOTH,
     },
     Role.MANAGER: {
+        Topic.IMPORTANT_CUSTOMER: _BOTH,
         Topic.DEADLINE_ESCALATED: _BOTH,
         Topic.REPORT_READY: _BOTH,
         Topic.SUMMARY: _BOTH,

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from frontdesk.core.errors import ApplicationError
+from frontdesk.core.household_flags import flags_for, household_flags
 from frontdesk.core.masking import phone_for
 from frontdesk.core.models import Project
 from frontdesk.core.pdf import pdf_response
@@ -215,6 +216,7 @@ def duty_log(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "household": household,
+            "flags": household_flags(household.pk, user=request.user) if household else [],
             "contact": contact,
             "contact_phone": phone_for(request.user, contact.phone) if contact else "",
             "corrects": corrects,
@@ -235,9 +237,12 @@ def household_pick(request: HttpRequest) -> HttpResponse:
     _desk_staff(request)
     q = (request.GET.get("q") or "").strip()
     rows = []
-    for household in household_search(user=request.user, q=q) if q else []:
+    found = list(household_search(user=request.user, q=q)) if q else []
+    flags = flags_for((h.pk for h in found), user=request.user)
+    for household in found:
         contact = next(iter(household.persons.all()), None)
-        rows.append((household, contact, phone_for(request.user, contact.phone) if contact else ""))
+        phone = phone_for(request.user, contact.phone) if contact else ""
+        rows.append((household, contact, phone, flags[household.pk]))
     return render(request, "desk/_pick_results.html", {"rows": rows, "q": q})
 
 
@@ -724,6 +729,9 @@ def ringing(request: HttpRequest) -> HttpResponse:
         }
         for ring in rings
     ]
+    flags = flags_for((h.pk for call in calls for h in call["households"]), user=request.user)
+    for call in calls:
+        call["households"] = [(h, flags[h.pk]) for h in call["households"]]
     return render(request, "desk/_ringing.html", {"calls": calls})
 
 

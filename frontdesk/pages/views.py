@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from frontdesk.core.errors import ApplicationError
+from frontdesk.core.household_flags import household_flags
 from frontdesk.core.masking import can_view_phone, phone_for
 from frontdesk.core.middleware import SESSION_KEY
 from frontdesk.core.models import StaffProfile
@@ -24,6 +25,7 @@ from frontdesk.core.roles import Role, has_role
 from residents.models import Household, Person
 from residents.selectors import household_file as select_household_file
 from residents.selectors import household_list, household_search, search_match, unit_code_normalize
+from residents.services import IMPORTANT_MARKERS
 from residents.validators import normalize_phone
 
 from .display import main_contact, present_file
@@ -149,7 +151,14 @@ def household_file(request: HttpRequest, household_id: int) -> HttpResponse:
     except Household.DoesNotExist as missing:
         raise Http404(_("No such household.")) from missing
     present_file(request.user, household)
-    context: dict[str, Any] = {"household": household, "panels": bind_panels(request, household)}
+    flags = household_flags(household.pk, user=request.user)
+    context: dict[str, Any] = {
+        "household": household,
+        "panels": bind_panels(request, household),
+        "flags": flags,
+        "may_mark_important": has_role(request.user, *IMPORTANT_MARKERS),
+        "is_important": any(flag.code == "important" for flag in flags),
+    }
     return render(request, "pages/household_file.html", context)
 
 

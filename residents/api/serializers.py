@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from frontdesk.core.household_flags import household_flags
 from frontdesk.core.masking import id_number_for, phone_for
 from frontdesk.core.models import Project
 from frontdesk.core.scoping import projects_for, scope
@@ -487,6 +488,15 @@ class MoveInSerializer(OutputSerializer):
         return _username(record.handled_by)
 
 
+class HouseholdFlagSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        help_text="important, repeated_complaints, dissatisfied, arrears (apps may add more)"
+    )
+    label = serializers.CharField()
+    detail = serializers.CharField()
+    severity = serializers.ChoiceField(choices=["alert", "warn", "info"])
+
+
 class HouseholdDetailSerializer(HouseholdSerializer):
     """A household with the people, vehicles, cards and move-in record of its file."""
 
@@ -494,9 +504,24 @@ class HouseholdDetailSerializer(HouseholdSerializer):
     vehicles = VehicleSerializer(label=_("Vehicles"), many=True, read_only=True)
     cards = CardSerializer(label=_("Cards"), many=True, read_only=True)
     move_in = serializers.SerializerMethodField(label=_("Move-in record"))
+    flags = serializers.SerializerMethodField(label=_("Household alerts"))
 
     class Meta(HouseholdSerializer.Meta):
-        fields = [*HouseholdSerializer.Meta.fields, "persons", "vehicles", "cards", "move_in"]
+        fields = [
+            *HouseholdSerializer.Meta.fields,
+            "persons",
+            "vehicles",
+            "cards",
+            "move_in",
+            "flags",
+        ]
+
+    @extend_schema_field(HouseholdFlagSerializer(many=True))
+    def get_flags(self, household: Household) -> list[dict[str, Any]]:
+        """What the desk must see at once: important customer, repeated complaints,
+        dissatisfied at the last callback, arrears."""
+        flags = household_flags(household.pk, user=_user(self))
+        return HouseholdFlagSerializer(flags, many=True).data
 
     @extend_schema_field(MoveInSerializer(allow_null=True))
     def get_move_in(self, household: Household) -> dict[str, Any] | None:
@@ -524,6 +549,13 @@ class HouseholdUpdateSerializer(serializers.ModelSerializer):
 
 class HouseholdMoveOutSerializer(serializers.Serializer):
     moved_out_on = serializers.DateField(label=_("Moved out on"))
+
+
+class HouseholdImportantSerializer(serializers.Serializer):
+    important = serializers.BooleanField(
+        label=_("important customer"), help_text="true marks, false clears the mark."
+    )
+    note = serializers.CharField(label=_("Why"), max_length=200)
 
 
 # --- Move-in records ---

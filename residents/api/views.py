@@ -242,12 +242,15 @@ class HouseholdViewSet(FileViewSet):
         "create": s.HouseholdMoveInSerializer,
         "partial_update": s.HouseholdUpdateSerializer,
         "move_out": s.HouseholdMoveOutSerializer,
+        "important": s.HouseholdImportantSerializer,
     }
     action_permissions = {
         **READ,
         "create": ["residents.add_household"],
         "partial_update": ["residents.change_household"],
         "move_out": ["residents.change_household"],
+        # Supervisors and the manager only: the service checks the role (403 otherwise).
+        "important": ["residents.view_household"],
     }
 
     def get_queryset(self) -> QuerySet[Household]:
@@ -277,6 +280,18 @@ class HouseholdViewSet(FileViewSet):
         data = self.valid_input(request)
         household = services.household_move_out(household=household, by=request.user, **data)
         return self.output(household)
+
+    @_writes(
+        s.HouseholdImportantSerializer,
+        s.HouseholdDetailSerializer,
+        summary="Mark an important customer (重要客户), or clear the mark (supervisor, manager)",
+    )
+    @action(detail=True, methods=["post"], url_path="important")
+    def important(self, request: Request, pk: str | None = None) -> Response:
+        household = self.get_object()
+        data = self.valid_input(request)
+        services.household_mark_important(household=household, by=request.user, **data)
+        return self.output(self.get_object())
 
 
 # --- Persons, vehicles, cards ----------------------------------------------------------------

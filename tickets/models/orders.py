@@ -103,6 +103,13 @@ class TicketSettings(models.Model):
         blank=True,
         help_text=_("One word or phrase a line (commas also separate them)."),
     )
+    # Household alert: a resident who complains again and again (重复投诉).
+    repeat_complaints = models.PositiveSmallIntegerField(
+        _("complaints that make a repeated complainant"),
+        default=3,
+        help_text=_("A household with this many complaints within the days below is flagged."),
+    )
+    repeat_complaint_days = models.PositiveSmallIntegerField(_("within (days)"), default=30)
 
     class Meta:
         verbose_name = _("work-order settings")

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from frontdesk.core.errors import ApplicationError
+from frontdesk.core.household_flags import household_flags
 from frontdesk.core.masking import phone_for
 from frontdesk.core.pdf import pdf_bytes_response, render_pdf
 from frontdesk.core.scoping import project_ids_for, projects_for, scope
@@ -284,6 +285,7 @@ def register(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "household": household,
+            "flags": household_flags(household.pk, user=request.user) if household else [],
             "contact": contact,
             "contact_phone": phone_for(request.user, contact.phone) if contact else "",
             "kind": current_kind,
