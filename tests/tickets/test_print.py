@@ -335,3 +335,8 @@ def test_the_other_prints_never_show_a_phone_in_full_to_a_masked_role(
         text = pdf_text(response)
         assert ticket.serial in text
         assert "13700001111" not in text and "13812345678" not in text
+
+
+def test_copy_labels_in_chinese_have_no_stray_space_after_di():
+    """The zh-hans copy labels read 第一联/第二联/第三联 with no space inside the ordinal."""
+    assert [label.split(" · ")[0] for label in labels()] == ["第一联", "第二联", "第三联"]
