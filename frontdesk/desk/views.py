@@ -510,34 +510,42 @@ def review(
         )
     )
     entries = list(selectors.review_entries(review=record)[:300])
-    return render(
-        request,
-        "desk/review.html",
-        {
-            "review": record,
-            "project": project,
-            "figures": figures,
-            "entries": [(e, phone_for(request.user, e.caller_phone)) for e in entries],
-            "complaints": list(selectors.review_complaints(review=record)[:100]),
-            "form": form,
-            "can_sign": "sign" in allowed(record, REVIEW_RECORD[record.kind], request.user),
-            "problem_form": problem_form,
-            "problems": (
-                list(record.trackings.select_related("owner").order_by("id")) if record.pk else []
-            ),
-            "open_complaints": (
-                list(
-                    complaints_open_for(user=request.user)
-                    .filter(project_id=project.pk)
-                    .select_related("household__unit")[:50]
-                )
-                if kind == ReviewKind.WEEKLY
-                else []
-            ),
-            "previous": record.starts_on - dt.timedelta(days=7 if kind == ReviewKind.WEEKLY else 1),
-            "next": record.ends_on + dt.timedelta(days=1),
-        },
-    )
+    context = {
+        "review": record,
+        "project": project,
+        "figures": figures,
+        "entries": [(e, phone_for(request.user, e.caller_phone)) for e in entries],
+        "complaints": list(selectors.review_complaints(review=record)[:100]),
+        "form": form,
+        "can_sign": "sign" in allowed(record, REVIEW_RECORD[record.kind], request.user),
+        "problem_form": problem_form,
+        "problems": (
+            list(record.trackings.select_related("owner").order_by("id")) if record.pk else []
+        ),
+        "open_complaints": (
+            list(
+                complaints_open_for(user=request.user)
+                .filter(project_id=project.pk)
+                .select_related("household__unit")[:50]
+            )
+            if kind == ReviewKind.WEEKLY
+            else []
+        ),
+        "previous": record.starts_on - dt.timedelta(days=7 if kind == ReviewKind.WEEKLY else 1),
+        "next": record.ends_on + dt.timedelta(days=1),
+    }
+    if request.GET.get("format") == "pdf":
+        # The review on paper: the period's duty log (R02—WKF07) with the supervisor's
+        # comments, the problems found and what became of them, and the signature with its
+        # 签阅意见 (blank lines while unsigned). Reading writes nothing, as the page.
+        context["printed_at"] = timezone.now()
+        return pdf_response(
+            "desk/print/review.html",
+            context,
+            request=request,
+            filename=f"review-{record.kind}-{project.code}-{record.starts_on.isoformat()}.pdf",
+        )
+    return render(request, "desk/review.html", context)
 
 
 @login_required

@@ -384,3 +384,34 @@ def test_the_handover_shows_due_times_in_local_time(shifts, desk_user, project, 
     handover = services.shift_close(shift=morning, by=desk_user)
     item = next(s for s in handover.items if s["key"] == "tickets.to_dispatch")["items"][0]
     assert item["due"] == f"{timezone.localtime(order.due_at):%Y-%m-%d %H:%M}"
+
+
+def test_the_weekly_review_prints_the_weeks_log_with_comments_and_the_signature(
+    record, supervisor, client, project, django_assert_max_num_queries
+):
+    """The week's review prints as a PDF on form R02—WKF07 with the supervisor's comment on
+    an entry, blank signature lines while unsigned, and the 签阅意见 once signed."""
+    import io
+
+    from django.urls import reverse
+    from pypdf import PdfReader
+
+    entry = record()
+    services.entry_comment(entry=entry, by=supervisor, note="承诺人未填写")
+    url = reverse("desk:review-weekly", args=[project.pk, timezone.localdate().isoformat()])
+    client.force_login(supervisor)
+
+    def printed() -> str:
+        response = client.get(url + "?format=pdf")
+        assert response["Content-Type"] == "application/pdf"
+        return "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+
+    with django_assert_max_num_queries(25):
+        text = printed()
+    assert "R02" in text and "承诺人未填写" in text and "________" in text
+    review = services.review_open(
+        project=project, kind="weekly", day=timezone.localdate(), by=supervisor
+    )
+    services.review_sign(review=review, by=supervisor, comment="本周处理及时，已阅")
+    text = printed()
+    assert "本周处理及时" in text and "________" not in text
