@@ -255,6 +255,23 @@ def review_entries(*, review: Review) -> QuerySet[DutyLogEntry]:
     )
 
 
+def review_orders(*, review: Review) -> QuerySet[Ticket]:
+    """A department's orders registered in the review's period, with whether their copies
+    came back to the desk (returned_at), for the head's next-morning review."""
+    start = local_midnight(review.starts_on)
+    end = local_midnight(review.ends_on + dt.timedelta(days=1))
+    return (
+        Ticket.objects.filter(
+            project_id=review.project_id,
+            department=review.department,
+            created_at__gte=start,
+            created_at__lt=end,
+        )
+        .select_related("household__unit", "assignee")
+        .order_by("created_at", "id")
+    )
+
+
 def review_complaints(*, review: Review) -> QuerySet[Ticket]:
     start = local_midnight(review.starts_on)
     end = local_midnight(review.ends_on + dt.timedelta(days=1))

@@ -29,4 +29,16 @@ urlpatterns = [
         {"kind": "weekly"},
         name="review-weekly",
     ),
+    path(
+        "reviews/<int:project_id>/department/<str:department>/<str:day>/",
+        views.review,
+        {"kind": "department"},
+        name="review-department",
+    ),
+    path(
+        "reviews/<int:project_id>/spot/<str:day>/",
+        views.review,
+        {"kind": "spot"},
+        name="review-spot",
+    ),
 ]

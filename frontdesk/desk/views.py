@@ -30,6 +30,7 @@ from frontdesk.core.roles import Role, has_role, user_roles
 from frontdesk.core.scoping import projects_for
 from residents.models import Household
 from residents.selectors import household_list, household_search
+from tickets.choices import Department
 from tickets.selectors import complaints_open_for
 
 from . import selectors, services
@@ -451,10 +452,16 @@ def banner(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def review(
-    request: HttpRequest, project_id: int, day: str, kind: str = ReviewKind.DAILY
+    request: HttpRequest,
+    project_id: int,
+    day: str,
+    kind: str = ReviewKind.DAILY,
+    department: str = "",
 ) -> HttpResponse:
-    """The supervisor's daily check (or weekly review) of one project: figures, entries,
-    complaints, and the signature with the comment; frozen once signed."""
+    """The supervisor's daily check (or weekly review) of one project, a department head's
+    next-morning review of the department's orders of a day, or the manager's spot check:
+    figures, entries, complaints or orders, problems found, and the signature with the
+    comment; frozen once signed."""
     _desk_staff(request)
     project = projects_for(request.user).filter(pk=project_id).first()
     if project is None:
@@ -462,14 +469,20 @@ def review(
     the_day = parse_date(day)
     if the_day is None:
         raise Http404
+    if kind == ReviewKind.DEPARTMENT and department not in Department.values:
+        raise Http404
     if request.method == "POST":
         try:
-            record = services.review_open(project=project, kind=kind, day=the_day, by=request.user)
+            record = services.review_open(
+                project=project, kind=kind, day=the_day, by=request.user, department=department
+            )
         except ApplicationError:
             raise Http404 from None
     else:
         # Reading a day writes nothing: an unsigned review is made when it is acted on.
-        record = selectors.review_of(project_id=project.pk, kind=kind, day=the_day)
+        record = selectors.review_of(
+            project_id=project.pk, kind=kind, day=the_day, department=department
+        )
     action = request.POST.get("action", "")
     problem_form = ProblemForm(
         request.POST if request.POST.get("action") == "problem" else None,
@@ -533,6 +546,11 @@ def review(
         ),
         "previous": record.starts_on - dt.timedelta(days=7 if kind == ReviewKind.WEEKLY else 1),
         "next": record.ends_on + dt.timedelta(days=1),
+        "orders": (
+            list(selectors.review_orders(review=record)[:300])
+            if kind == ReviewKind.DEPARTMENT
+            else []
+        ),
     }
     if request.GET.get("format") == "pdf":
         # The review on paper: the period's duty log (R02—WKF07) with the supervisor's

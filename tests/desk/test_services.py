@@ -415,3 +415,52 @@ def test_the_weekly_review_prints_the_weeks_log_with_comments_and_the_signature(
     services.review_sign(review=review, by=supervisor, comment="本周处理及时，已阅")
     text = printed()
     assert "本周处理及时" in text and "________" not in text
+
+
+def test_department_head_reviews_and_signs_the_days_orders_once(
+    client, engineer, desk_user, household, project, django_assert_max_num_queries
+):
+    """The engineering head's next-morning page lists the department's orders of the day
+    with whether their copy came back, signs it once, and the clerk is offered no signing."""
+    from django.urls import reverse
+
+    from frontdesk.desk.models import Review
+
+    order = ticket_register(
+        project=project, kind="repair", matter="厨房水管漏水", by=desk_user, household=household
+    )
+    day = timezone.localdate().isoformat()
+    url = reverse("desk:review-department", args=[project.pk, "engineering", day])
+    client.force_login(engineer)
+    with django_assert_max_num_queries(25):
+        page = client.get(url)
+    assert [t.pk for t in page.context["orders"]] == [order.pk] and page.context["can_sign"]
+    assert client.post(url, {"comment": "已核对，返单齐全"}).status_code == 302
+    review = Review.objects.get(kind="department", department="engineering")
+    assert review.status == "signed" and review.signed_by == engineer
+    again = client.post(url, {"comment": "再签"})
+    assert (
+        again.status_code == 200 and Review.objects.get(pk=review.pk).comment == "已核对，返单齐全"
+    )
+    client.force_login(desk_user)
+    assert not client.get(url).context["can_sign"]
+    unknown = reverse("desk:review-department", args=[project.pk, "kitchen", day])
+    assert client.get(unknown).status_code == 404
+
+
+def test_spot_checks_are_signed_by_the_manager_only(client, supervisor, manager, project):
+    """The manager records a spot check of the desk with a finding; a supervisor may read the
+    page but is not offered signing and a POST of theirs signs nothing."""
+    from django.urls import reverse
+
+    from frontdesk.desk.models import Review
+
+    url = reverse("desk:review-spot", args=[project.pk, timezone.localdate().isoformat()])
+    client.force_login(supervisor)
+    assert not client.get(url).context["can_sign"]
+    client.post(url, {"comment": "抽查"})
+    assert not Review.objects.filter(kind="spot", status="signed").exists()
+    client.force_login(manager)
+    assert client.get(url).context["can_sign"]
+    assert client.post(url, {"comment": "前台接待规范，登记完整"}).status_code == 302
+    assert Review.objects.get(kind="spot").signed_by == manager
