@@ -206,3 +206,11 @@ class ExchangeForm(forms.Form):
     def __init__(self, *args: Any, project_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["butler"].choices = staff_choices(project_id)
+
+
+class IncidentLinkForm(forms.Form):
+    serial = forms.CharField(
+        label=_("Work order number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"placeholder": "WX-2026-000123"}),
+    )

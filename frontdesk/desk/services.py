@@ -703,6 +703,22 @@ def incident_step(
 
 
 @transaction.atomic
+def incident_link(*, incident: Incident, by: Any, serial: str) -> Ticket:
+    """Link an order of the incident's project to the incident by its serial number (the
+    emergency orders opened while handling it); taken as a step of the handling."""
+    locked = Incident.objects.select_for_update().get(pk=incident.pk)
+    check(locked, "incident", "step", by)
+    serial = (serial or "").strip().upper()
+    ticket = Ticket.objects.filter(project_id=locked.project_id, serial=serial).first()
+    if ticket is None:
+        raise ApplicationError(fields={"serial": [_("No work order with this number here.")]})
+    if locked.tickets.filter(pk=ticket.pk).exists():
+        raise ApplicationError(fields={"serial": [_("This work order is linked already.")]})
+    locked.tickets.add(ticket)
+    return ticket
+
+
+@transaction.atomic
 def incident_close(*, incident: Incident, by: Any, outcome: str) -> Incident:
     """The incident is over: the outcome is recorded and nothing is added afterwards."""
     locked = Incident.objects.select_for_update().get(pk=incident.pk)

@@ -41,6 +41,7 @@ from .forms import (
     EntryForm,
     ExchangeForm,
     IncidentForm,
+    IncidentLinkForm,
     IncidentStepForm,
     InstructionForm,
     NoteForm,
@@ -618,7 +619,19 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from None
     step_form = IncidentStepForm(prefix="step")
     outcome_form = OutcomeForm(prefix="close")
-    if request.method == "POST":
+    link_form = IncidentLinkForm(prefix="link")
+    if request.method == "POST" and request.POST.get("action") == "link":
+        link_form = IncidentLinkForm(request.POST, prefix="link")
+        if link_form.is_valid():
+            try:
+                services.incident_link(
+                    incident=incident, by=request.user, serial=link_form.cleaned_data["serial"]
+                )
+            except ApplicationError as error:
+                error.apply_to_form(link_form)
+            else:
+                return redirect("desk:incident", pk=pk)
+    elif request.method == "POST":
         try:
             if request.POST.get("action") == "close":
                 outcome_form = OutcomeForm(request.POST, prefix="close")
@@ -645,6 +658,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "incident": incident,
             "step_form": step_form,
             "outcome_form": outcome_form,
+            "link_form": link_form,
             "actions": allowed(incident, "incident", request.user),
         },
     )

@@ -9,8 +9,10 @@ from rest_framework.test import APIClient
 
 from frontdesk.core.errors import ApplicationError
 from frontdesk.core.models import Notification
+from frontdesk.core.roles import Role
 from frontdesk.desk import services
 from frontdesk.desk.models import Extension, Incident, Ring, Tracking
+from tests.factories import UserFactory
 
 from .conftest import entry_data
 
@@ -66,6 +68,43 @@ def test_an_incident_is_told_to_the_manager_and_handled_in_time_order(
         services.incident_step(incident=incident, by=desk_user, kind="note", text="补记")
     assert incident.steps.count() == 2
     assert list(Incident.objects.get().entries.all()) == [entry]
+
+
+def test_an_emergency_order_is_linked_to_the_incident_from_its_page(
+    client, project, desk_user, household, other_household
+):
+    """The clerk links an order by its serial from the incident's page; an unknown serial, an
+    order of another project or the same order twice is a form error and links nothing."""
+    from django.urls import reverse
+
+    from tickets.services import ticket_register
+
+    incident = services.incident_record(
+        project=project, by=desk_user, what="电梯困人", where="1栋2号电梯"
+    )
+    order = ticket_register(
+        project=project, kind="repair", matter="电梯困人", by=desk_user, household=household
+    )
+    # Serials run per project: the other project's second order has a number this one
+    # does not have.
+    other_desk = UserFactory(role=Role.DESK, projects=[other_household.project])
+    for _ in range(2):
+        foreign = ticket_register(
+            project=other_household.project,
+            kind="repair",
+            matter="电梯困人",
+            by=other_desk,
+            household=other_household,
+        )
+    client.force_login(desk_user)
+    url = reverse("desk:incident", args=[incident.pk])
+    for serial in ("WX-1999-000001", foreign.serial):
+        page = client.post(url, {"action": "link", "link-serial": serial})
+        assert page.status_code == 200 and page.context["link_form"].errors["serial"]
+    assert client.post(url, {"action": "link", "link-serial": order.serial}).status_code == 302
+    again = client.post(url, {"action": "link", "link-serial": order.serial.lower()})
+    assert again.context["link_form"].errors["serial"]
+    assert list(Incident.objects.get().tickets.all()) == [order]
 
 
 def test_incidents_through_the_api(project, desk_user):
