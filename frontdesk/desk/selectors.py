@@ -448,6 +448,16 @@ def my_day(*, user: Any, roles: set[str], now: dt.datetime | None = None) -> dic
         ]
         parts["today"] = today
         parts["yesterday"] = today - dt.timedelta(days=1)
+    if "manager" in roles:
+        # The month so far, per project: what the manager reports upward.
+        first = today.replace(day=1)
+        parts["month"] = {
+            "first": first,
+            "projects": [
+                (p, review_figures(project_id=p.pk, starts_on=first, ends_on=today))
+                for p in Project.objects.filter(id__in=project_ids_for(user)).order_by("name")
+            ],
+        }
     departments = [ROLE_DEPARTMENT[r] for r in roles if r in ROLE_DEPARTMENT]
     if departments:
         work = (

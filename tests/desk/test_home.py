@@ -62,3 +62,23 @@ def test_the_home_lists_cost_a_fixed_number_of_queries(
         )
     with django_assert_num_queries(len(first.captured_queries)):
         client.get(reverse("desk:now"))
+
+
+def test_the_managers_home_adds_the_months_figures(
+    client, manager, desk_user, supervisor, project, household, django_assert_max_num_queries
+):
+    """The manager's home shows the month so far per project (orders, complaints, …), in a
+    fixed number of queries; the supervisor's home does not carry it."""
+    for _ in range(3):
+        ticket_register(
+            project=project, kind="repair", matter="漏水", by=desk_user, household=household
+        )
+    client.force_login(manager)
+    client.get(reverse("desk:now"))
+    with django_assert_max_num_queries(40):
+        page = client.get(reverse("desk:now"))
+    [(shown, figures)] = page.context["parts"]["month"]["projects"]
+    assert shown == project and figures["orders"] == 3
+    assert "month-figures" in page.content.decode()
+    client.force_login(supervisor)
+    assert "month-figures" not in client.get(reverse("desk:now")).content.decode()
