@@ -284,6 +284,36 @@ def month_register(
     return qs.order_by("household__unit__code", "place", "id")
 
 
+# An order registered within this many hours for the same household (or the same public place
+# of the same building) and of the same kind, still open, is shown before registering another.
+DUPLICATE_HOURS = 24
+
+
+def likely_duplicates(
+    *,
+    project_id: int,
+    kind: str,
+    household_id: int | None = None,
+    building_id: int | None = None,
+    place: str = "",
+    now: dt.datetime | None = None,
+) -> QuerySet[Ticket]:
+    """Open orders of the same kind for the same household, or the same place of the same
+    building, registered in the last `DUPLICATE_HOURS` hours: likely the same matter
+    reported twice. Newest first, a few."""
+    since = (now or timezone.now()) - dt.timedelta(hours=DUPLICATE_HOURS)
+    qs = Ticket.objects.filter(
+        project_id=project_id, kind=kind, status__in=OPEN_STATUSES, created_at__gte=since
+    )
+    if household_id is not None:
+        qs = qs.filter(household_id=household_id)
+    elif building_id is not None and place:
+        qs = qs.filter(household__isnull=True, building_id=building_id, place=place)
+    else:
+        return Ticket.objects.none()
+    return qs.order_by("-id")[:5]
+
+
 def complaints_open_for(
     *, user: Any, days: int = 7, now: dt.datetime | None = None
 ) -> QuerySet[Ticket]:

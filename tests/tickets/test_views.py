@@ -103,6 +103,33 @@ def test_register_a_repair_from_the_household_file(client, desk_user, household)
     assert ticket.created_by == desk_user
 
 
+def test_a_likely_duplicate_is_shown_before_registering_and_can_be_confirmed(
+    client, desk_user, household
+):
+    """A second repair for the same household within a day comes back once with the open
+    order linked and nothing registered (no serial used); ticking "another matter" registers
+    it; a complaint of the same household is not a duplicate of a repair."""
+    login(client, desk_user)
+    url = reverse("tickets:new") + f"?household={household.pk}&kind=repair"
+    data = {
+        "kind": "repair",
+        "household": household.pk,
+        "matter": "厨房水龙头漏水",
+        "source": "phone",
+        "priority": "normal",
+        "address_confirmed": "on",
+    }
+    assert client.post(url, data).status_code == 302
+    first = Ticket.objects.get()
+    again = client.post(url, {**data, "matter": "厨房龙头还在漏"})
+    assert again.status_code == 200 and [t.pk for t in again.context["duplicates"]] == [first.pk]
+    assert reverse("tickets:detail", args=[first.pk]) in again.content.decode()
+    assert Ticket.objects.count() == 1
+    confirmed = client.post(url, {**data, "matter": "卫生间下水堵", "confirm_duplicate": "1"})
+    assert confirmed.status_code == 302
+    assert Ticket.objects.get(matter="卫生间下水堵").serial == "WX-2026-000002"
+
+
 def test_register_a_public_place_emergency_without_a_household(client, desk_user, building):
     """A lift emergency is registered with the place and who reported it, no household needed."""
     login(client, desk_user)

@@ -252,9 +252,12 @@ def register(request: HttpRequest) -> HttpResponse:
         "building_projects": {b.pk: b.project_id for b in rows},
         "initial": initial,
     }
+    duplicates: list[Ticket] = []
     if request.method == "POST":
         form = RegisterForm(request.POST, **form_kwargs)
         if form.is_valid():
+            duplicates = _likely_duplicates(request, form, household)
+        if form.is_valid() and not duplicates:
             ticket = _register(request, form, household)
             if ticket is not None:
                 messages.success(
@@ -285,6 +288,7 @@ def register(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "household": household,
+            "duplicates": duplicates,
             "flags": household_flags(household.pk, user=request.user) if household else [],
             "contact": contact,
             "contact_phone": phone_for(request.user, contact.phone) if contact else "",
@@ -309,6 +313,28 @@ def _main_contact(household: Household | None) -> Any:
         (p for p in household.persons.all() if p.is_active), key=lambda p: (not p.is_primary, p.pk)
     )
     return people[0] if people else None
+
+
+def _likely_duplicates(
+    request: HttpRequest, form: RegisterForm, household: Household | None
+) -> list[Ticket]:
+    """Open orders that are likely the same matter, unless the clerk confirmed registering
+    anyway (the form comes back once with them listed and a box to tick)."""
+    if request.POST.get("confirm_duplicate"):
+        return []
+    data = form.cleaned_data
+    project_id = household.project_id if household else data.get("project")
+    if not project_id:
+        return []
+    return list(
+        selectors.likely_duplicates(
+            project_id=int(project_id),
+            kind=data["kind"],
+            household_id=household.pk if household else None,
+            building_id=int(data["building"]) if data.get("building") else None,
+            place="" if household else data.get("place") or "",
+        )
+    )
 
 
 def _register(
