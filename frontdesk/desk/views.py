@@ -520,7 +520,10 @@ def review(
         record.figures
         if record.status == "signed"
         else selectors.review_figures(
-            project_id=project.pk, starts_on=record.starts_on, ends_on=record.ends_on
+            project_id=project.pk,
+            starts_on=record.starts_on,
+            ends_on=record.ends_on,
+            department=record.department,
         )
     )
     entries = list(selectors.review_entries(review=record)[:300])

@@ -429,12 +429,17 @@ def test_department_head_reviews_and_signs_the_days_orders_once(
     order = ticket_register(
         project=project, kind="repair", matter="厨房水管漏水", by=desk_user, household=household
     )
+    ticket_register(
+        project=project, kind="housekeeping", matter="楼道清扫", by=desk_user, household=household
+    )
     day = timezone.localdate().isoformat()
     url = reverse("desk:review-department", args=[project.pk, "engineering", day])
     client.force_login(engineer)
     with django_assert_max_num_queries(25):
         page = client.get(url)
     assert [t.pk for t in page.context["orders"]] == [order.pk] and page.context["can_sign"]
+    # The figures are the department's own: the cleaners' order is not counted.
+    assert page.context["figures"]["orders"] == 1
     assert client.post(url, {"comment": "已核对，返单齐全"}).status_code == 302
     review = Review.objects.get(kind="department", department="engineering")
     assert review.status == "signed" and review.signed_by == engineer
