@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "tickets",
     "billing",
     "frontdesk.desk",
+    "frontdesk.registers",
 ]
 
 MIDDLEWARE = [

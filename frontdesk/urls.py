@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("frontdesk.core.api.notifications")),
     path("", include("frontdesk.core.api.audit")),
     path("", include("frontdesk.desk.api.urls")),
+    path("", include("frontdesk.registers.api.urls")),
 ]
 
 # The API documentation (Swagger UI) loads its start-up script as a file (the split
@@ -34,6 +35,7 @@ urlpatterns = [
     path("residents/", include("residents.urls")),
     path("tickets/", include("tickets.urls")),
     path("desk/", include("frontdesk.desk.urls")),
+    path("registers/", include("frontdesk.registers.urls")),
     path("billing/", include("billing.urls")),
     path("notifications/", include("frontdesk.core.urls_notifications")),
     path("admin/", admin.site.urls),

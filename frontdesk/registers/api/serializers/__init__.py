@@ -1,0 +1,1 @@
+"""API serializers of the registers, one module per register."""

@@ -1,0 +1,1 @@
+"""API viewsets of the registers, one module per register."""

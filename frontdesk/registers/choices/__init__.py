@@ -1,0 +1,1 @@
+"""Choices of the registers, one module per register."""

@@ -1,0 +1,1 @@
+"""FilterSets of the registers, one module per register."""

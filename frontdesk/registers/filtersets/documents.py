@@ -1,0 +1,1 @@
+"""FilterSets of this register."""

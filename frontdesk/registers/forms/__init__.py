@@ -1,0 +1,1 @@
+"""Page forms of the registers, one module per register."""

@@ -1,0 +1,1 @@
+"""Page forms of this register."""

@@ -1,0 +1,3 @@
+"""Models of this register."""
+
+__all__: list[str] = []

@@ -1,0 +1,1 @@
+"""Reads of the registers, one module per register."""
