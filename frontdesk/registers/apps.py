@@ -18,5 +18,5 @@ class RegistersConfig(AppConfig):
         for register in REGISTERS:
             import_module(f"{self.name}.transitions.{register}")
             selectors = import_module(f"{self.name}.selectors.{register}")
-            for key, title, gather in getattr(selectors, "OPEN_ITEMS", ()):
-                register_open_items(f"registers.{key}", title, gather)
+            for source in getattr(selectors, "OPEN_ITEMS", ()):
+                register_open_items(source.key, source.title, source.gather)

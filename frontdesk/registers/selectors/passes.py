@@ -2,5 +2,7 @@
 
 from __future__ import annotations
 
-# (key, title, gatherer) of the open items this register adds to the shift handover.
-OPEN_ITEMS: tuple = ()
+from frontdesk.core.open_items import OpenItemSource
+
+# The open items this register adds to the shift handover (key "registers.<name>").
+OPEN_ITEMS: tuple[OpenItemSource, ...] = ()
