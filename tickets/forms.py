@@ -234,6 +234,10 @@ class RegisterForm(forms.Form):
         if not household:
             self.fields["place"].required = True
             self.fields["reporter_name"].required = True
+            if len(projects) > 1:
+                # The public place's project is chosen, never the first one by default.
+                self.fields["project"].required = True
+                self.fields["project"].choices = _blank(projects, _("Choose the project"))
 
     def complaint(self) -> dict[str, str] | None:
         data = self.cleaned_data
@@ -558,7 +562,10 @@ class MonthForm(forms.Form):
 
     def __init__(self, *args: Any, projects: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["project"].choices = projects
+        # A user of several projects picks one: the list does not preselect the first.
+        self.fields["project"].choices = (
+            _blank(projects, _("Choose the project")) if len(projects) > 1 else projects
+        )
 
     def clean_month(self) -> dt.date | None:
         month: dt.date | None = self.cleaned_data.get("month")

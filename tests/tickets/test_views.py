@@ -695,3 +695,55 @@ def test_worker_lands_on_their_departments_orders_theirs_first(
         reverse("login"), {"username": desk_user.username, "password": PASSWORD}, follow=True
     )
     assert response.redirect_chain[-1][0] == reverse("home")
+
+
+def test_a_user_of_several_projects_chooses_the_project_and_prints_all(
+    client, project, other_project
+):
+    """Item 1 of the desk's trial: a clerk of two projects gets every project's open orders in
+    the day's print run, grouped by project; the month-end register asks which project rather
+    than showing the first one's; the public-place form has no project preselected and refuses
+    to register without one (no serial used)."""
+    import io
+
+    from pypdf import PdfReader
+
+    from frontdesk.core.roles import Role
+    from tests.factories import HouseholdFactory, UserFactory
+
+    clerk = UserFactory(role=Role.DESK, projects=[project, other_project])
+    for p, matter in ((project, "东区水管漏水"), (other_project, "西区电梯困人")):
+        home = HouseholdFactory(unit__building__project=p, project=p)
+        services.ticket_register(project=p, kind="repair", matter=matter, by=clerk, household=home)
+    client.force_login(clerk)
+
+    printed = client.get(reverse("tickets:print-today"))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(printed.content)).pages)
+    assert "东区水管漏水" in text and "西区电梯困人" in text
+    first, second = sorted([project.name, other_project.name])
+    assert text.index(first) < text.index(second)  # grouped by project, by name
+
+    month = client.get(reverse("tickets:month-end"))
+    assert month.context["choose_project"] and month.context["groups"] == []
+    assert (
+        "choose the project" in month.content.decode().lower() or "项目" in month.content.decode()
+    )
+    chosen = client.get(reverse("tickets:month-end") + f"?project={other_project.pk}")
+    assert [t.matter for g in chosen.context["groups"] for t in g["rows"]] == ["西区电梯困人"]
+
+    form = client.get(reverse("tickets:new")).context["form"]
+    assert form["project"].value() is None and form.fields["project"].required
+    before = Ticket.objects.count()
+    refused = client.post(
+        reverse("tickets:new"),
+        {
+            "kind": "repair",
+            "source": "phone",
+            "place": "lobby",
+            "reporter_name": "王先生",
+            "matter": "大堂灯不亮",
+            "priority": "normal",
+        },
+    )
+    assert refused.status_code == 200 and "project" in refused.context["form"].errors
+    assert Ticket.objects.count() == before

@@ -243,7 +243,10 @@ def register(request: HttpRequest) -> HttpResponse:
         "kind": kind,
         "source": source.get("source") or "phone",
         "household": household.pk if household else None,
-        "project": household.project_id if household else projects[0][0],
+        # A user of several projects names the public place's project; never the first by default.
+        "project": household.project_id
+        if household
+        else (projects[0][0] if len(projects) == 1 else None),
         "address_confirmed": False,
     }
     form_kwargs = {
@@ -677,20 +680,25 @@ def print_ticket(request: HttpRequest, pk: int) -> HttpResponse:
     return ticket_print_response(request, pk)
 
 
-def _chosen_project(request: HttpRequest) -> int:
+def _chosen_project(request: HttpRequest) -> int | None:
+    """The project named by ?project=, the user's only project, or None: a user of several
+    projects chooses one explicitly (never silently the first)."""
     projects = _project_choices(request.user)
     if not projects:
         raise PermissionDenied
     wanted = _int(request.GET.get("project"))
     ids = [pk for pk, _name in projects]
-    return wanted if wanted in ids else ids[0]
+    if wanted in ids:
+        return wanted
+    return ids[0] if len(ids) == 1 else None
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def print_today(request: HttpRequest) -> HttpResponse:
-    """The day's open orders of a project, each as its three copies, in one PDF (a POST counts
-    the printing of each, a GET previews them)."""
+    """The day's open orders, each as its three copies, in one PDF (a POST counts the printing
+    of each, a GET previews them): of the project named by ?project=, else of every project
+    of the user, grouped by project."""
     project_id = _chosen_project(request)
     today = timezone.localdate()
     ids = list(
@@ -698,7 +706,7 @@ def print_today(request: HttpRequest) -> HttpResponse:
             user=request.user, project_id=project_id, day=today
         ).values_list("id", flat=True)[:DAY_PRINT_LIMIT]
     )
-    tickets = list(print_queryset().filter(pk__in=ids).order_by("id"))
+    tickets = list(print_queryset().filter(pk__in=ids).order_by("project__name", "id"))
     if not tickets:
         messages.info(request, _("There are no open orders to print today."))
         return redirect("tickets:queue")
@@ -770,6 +778,15 @@ def month_end(request: HttpRequest) -> HttpResponse:
     form = MonthForm(request.GET, projects=projects)
     start = form.month_start()
     project_id = _chosen_project(request)
+    if project_id is None:
+        # Several projects and none chosen: the page asks, rather than showing the first one's.
+        if request.GET.get("format"):
+            messages.info(request, _("Choose the project of the register."))
+        return render(
+            request,
+            "tickets/month_end.html",
+            {"form": form, "groups": [], "count": 0, "month": start, "choose_project": True},
+        )
     paid_only = form.is_valid() and form.cleaned_data.get("paid", False)
     register = selectors.month_register(
         user=request.user,
