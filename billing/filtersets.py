@@ -16,7 +16,13 @@ from django.forms import NumberInput
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from residents.filtersets import IdFilter, YesNoFilter, user_buildings, user_projects
+from residents.filtersets import (
+    BuildingFilter,
+    IdFilter,
+    YesNoFilter,
+    user_buildings,
+    user_projects,
+)
 
 from .choices import (
     BillStatus,
@@ -108,7 +114,7 @@ class ChargeStandardFilterSet(filters.FilterSet):
 
 class MeterReadingFilterSet(filters.FilterSet):
     project = filters.ModelChoiceFilter(queryset=user_projects, label=_("Project"))
-    building = filters.ModelChoiceFilter(
+    building = BuildingFilter(
         queryset=user_buildings, field_name="unit__building", label=_("Building")
     )
     unit = _id_filter("unit_id", _("Unit (id)"))
@@ -130,7 +136,7 @@ class MeterReadingFilterSet(filters.FilterSet):
 class BillFilterSet(filters.FilterSet):
     project = filters.ModelChoiceFilter(queryset=user_projects, label=_("Project"))
     household = _id_filter("household_id", _("Household (id)"))
-    building = filters.ModelChoiceFilter(
+    building = BuildingFilter(
         queryset=user_buildings, field_name="household__unit__building", label=_("Building")
     )
     period = MonthFilter(field_name="period", label=_("Month (YYYY-MM)"))

@@ -20,7 +20,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.forms import NumberInput
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -31,7 +31,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from frontdesk.core.masking import PHONE_SHOWN_LAST, can_view_phone, phone_lookup
 from frontdesk.core.models import Project
-from frontdesk.core.scoping import projects_for, scope
+from frontdesk.core.scoping import project_ids_for, projects_for, scope
 
 from .choices import (
     CardKind,
@@ -117,11 +117,30 @@ def user_projects(request: Any) -> QuerySet[Project]:
 
 
 def user_buildings(request: Any) -> QuerySet[Building]:
-    """The buildings a picker offers: those of the requesting user's projects."""
+    """The buildings a picker offers: those of the requesting user's projects.
+
+    For a user of several projects each building carries its project's name
+    (`project_label`), since building numbers repeat from one project to the next.
+    """
     user = _user(request)
     if user is None:
         return Building.objects.none()
-    return scope(Building.objects.all(), user).order_by("project_id", "number")
+    buildings = scope(Building.objects.all(), user).order_by("project__name", "number")
+    if len(project_ids_for(user)) > 1:
+        buildings = buildings.annotate(project_label=F("project__name"))
+    return buildings
+
+
+class BuildingChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A building picker whose options name their project when there are several."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        project = getattr(obj, "project_label", None)
+        return f"{project} · {obj}" if project else str(obj)
+
+
+class BuildingFilter(filters.ModelChoiceFilter):
+    field_class = BuildingChoiceField
 
 
 def _project_filter(field_name: str = "project") -> filters.ModelChoiceFilter:
@@ -131,9 +150,7 @@ def _project_filter(field_name: str = "project") -> filters.ModelChoiceFilter:
 
 
 def _building_filter(field_name: str) -> filters.ModelChoiceFilter:
-    return filters.ModelChoiceFilter(
-        field_name=field_name, queryset=user_buildings, label=_("Building")
-    )
+    return BuildingFilter(field_name=field_name, queryset=user_buildings, label=_("Building"))
 
 
 @extend_schema_field(OpenApiTypes.INT)

@@ -53,7 +53,8 @@ class EventInline(admin.TabularInline):
 
 @admin.register(Ticket)
 class TicketAdmin(ReadOnlyAdmin):
-    list_display = ["serial", "kind", "status", "matter", "department", "created_at"]
+    # Serials repeat across projects: each row names its project.
+    list_display = ["serial", "project", "kind", "status", "matter", "department", "created_at"]
     list_filter = ["kind", "status", "department", "priority"]
     search_fields = ["=serial"]
     list_select_related = ["project"]
@@ -96,16 +97,32 @@ class CallbackAdmin(ReadOnlyAdmin):
 
 @admin.register(LiaisonForm)
 class LiaisonFormAdmin(ReadOnlyAdmin):
-    list_display = ["number", "from_department", "to_department", "status", "created_at"]
+    list_display = [
+        "number",
+        "project",
+        "from_department",
+        "to_department",
+        "status",
+        "created_at",
+    ]
     list_filter = ["status", "to_department"]
+    list_select_related = ["project"]
     search_fields = ["=number"]
 
 
 @admin.register(MonthlyContract)
 class MonthlyContractAdmin(ReadOnlyAdmin):
-    list_display = ["household", "kind", "schedule_type", "price", "starts_on", "ends_on"]
+    list_display = [
+        "household",
+        "project",
+        "kind",
+        "schedule_type",
+        "price",
+        "starts_on",
+        "ends_on",
+    ]
     list_filter = ["kind"]
-    list_select_related = ["household__unit"]
+    list_select_related = ["household__unit", "project"]
 
 
 class TicketSettingsForm(forms.ModelForm):

@@ -19,7 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from frontdesk.core.masking import can_view_phone
-from residents.filtersets import IdFilter, YesNoFilter, user_buildings, user_projects
+from residents.filtersets import (
+    BuildingFilter,
+    IdFilter,
+    YesNoFilter,
+    user_buildings,
+    user_projects,
+)
 
 from .choices import ContractKind, Department, LiaisonStatus, Priority, TicketKind, TicketStatus
 from .models import LiaisonForm, MonthlyContract, Ticket
@@ -60,7 +66,7 @@ class TicketFilterSet(filters.FilterSet):
     priority = filters.MultipleChoiceFilter(
         choices=Priority.choices, label=_("Priority"), distinct=False
     )
-    building = filters.ModelChoiceFilter(queryset=user_buildings, label=_("Building"))
+    building = BuildingFilter(queryset=user_buildings, label=_("Building"))
     household = _id_filter("household_id", _("Household (id)"))
     assignee = _id_filter("assignee_id", _("Assignee (user id)"))
     created_after = filters.DateFilter(

@@ -1,6 +1,7 @@
 """The desk's work-order pages: registering, the queue, the order page and its actions."""
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -747,3 +748,54 @@ def test_a_user_of_several_projects_chooses_the_project_and_prints_all(
     )
     assert refused.status_code == 200 and "project" in refused.context["form"].errors
     assert Ticket.objects.count() == before
+
+
+def test_rows_and_choices_name_their_project_for_a_user_of_several(
+    client, project, other_project, desk_user
+):
+    """Item 4 of the desk's trial: serials, liaison numbers and building numbers repeat from
+    one project to the next, so for a user of two projects the emergency strip, the weekly
+    list, the liaison forms, the building filter and the admin's order list name each row's
+    project (two rows that look alike are told apart); a user of one project sees no names."""
+    from django.utils import timezone
+
+    from frontdesk.core.roles import Role
+    from tests.factories import BuildingFactory, UserFactory
+
+    from .factories import TicketFactory
+
+    clerk = UserFactory(role=Role.DESK, projects=[project, other_project], is_staff=True)
+    long_ago = timezone.now() - dt.timedelta(days=10)
+    for p in (project, other_project):
+        BuildingFactory(project=p, number="1")
+        TicketFactory(project=p, serial="WX-2026-000004", priority="emergency", matter="电梯困人")
+        old = TicketFactory(project=p, serial="TS-2026-000002", kind="complaint", matter="噪音投诉")
+        Ticket.objects.filter(pk=old.pk).update(created_at=long_ago)
+        services.liaison_create(
+            project=p,
+            from_department="customer_service",
+            to_department="engineering",
+            matter="请协助检修",
+            by=clerk,
+        )
+    client.force_login(clerk)
+    names = (project.name, other_project.name)
+
+    queue = client.get(reverse("tickets:queue")).content.decode()
+    strip = queue[queue.index("emergency-strip") : queue.index("queue-head")]
+    assert all(f'<small class="muted project-name">{n}</small>' in strip for n in names)
+    weekly = client.get(reverse("tickets:weekly")).content.decode()
+    assert all(f'project-name">{n}</small>' in weekly for n in names)
+    liaison = client.get(reverse("tickets:liaison-list")).content.decode()
+    assert all(f'project-name">{n}</small>' in liaison for n in names)
+    for n in names:  # the building filter's options, e.g. "东湖花园 · 1栋"
+        assert f">{n} · 1栋</option>" in queue
+    admin_list = client.get("/admin/tickets/ticket/")
+    assert admin_list.status_code == 200
+    assert all(
+        re.search(f'class="field-project[^"]*">{n}</td>', admin_list.content.decode())
+        for n in names
+    )
+
+    client.force_login(desk_user)  # one project: no project names on the rows
+    assert "project-name" not in client.get(reverse("tickets:weekly")).content.decode()
