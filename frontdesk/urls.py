@@ -7,10 +7,9 @@ from django.templatetags.static import static as static_url
 from django.urls import include, path, re_path
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
-from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from frontdesk.core.api.errors import api_not_found
-from frontdesk.core.api.views import DeskSchemaView, TokenView
+from frontdesk.core.api.views import DeskSchemaView, DeskSwaggerView, TokenView
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -27,7 +26,7 @@ api_v1 = [
 # view), so scripts stay 'self' only; Swagger UI sets one inline style of its own,
 # allowed on this page alone.
 api_docs = csp_override({**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]})(
-    SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+    DeskSwaggerView.as_view(url_name="api-schema")
 )
 
 urlpatterns = [

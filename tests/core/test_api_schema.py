@@ -214,3 +214,24 @@ def test_a_bill_run_for_year_zero_is_a_field_error(project, supervisor):
     response = client.post("/api/v1/bills/run/", {"month": "0000-01"}, format="json")
     assert response.status_code == 400
     assert "month" in response.json()
+
+
+def test_the_api_docs_read_the_schema_in_the_readers_language(client, desk_user):
+    """/api/docs/ loads the schema in the clerk's language (zh-hans by default), so the
+    descriptions and choices read in Chinese; ?lang=en still gives the English schema."""
+    client.force_login(desk_user)
+
+    def schema_url(query):
+        # The start-up script carries the schema's address escaped for JavaScript.
+        script = client.get(f"/api/docs/?script=&{query}").content.decode("unicode_escape")
+        return script.split('url: "', 1)[1].split('"', 1)[0]
+
+    assert schema_url("") == "/api/schema/?lang=zh-hans"
+    assert schema_url("lang=en") == "/api/schema/?lang=en"
+    chinese = client.get("/api/schema/?lang=zh-hans&format=json").json()
+    english = client.get("/api/schema/?format=json").json()
+    kinds = chinese["components"]["schemas"]["TicketKindEnum"]["description"]
+    assert (
+        "维修" in kinds
+        and "repair" in english["components"]["schemas"]["TicketKindEnum"]["description"]
+    )

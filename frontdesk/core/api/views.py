@@ -4,8 +4,10 @@ from typing import Any, ClassVar
 
 from django.db.models import QuerySet
 from django.utils import translation
+from django.utils.translation import gettext_lazy
+from drf_spectacular.plumbing import get_relative_url, set_query_parameters
 from drf_spectacular.utils import extend_schema, inline_serializer
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import parsers, serializers, status, viewsets
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -13,6 +15,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.throttling import BaseThrottle
 
 from ..scoping import scope
@@ -97,6 +100,24 @@ class DeskSchemaView(SpectacularAPIView):
             # Rendered here: the schema's texts are lazy, and would otherwise be
             # rendered later in the request's language.
             return response.render()
+
+
+class DeskSwaggerView(SpectacularSwaggerSplitView):
+    """`/api/docs/`: Swagger UI over the schema in the reader's language (their own choice,
+    else the project's default), so a clerk reading in Chinese gets the descriptions,
+    field names and choices in Chinese; `?lang=en` asks for another."""
+
+    title = gettext_lazy("Front desk API")
+
+    def _get_schema_url(self, request: Any) -> str:
+        schema_url = get_relative_url(reverse(self.url_name, request=request))
+        return str(
+            set_query_parameters(
+                url=schema_url,
+                lang=request.GET.get("lang") or translation.get_language(),
+                version=request.GET.get("version"),
+            )
+        )
 
 
 class ScopedViewSetMixin:
