@@ -2,6 +2,7 @@
 
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ChargeKind(TextChoices):
@@ -58,7 +59,7 @@ class DepositKind(TextChoices):
 
 class DepositStatus(TextChoices):
     HELD = "held", _("Held")
-    RETURNED = "returned", _("Returned")
+    RETURNED = "returned", pgettext_lazy("deposit status", "Returned")
 
 
 class RefundStatus(TextChoices):
