@@ -80,10 +80,15 @@ def test_receipt_of_another_project_is_not_found(client, other_desk_user, househ
     assert client.get(url).status_code == 404
 
 
-def test_monthly_task_bills_last_month_of_each_project(project, household, service_fee, settings):
+def test_monthly_task_bills_last_month_of_each_project(
+    project, household, service_fee, monkeypatch
+):
     """The beat's task queues a run per project for the month just ended; run twice, it bills
     once."""
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    from frontdesk.celery import app as celery_app
+
+    # On the app's configuration itself: once read, Celery no longer follows Django's settings.
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
     household.moved_in_on = dt.date(2025, 1, 1)
     household.save()
     assert tasks.monthly_bill_runs.delay().get() >= 1
