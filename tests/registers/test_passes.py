@@ -617,3 +617,27 @@ def test_another_projects_pass_page_is_404(client, household, desk_user, other_d
         client.get(reverse("registers:passes-print", kwargs={"pk": release_pass.pk})).status_code
         == 404
     )
+
+
+# --- Demo ----------------------------------------------------------------------------------------
+
+
+def test_demo_makes_a_used_a_good_and_a_voided_pass(household, project, desk_user):
+    """The demo leaves, per project, one pass used at the gate, one good today, one voided."""
+    from types import SimpleNamespace
+
+    from frontdesk.registers.demo.passes import load
+
+    others = [HouseholdFactory(unit=UnitFactory(building=household.unit.building)) for _ in "ab"]
+    for other in others:
+        PersonFactory(household=other, project=project)
+    guard = UserFactory(role=Role.SECURITY, projects=[project])
+    load(
+        SimpleNamespace(
+            projects={"east": project},
+            households={"east": [household, *others]},
+            staff={"desk": desk_user, "security": guard},
+        )
+    )
+    statuses = sorted(ReleasePass.objects.values_list("status", flat=True))
+    assert statuses == ["issued", "used", "void"]

@@ -9,7 +9,7 @@ PASS_PREFIX = "FX"
 
 
 class PassStatus(TextChoices):
-    ISSUED = "issued", _("Issued")
+    ISSUED = "issued", pgettext_lazy("release pass status", "Issued")
     USED = "used", pgettext_lazy("release pass status", "Used")
     VOID = "void", _("Voided")
 
