@@ -1,4 +1,5 @@
-"""Item release passes (物品放行): issue, the gate's single check, void, print, the API."""
+"""Item release passes (物品放行): issue, the gate's single check, void, print, the API; and
+temporary passes (临时出入证) and the desk's card work, with their fees for the bill."""
 
 from __future__ import annotations
 
@@ -13,21 +14,34 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from billing.models import BillLine, DeskCharge
+from billing.services import bill_run
 from frontdesk.core.errors import ApplicationError
 from frontdesk.core.roles import Role
-from frontdesk.registers.models import ReleasePass
-from frontdesk.registers.selectors.passes import expected_today, pass_code
+from frontdesk.registers.models import CardWork, ReleasePass, TemporaryPass
+from frontdesk.registers.selectors.passes import (
+    expected_today,
+    pass_code,
+    temporary_passes_due,
+)
 from frontdesk.registers.services.passes import (
     PassInput,
+    TemporaryPassInput,
+    card_work_record,
     release_pass_issue,
     release_pass_verify,
     release_pass_void,
+    temporary_pass_issue,
+    temporary_pass_lose,
+    temporary_pass_return,
 )
+from residents.models import Card
 from tests.factories import HouseholdFactory, PersonFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 YEAR = timezone.localdate().year
+YEAR_START = dt.date(YEAR, 1, 1)
 
 
 @pytest.fixture
@@ -641,3 +655,208 @@ def test_demo_makes_a_used_a_good_and_a_voided_pass(household, project, desk_use
     )
     statuses = sorted(ReleasePass.objects.values_list("status", flat=True))
     assert statuses == ["issued", "used", "void"]
+
+
+# --- Temporary passes and card work ---------------------------------------------------------------
+
+
+def lend(project, by, **overrides) -> TemporaryPass:
+    today = timezone.localdate()
+    values = {
+        "holder_kind": "decorator",
+        "holder_name": "张师傅",
+        "valid_from": today,
+        "valid_until": today + dt.timedelta(days=6),
+        "company": "美家装饰",
+    }
+    values.update(overrides)
+    return temporary_pass_issue(project=project, by=by, data=TemporaryPassInput(**values))
+
+
+@pytest.fixture
+def card(household):
+    return Card.objects.create(
+        project=household.project,
+        household=household,
+        kind="access",
+        number="A-0001",
+        issued_on=dt.date(2026, 1, 15),
+    )
+
+
+def test_a_temporary_pass_with_a_fee_is_charged_to_the_household_once(
+    project, household, desk_user
+):
+    """A temporary pass for a household's decorator with a fee records a desk charge, which
+    the next bill run puts on exactly one bill."""
+    lent = lend(project, desk_user, household=household, company="", fee="20", deposit="100")
+    assert lent.number == f"LS-{YEAR}-0001" and lent.status == "out"
+    charge = DeskCharge.objects.get()
+    assert lent.desk_charge == charge and charge.amount == 20 and charge.household == household
+    cashier = UserFactory(role=Role.CASHIER, projects=[project])
+    month = timezone.localdate().replace(day=1)
+    bill_run(project=project, month=month, by=cashier, draft=True)
+    bill_run(project=project, month=month, by=cashier, draft=True)
+    assert BillLine.objects.filter(desk_charge=charge).count() == 1
+
+
+def test_a_temporary_pass_is_returned_once(project, desk_user, security):
+    """Returning gives the deposit back; a second return is refused and changes nothing."""
+    lent = lend(project, desk_user, deposit="50")
+    returned = temporary_pass_return(temporary_pass=lent, by=security)
+    assert returned.status == "returned" and returned.deposit_returned
+    with pytest.raises(ApplicationError):
+        temporary_pass_return(temporary_pass=lent, by=desk_user)
+    with pytest.raises(ApplicationError):
+        temporary_pass_lose(temporary_pass=lent, by=desk_user)
+    lent.refresh_from_db()
+    assert lent.status == "returned" and lent.closed_by == security
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"company": ""}, "company"),
+        ({"fee": "10"}, "fee"),
+        ({"fee": "-1"}, "fee"),
+        ({"holder_kind": "alien"}, "holder_kind"),
+        ({"valid_until": dt.date(2020, 1, 1)}, "valid_until"),
+    ],
+)
+def test_bad_temporary_passes_are_refused(project, desk_user, overrides, field):
+    """No household nor company, a fee with no household to bill, bad money or dates: refused,
+    nothing written and no number used."""
+    with pytest.raises(ApplicationError) as refused:
+        lend(project, desk_user, **overrides)
+    assert field in refused.value.fields
+    assert TemporaryPass.objects.count() == 0 and DeskCharge.objects.count() == 0
+    assert lend(project, desk_user).number == f"LS-{YEAR}-0001"
+
+
+def test_temporary_passes_due_back_are_open_for_the_handover(project, desk_user):
+    """A pass whose last day is today, or past, is listed for the next shift; a returned one
+    and one still good are not."""
+    today = timezone.localdate()
+    due = lend(project, desk_user, valid_until=today)
+    lend(project, desk_user)
+    back = lend(project, desk_user, valid_until=today)
+    temporary_pass_return(temporary_pass=back, by=desk_user)
+    items = temporary_passes_due(project, timezone.now())
+    assert [i.text.split(" ")[0] for i in items] == [due.number]
+    with time_machine.travel(timezone.now() + dt.timedelta(days=2), tick=False):
+        later = temporary_passes_due(project, timezone.now())
+    assert len(later) == 1 and "overdue" in later[0].text
+
+
+def test_card_replacement_issues_a_new_card_and_bills_the_fee(household, desk_user, card):
+    """Replacing a card marks the old one lost, issues the new number and charges the fee."""
+    work = card_work_record(card=card, kind="replace", by=desk_user, fee="30", new_number="A-0002")
+    card.refresh_from_db()
+    assert card.status == "lost"
+    assert work.new_card.number == "A-0002" and work.new_card.status == "active"
+    assert work.desk_charge.amount == 30 and work.desk_charge.kind == "card_replacement"
+    assert household.cards.filter(status="active").count() == 1
+
+
+def test_card_work_refuses_bad_steps(household, desk_user, card, butler):
+    """A card returned twice, a replacement without a number, a butler: refused, nothing written."""
+    card_work_record(card=card, kind="return", by=desk_user)
+    with pytest.raises(ApplicationError):
+        card_work_record(card=card, kind="return", by=desk_user)
+    with pytest.raises(ApplicationError):
+        card_work_record(card=card, kind="lose", by=desk_user)
+    other = Card.objects.create(
+        project=household.project,
+        household=household,
+        kind="ic",
+        number="IC-9",
+        issued_on=YEAR_START,
+    )
+    with pytest.raises(ApplicationError) as refused:
+        card_work_record(card=other, kind="replace", by=desk_user)
+    assert "new_number" in refused.value.fields
+    with pytest.raises(ApplicationError):
+        card_work_record(card=other, kind="lose", by=butler)
+    assert CardWork.objects.count() == 1 and DeskCharge.objects.count() == 0
+    other.refresh_from_db()
+    assert other.status == "active"
+
+
+def test_api_temporary_pass_and_card_work(api_client, household, desk_user, card, other_desk_user):
+    """The API lends and takes back a temporary pass and records card work; another project's
+    rows are 404 and its card is refused."""
+    api_client.force_authenticate(desk_user)
+    today = timezone.localdate().isoformat()
+    response = api_client.post(
+        "/api/v1/temporary-passes/",
+        {
+            "household": household.pk,
+            "holder_kind": "worker",
+            "holder_name": "刘工",
+            "holder_phone": "13700001234",
+            "valid_from": today,
+            "valid_until": today,
+            "fee": "5.00",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    pk = response.json()["id"]
+    assert response.json()["desk_charge"] is not None
+    back = api_client.post(f"/api/v1/temporary-passes/{pk}/return/", {}, format="json")
+    assert back.status_code == 200 and back.json()["status"] == "returned"
+    again = api_client.post(f"/api/v1/temporary-passes/{pk}/return/", {}, format="json")
+    assert again.status_code == 400
+    work = api_client.post(
+        "/api/v1/card-work/", {"card": card.pk, "kind": "lose", "fee": "10"}, format="json"
+    )
+    assert work.status_code == 201 and work.json()["card_number"] == "A-0001"
+    api_client.force_authenticate(other_desk_user)
+    assert api_client.get(f"/api/v1/temporary-passes/{pk}/").status_code == 404
+    assert api_client.get(f"/api/v1/card-work/{work.json()['id']}/").status_code == 404
+    refused = api_client.post("/api/v1/card-work/", {"card": card.pk, "kind": "return"})
+    assert refused.status_code == 400 and "card" in refused.json()
+
+
+def test_api_temporary_pass_list_masks_phone_and_counts_queries(
+    api_client, project, desk_user, security, django_assert_max_num_queries
+):
+    """A guard sees the holder's phone masked; the lists cost a fixed number of queries."""
+    for _ in range(4):
+        lend(project, desk_user, holder_phone="13700001234")
+    api_client.force_authenticate(security)
+    with django_assert_max_num_queries(6):
+        rows = api_client.get("/api/v1/temporary-passes/").json()["results"]
+    assert len(rows) == 4 and rows[0]["holder_phone"] == "137****1234"
+    with django_assert_max_num_queries(6):
+        assert api_client.get("/api/v1/card-work/").status_code == 200
+
+
+def test_temporary_pass_and_card_work_pages(client, project, household, desk_user, card):
+    """The desk lends a pass and records card work from the pages."""
+    client.force_login(desk_user)
+    today = timezone.localdate().isoformat()
+    response = client.post(
+        reverse("registers:temporary-passes"),
+        {
+            "project": project.pk,
+            "holder_kind": "visitor",
+            "holder_name": "访客甲",
+            "company": "快递公司",
+            "valid_from": today,
+            "valid_until": today,
+        },
+    )
+    lent = TemporaryPass.objects.get()
+    assert response["Location"] == reverse("registers:temporary-pass", kwargs={"pk": lent.pk})
+    page = client.get(response["Location"]).content.decode()
+    assert lent.number in page
+    client.post(response["Location"], {"action": "return"})
+    lent.refresh_from_db()
+    assert lent.status == "returned"
+    url = reverse("registers:card-work")
+    assert "A-0001" in client.get(url + f"?household={household.pk}").content.decode()
+    client.post(url, {"household": household.pk, "card": card.pk, "kind": "lose"})
+    card.refresh_from_db()
+    assert card.status == "lost"
+    assert "A-0001" in client.get(url).content.decode()

@@ -4,8 +4,9 @@ from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-# Printed before the year and the serial: FX-2026-000001 (放行).
+# Printed before the year and the serial: FX-2026-000001 (放行), LS-2026-0001 (临时).
 PASS_PREFIX = "FX"
+TEMPORARY_PASS_PREFIX = "LS"
 
 
 class PassStatus(TextChoices):
@@ -17,6 +18,12 @@ class PassStatus(TextChoices):
 class ConfirmedVia(TextChoices):
     PHONE = "phone", _("By phone")
     IN_PERSON = "in_person", _("In person")
+
+
+class HolderKind(TextChoices):
+    WORKER = "worker", _("Worker")
+    DECORATOR = "decorator", _("Decoration worker")
+    VISITOR = "visitor", _("Visitor")
 
 
 class TemporaryPassStatus(TextChoices):

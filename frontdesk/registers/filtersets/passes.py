@@ -16,8 +16,8 @@ from django_filters import rest_framework as filters
 
 from residents.filtersets import IdFilter, user_projects
 
-from ..choices.passes import PassStatus
-from ..models.passes import ReleasePass
+from ..choices.passes import CardWorkKind, HolderKind, PassStatus, TemporaryPassStatus
+from ..models.passes import CardWork, ReleasePass, TemporaryPass
 
 
 def _id_filter(field_name: str, label: Any, method: str | None = None) -> IdFilter:
@@ -59,3 +59,50 @@ class ReleasePassFilterSet(filters.FilterSet):
     def filter_carrier(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
         value = (value or "").strip()
         return queryset.filter(carrier_name__icontains=value) if value else queryset
+
+
+class TemporaryPassFilterSet(filters.FilterSet):
+    project = filters.ModelChoiceFilter(queryset=user_projects, label=_("Project"))
+    date = filters.DateFilter(method="filter_date", label=_("Valid on"))
+    household = _id_filter("household_id", _("Household (id)"))
+    status = filters.MultipleChoiceFilter(choices=TemporaryPassStatus.choices, label=_("Status"))
+    kind = filters.ChoiceFilter(
+        choices=HolderKind.choices, field_name="holder_kind", label=_("For a")
+    )
+    person = _id_filter("issued_by_id", _("Issued or taken back by (user id)"), "filter_person")
+    holder = filters.CharFilter(method="filter_holder", label=_("Holder (name)"))
+
+    class Meta:
+        model = TemporaryPass
+        fields = ["project", "date", "household", "status", "kind", "person", "holder"]
+
+    def filter_date(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        if not isinstance(value, dt.date) or not dt.date.min < value < dt.date.max:
+            return queryset
+        return queryset.filter(valid_from__lte=value, valid_until__gte=value)
+
+    def filter_person(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        if value is None:
+            return queryset
+        return queryset.filter(Q(issued_by_id=value) | Q(closed_by_id=value))
+
+    def filter_holder(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        value = (value or "").strip()
+        return queryset.filter(holder_name__icontains=value) if value else queryset
+
+
+class CardWorkFilterSet(filters.FilterSet):
+    project = filters.ModelChoiceFilter(queryset=user_projects, label=_("Project"))
+    date = filters.DateFilter(method="filter_date", label=_("Day"))
+    household = _id_filter("household_id", _("Household (id)"))
+    kind = filters.MultipleChoiceFilter(choices=CardWorkKind.choices, label=_("Work"))
+    person = _id_filter("done_by_id", _("Done by (user id)"))
+
+    class Meta:
+        model = CardWork
+        fields = ["project", "date", "household", "kind", "person"]
+
+    def filter_date(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        if not isinstance(value, dt.date) or not dt.date.min < value < dt.date.max:
+            return queryset
+        return queryset.filter(done_at__date=value)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tickets.forms import DATE_WIDGET, DATETIME_FORMATS, DATETIME_WIDGET
 
-from ..choices.passes import ConfirmedVia
+from ..choices.passes import CardWorkKind, ConfirmedVia, HolderKind
 
 
 class ReleasePassForm(forms.Form):
@@ -55,3 +55,56 @@ class VerifyForm(forms.Form):
 
 class VoidForm(forms.Form):
     reason = forms.CharField(label=_("Reason for voiding"), max_length=200)
+
+
+class TemporaryPassForm(forms.Form):
+    project = forms.TypedChoiceField(label=_("Project"), coerce=int)
+    household = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    holder_kind = forms.ChoiceField(label=_("For a"), choices=HolderKind.choices)
+    holder_name = forms.CharField(label=_("Holder"), max_length=50)
+    holder_phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    holder_id_number = forms.CharField(label=_("ID number"), max_length=30, required=False)
+    company = forms.CharField(label=_("Company"), max_length=100, required=False)
+    valid_from = forms.DateField(label=_("Valid from"), widget=DATE_WIDGET)
+    valid_until = forms.DateField(label=_("Valid until"), widget=DATE_WIDGET)
+    deposit = forms.DecimalField(
+        label=_("Deposit (yuan)"), max_digits=10, decimal_places=2, min_value=0, required=False
+    )
+    fee = forms.DecimalField(
+        label=_("Fee for the bill (yuan)"),
+        max_digits=10,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, projects: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["project"].choices = projects
+
+
+class TemporaryPassCloseForm(forms.Form):
+    action = forms.ChoiceField(choices=[("return", "return"), ("lose", "lose")])
+    deposit_returned = forms.BooleanField(label=_("Deposit given back"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class CardWorkForm(forms.Form):
+    card = forms.TypedChoiceField(label=_("Card"), coerce=int)
+    kind = forms.ChoiceField(label=_("Work"), choices=CardWorkKind.choices)
+    new_number = forms.CharField(
+        label=_("New card number (replacement)"), max_length=30, required=False
+    )
+    fee = forms.DecimalField(
+        label=_("Fee for the bill (yuan)"),
+        max_digits=10,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, cards: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["card"].choices = cards

@@ -10,9 +10,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..choices.passes import ConfirmedVia, PassStatus
+from ..choices.passes import (
+    CardWorkKind,
+    ConfirmedVia,
+    HolderKind,
+    PassStatus,
+    TemporaryPassStatus,
+)
 
-__all__ = ["ReleasePass"]
+__all__ = ["CardWork", "ReleasePass", "TemporaryPass"]
 
 USER = settings.AUTH_USER_MODEL
 
@@ -116,3 +122,152 @@ class ReleasePass(models.Model):
     @property
     def confirmed(self) -> bool:
         return bool(self.confirmed_by and self.confirmed_via and self.confirmed_at)
+
+
+# --- Temporary passes and card work (证件办理, seed 004 4.6.5) -----------------------------------
+
+
+class TemporaryPass(models.Model):
+    """A temporary pass (临时出入证) lent to a worker, decoration worker or visitor.
+
+    For a household's work or a company's; good from `valid_from` to `valid_until`
+    and then due back. A deposit taken is noted here and given back on return; a
+    fee goes to the household's next bill through `desk_charge` (billing). The
+    pass is returned or reported lost as a step; nothing is edited or deleted.
+    """
+
+    project = models.ForeignKey(
+        "core.Project", on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
+    )
+    number = models.CharField(_("pass number"), max_length=20, editable=False)
+    holder_kind = models.CharField(_("for a"), max_length=10, choices=HolderKind.choices)
+    holder_name = models.CharField(_("holder"), max_length=50)
+    holder_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    holder_id_number = models.CharField(_("ID number"), max_length=30, blank=True)
+    household = models.ForeignKey(
+        "residents.Household",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="temporary_passes",
+        verbose_name=_("household"),
+    )
+    company = models.CharField(_("company"), max_length=100, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    deposit = models.DecimalField(_("deposit"), max_digits=10, decimal_places=2, default=0)
+    fee = models.DecimalField(_("fee"), max_digits=10, decimal_places=2, default=0)
+    desk_charge = models.OneToOneField(
+        "billing.DeskCharge",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("charge for the bill"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=TemporaryPassStatus.choices,
+        default=TemporaryPassStatus.OUT,
+    )
+    issued_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by")
+    )
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("returned or lost at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("taken back by"),
+    )
+    deposit_returned = models.BooleanField(_("deposit given back"), default=False)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("temporary pass")
+        verbose_name_plural = _("temporary passes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "number"], name="registers_temporary_pass_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("valid_from")),
+                name="registers_temporary_pass_dates",
+            ),
+            models.CheckConstraint(
+                condition=Q(deposit__gte=0) & Q(fee__gte=0),
+                name="registers_temporary_pass_money",
+            ),
+            models.CheckConstraint(
+                condition=Q(household__isnull=False) | ~Q(company=""),
+                name="registers_temporary_pass_for_whom",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.holder_name}"
+
+
+class CardWork(models.Model):
+    """One piece of the desk's work on a household's card: reported lost, replaced, returned.
+
+    Each is a new entry of the register, never edited; the card on the household
+    file changes through the residents' services, and a replacement names the new
+    card. A fee goes to the household's next bill through `desk_charge` (billing).
+    """
+
+    project = models.ForeignKey(
+        "core.Project", on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
+    )
+    household = models.ForeignKey(
+        "residents.Household",
+        on_delete=models.PROTECT,
+        related_name="card_work",
+        verbose_name=_("household"),
+    )
+    card = models.ForeignKey(
+        "residents.Card", on_delete=models.PROTECT, related_name="+", verbose_name=_("card")
+    )
+    kind = models.CharField(_("work"), max_length=10, choices=CardWorkKind.choices)
+    new_card = models.ForeignKey(
+        "residents.Card",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("new card"),
+    )
+    fee = models.DecimalField(_("fee"), max_digits=10, decimal_places=2, default=0)
+    desk_charge = models.OneToOneField(
+        "billing.DeskCharge",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("charge for the bill"),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    done_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("done by")
+    )
+    done_at = models.DateTimeField(_("done at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-done_at", "-id"]
+        verbose_name = _("card work")
+        verbose_name_plural = _("card work")
+        constraints = [
+            models.CheckConstraint(condition=Q(fee__gte=0), name="registers_card_work_fee"),
+            models.CheckConstraint(
+                condition=~Q(kind=CardWorkKind.REPLACE) | Q(new_card__isnull=False),
+                name="registers_card_work_replacement",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.card_id}"

@@ -17,8 +17,8 @@ from frontdesk.core.models import Project
 from frontdesk.core.open_items import ITEM_LIMIT, OpenItem, OpenItemSource
 from frontdesk.core.scoping import scope
 
-from ..choices.passes import PassStatus
-from ..models.passes import ReleasePass
+from ..choices.passes import PassStatus, TemporaryPassStatus
+from ..models.passes import CardWork, ReleasePass, TemporaryPass
 
 _CODE_SALT = "registers.release-pass"
 
@@ -44,6 +44,24 @@ def release_pass_by_number(*, user: Any, number: str) -> ReleasePass | None:
     if not number:
         return None
     return release_pass_list(user=user).filter(number=number).first()
+
+
+def temporary_pass_list(*, user: Any) -> QuerySet[TemporaryPass]:
+    """Temporary passes of the user's projects, newest first."""
+    return (
+        scope(TemporaryPass.objects.all(), user)
+        .select_related("project", "household__unit", "issued_by", "closed_by")
+        .order_by("-issued_at", "-id")
+    )
+
+
+def card_work_list(*, user: Any) -> QuerySet[CardWork]:
+    """The desk's card work of the user's projects, newest first."""
+    return (
+        scope(CardWork.objects.all(), user)
+        .select_related("project", "household__unit", "card", "new_card", "done_by")
+        .order_by("-done_at", "-id")
+    )
 
 
 # --- The printed QR code ---------------------------------------------------------------------
@@ -106,10 +124,48 @@ def expected_today(project: Project, now: dt.datetime) -> list[OpenItem]:
     ]
 
 
+def temporary_passes_due(project: Project, now: dt.datetime) -> list[OpenItem]:
+    """Temporary passes still out whose last day is today or past: to be handed back."""
+    today = timezone.localdate(now)
+    rows = (
+        TemporaryPass.objects.filter(
+            project=project, status=TemporaryPassStatus.OUT, valid_until__lte=today
+        )
+        .select_related("household__unit")
+        .order_by("valid_until", "id")[:ITEM_LIMIT]
+    )
+    items = []
+    for p in rows:
+        values = {
+            "number": p.number,
+            "holder": p.holder_name,
+            "for": p.household.unit.code if p.household is not None else p.company,
+            "day": p.valid_until,
+        }
+        text = (
+            _("%(number)s · %(holder)s (%(for)s): due back today")
+            if p.valid_until == today
+            else _("%(number)s · %(holder)s (%(for)s): overdue since %(day)s")
+        )
+        items.append(
+            OpenItem(
+                text % values,
+                reverse("registers:temporary-pass", kwargs={"pk": p.pk}),
+                None,
+            )
+        )
+    return items
+
+
 OPEN_ITEMS: tuple[OpenItemSource, ...] = (
     OpenItemSource(
         key="registers.passes",
         title=gettext_lazy("Item release passes good today, not yet used"),
         gather=expected_today,
+    ),
+    OpenItemSource(
+        key="registers.temporary_passes",
+        title=gettext_lazy("Temporary passes due back or overdue"),
+        gather=temporary_passes_due,
     ),
 )

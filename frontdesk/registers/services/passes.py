@@ -1,4 +1,5 @@
-"""Writes of the item release passes: issue, check at the gate, void, count a printing.
+"""Writes of the item release passes (issue, check at the gate, void, count a printing), the
+temporary passes (issue, return, lose) and the desk's work on household cards.
 
 Keyword-only and atomic; everything is checked before anything is written, so a
 refused pass leaves no row and consumes no number. The gate's check locks the
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -18,16 +20,28 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from sequences import get_next_value
 
+from billing.choices import DeskChargeKind
+from billing.money import check_amount
+from billing.services import desk_charge_record
 from frontdesk.core.errors import ApplicationError
 from frontdesk.core.models import Project
 from frontdesk.core.scoping import can_access_project
-from residents.choices import PersonRole
-from residents.models import Household, Person
+from residents.choices import CardStatus, PersonRole
+from residents.models import Card, Household, Person
+from residents.services import card_issue, card_set_status
 
-from ..choices.passes import PASS_PREFIX, ConfirmedVia, PassStatus
-from ..models.passes import ReleasePass
-from ..transitions import check, may
-from ..transitions.passes import RELEASE_PASS
+from ..choices.passes import (
+    PASS_PREFIX,
+    TEMPORARY_PASS_PREFIX,
+    CardWorkKind,
+    ConfirmedVia,
+    HolderKind,
+    PassStatus,
+    TemporaryPassStatus,
+)
+from ..models.passes import CardWork, ReleasePass, TemporaryPass
+from ..transitions import TRANSITIONS, check, may
+from ..transitions.passes import CARD_WORK, RELEASE_PASS, TEMPORARY_PASS
 
 # Goods leave on the day or within a few days (a move): a longer pass is a mistake.
 LONGEST_PASS_DAYS = 31
@@ -253,3 +267,229 @@ def release_pass_record_print(*, release_pass: ReleasePass, by: Any) -> ReleaseP
     ReleasePass.objects.filter(pk=locked.pk).update(print_count=F("print_count") + 1)
     locked.refresh_from_db(fields=["print_count"])
     return locked
+
+
+# --- Temporary passes (临时出入证) ----------------------------------------------------------------
+
+
+@dataclass
+class TemporaryPassInput:
+    """What the desk fills in for a temporary pass."""
+
+    holder_kind: str
+    holder_name: str
+    valid_from: dt.date
+    valid_until: dt.date
+    household: Household | None = None
+    company: str = ""
+    holder_phone: str = ""
+    holder_id_number: str = ""
+    deposit: Any = 0
+    fee: Any = 0
+    note: str = ""
+
+
+def _money(value: Any, field: str) -> Decimal:
+    if value in (None, ""):
+        return Decimal("0.00")
+    return check_amount(value, field=field, allow_zero=True)
+
+
+def next_temporary_pass_number(*, project_id: int, year: int) -> str:
+    """The next temporary pass number of a project and year: LS-2026-0001 (as the passes)."""
+    value = get_next_value(f"temporary_pass:{project_id}:{year}")
+    return f"{TEMPORARY_PASS_PREFIX}-{year}-{value:04d}"
+
+
+@transaction.atomic
+def temporary_pass_issue(*, project: Project, by: Any, data: TemporaryPassInput) -> TemporaryPass:
+    """Lend a temporary pass for a household's or a company's work; a fee goes to the bill.
+
+    A fee is billed to the household, so a pass with a fee names one.
+    """
+    if not may(by, TEMPORARY_PASS, "issue"):
+        raise ApplicationError(_("Your role may not issue temporary passes."))
+    if not can_access_project(by, project.pk):
+        raise ApplicationError(fields={"project": [_("You do not work in this project.")]})
+    errors: dict[str, list[str]] = {}
+    if data.holder_kind not in HolderKind.values:
+        errors["holder_kind"] = [_("Say whom the pass is for.")]
+    holder_name = _text(data.holder_name, "holder_name", max_length=50)
+    company = _text(data.company, "company", max_length=100, required=False)
+    phone = _text(data.holder_phone, "holder_phone", max_length=20, required=False)
+    id_number = _text(data.holder_id_number, "holder_id_number", max_length=30, required=False)
+    note = _text(data.note, "note", max_length=200, required=False)
+    household = data.household
+    if household is not None and household.project_id != project.pk:
+        errors["household"] = [_("This household is not in the project.")]
+    if household is None and not company:
+        errors["company"] = [_("Name the household or the company the work is for.")]
+    deposit = _money(data.deposit, "deposit")
+    fee = _money(data.fee, "fee")
+    if fee > 0 and household is None:
+        errors["fee"] = [_("A fee goes on a household's bill: pick the household.")]
+    today = timezone.localdate()
+    if data.valid_from < today:
+        errors["valid_from"] = [_("A pass cannot start in the past.")]
+    if data.valid_until < data.valid_from:
+        errors["valid_until"] = [_("The last day cannot be before the first.")]
+    if errors:
+        raise ApplicationError(fields=errors)
+    temporary_pass = TemporaryPass(
+        project=project,
+        holder_kind=data.holder_kind,
+        holder_name=holder_name,
+        holder_phone=phone,
+        holder_id_number=id_number,
+        household=household,
+        company=company,
+        valid_from=data.valid_from,
+        valid_until=data.valid_until,
+        deposit=deposit,
+        fee=fee,
+        note=note,
+        issued_by=by,
+    )
+    temporary_pass.number = next_temporary_pass_number(project_id=project.pk, year=today.year)
+    if fee > 0 and household is not None:
+        temporary_pass.desk_charge = desk_charge_record(
+            project=project,
+            household=household,
+            kind=DeskChargeKind.TEMPORARY_PASS,
+            description=f"{temporary_pass.number} {holder_name}",
+            amount=fee,
+            by=by,
+        )
+    temporary_pass.save()
+    return temporary_pass
+
+
+def _close(temporary_pass: TemporaryPass, action: str, by: Any) -> TemporaryPass:
+    locked = TemporaryPass.objects.select_for_update().get(pk=temporary_pass.pk)
+    if not may(by, TEMPORARY_PASS, action):
+        raise ApplicationError(
+            _("Your role may not do “%(action)s”.")
+            % {"action": TRANSITIONS[(TEMPORARY_PASS, action)].label}
+        )
+    if locked.status != TemporaryPassStatus.OUT:
+        raise ApplicationError(
+            _("This pass is already “%(status)s”.") % {"status": locked.get_status_display()}
+        )
+    transition = check(locked, TEMPORARY_PASS, action, by)
+    locked.status = transition.target
+    locked.closed_at = timezone.now()
+    locked.closed_by = by
+    return locked
+
+
+@transaction.atomic
+def temporary_pass_return(
+    *, temporary_pass: TemporaryPass, by: Any, deposit_returned: bool = True
+) -> TemporaryPass:
+    """Take a temporary pass back (and give back its deposit, if any); returning twice is
+    refused."""
+    locked = _close(temporary_pass, "return", by)
+    locked.deposit_returned = bool(deposit_returned and locked.deposit > 0)
+    locked.save(update_fields=["status", "closed_at", "closed_by", "deposit_returned"])
+    return locked
+
+
+@transaction.atomic
+def temporary_pass_lose(*, temporary_pass: TemporaryPass, by: Any, note: str = "") -> TemporaryPass:
+    """Record a temporary pass as lost (its deposit is kept)."""
+    note = _text(note, "note", max_length=200, required=False)
+    locked = _close(temporary_pass, "lose", by)
+    if note:
+        locked.note = f"{locked.note} · {note}"[:200] if locked.note else note
+    locked.save(update_fields=["status", "closed_at", "closed_by", "note"])
+    return locked
+
+
+# --- Card work on the household's cards ----------------------------------------------------------
+
+
+@transaction.atomic
+def card_work_record(
+    *,
+    card: Card,
+    kind: str,
+    by: Any,
+    fee: Any = 0,
+    new_number: str = "",
+    note: str = "",
+) -> CardWork:
+    """Report a household's card lost, replace it, or take it back: a new register entry.
+
+    The card on the household file changes through the residents' services (a
+    replacement issues a new card of the same kind and holder, the old one reads
+    lost). A fee goes to the household's next bill.
+    """
+    if not may(by, CARD_WORK, "record"):
+        raise ApplicationError(_("Your role may not do card work."))
+    locked = Card.objects.select_for_update().select_related("household").get(pk=card.pk)
+    if not can_access_project(by, locked.project_id):
+        raise ApplicationError(fields={"card": [_("Not found in your projects.")]})
+    errors: dict[str, list[str]] = {}
+    if kind not in CardWorkKind.values:
+        errors["kind"] = [_("Say what is done with the card.")]
+    fee_value = _money(fee, "fee")
+    note = _text(note, "note", max_length=200, required=False)
+    new_number = _text(new_number, "new_number", max_length=30, required=False)
+    if kind in (CardWorkKind.LOSE, CardWorkKind.RETURN) and locked.status != CardStatus.ACTIVE:
+        errors["card"] = [
+            _("This card is “%(status)s” already.") % {"status": locked.get_status_display()}
+        ]
+    if kind == CardWorkKind.REPLACE:
+        if locked.status == CardStatus.RETURNED:
+            errors["card"] = [_("A returned card is not replaced: issue a new one.")]
+        if not new_number:
+            errors["new_number"] = [_("Enter the new card's number.")]
+    if errors:
+        raise ApplicationError(fields=errors)
+    today = timezone.localdate()
+    household = locked.household
+    new_card = None
+    if kind == CardWorkKind.LOSE:
+        card_set_status(card=locked, status=CardStatus.LOST, on=today, by=by)
+    elif kind == CardWorkKind.RETURN:
+        card_set_status(card=locked, status=CardStatus.RETURNED, on=today, by=by)
+    else:
+        if locked.status == CardStatus.ACTIVE:
+            card_set_status(card=locked, status=CardStatus.LOST, on=today, by=by)
+        new_card = card_issue(
+            household=household,
+            kind=locked.kind,
+            number=new_number,
+            issued_on=today,
+            holder=locked.holder,
+            vehicle=locked.vehicle,
+            by=by,
+        )
+    charge = None
+    if fee_value > 0:
+        charge = desk_charge_record(
+            project=household.project,
+            household=household,
+            kind=(
+                DeskChargeKind.CARD_REPLACEMENT
+                if kind == CardWorkKind.REPLACE
+                else DeskChargeKind.CARD_LOST
+                if kind == CardWorkKind.LOSE
+                else DeskChargeKind.OTHER
+            ),
+            description=f"{locked.get_kind_display()} {locked.number}"
+            + (f" → {new_number}" if new_card else ""),
+            amount=fee_value,
+            by=by,
+        )
+    return CardWork.objects.create(
+        project_id=locked.project_id,
+        household=household,
+        card=locked,
+        kind=kind,
+        new_card=new_card,
+        fee=fee_value,
+        desk_charge=charge,
+        note=note,
+        done_by=by,
+    )

@@ -1,8 +1,9 @@
 """Steps of an item release pass: issued at the desk, checked once at the gate, or voided."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from ..choices.passes import PassStatus
+from ..choices.passes import PassStatus, TemporaryPassStatus
 from . import DESK, SECURITY, Transition, add
 
 RELEASE_PASS = "release_pass"
@@ -23,4 +24,29 @@ add(
     ),
     # Printing keeps the status; a voided or used pass is not printed again.
     Transition(RELEASE_PASS, "print", _("Print"), frozenset({PassStatus.ISSUED}), "", DESK),
+)
+
+TEMPORARY_PASS = "temporary_pass"
+CARD_WORK = "card_work"
+
+add(
+    Transition(TEMPORARY_PASS, "issue", _("Issue"), frozenset(), TemporaryPassStatus.OUT, DESK),
+    Transition(
+        TEMPORARY_PASS,
+        "return",
+        pgettext_lazy("temporary pass step", "Return"),
+        frozenset({TemporaryPassStatus.OUT}),
+        TemporaryPassStatus.RETURNED,
+        DESK | SECURITY,
+    ),
+    Transition(
+        TEMPORARY_PASS,
+        "lose",
+        _("Report lost"),
+        frozenset({TemporaryPassStatus.OUT}),
+        TemporaryPassStatus.LOST,
+        DESK,
+    ),
+    # Card work is one entry per piece of work, recorded by the desk.
+    Transition(CARD_WORK, "record", _("Record"), frozenset(), "", DESK),
 )

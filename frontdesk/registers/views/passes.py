@@ -29,14 +29,21 @@ from frontdesk.core.scoping import projects_for
 from residents.models import Household
 from residents.selectors import household_list
 
-from ..filtersets.passes import ReleasePassFilterSet
-from ..forms.passes import ReleasePassForm, VerifyForm, VoidForm
+from ..filtersets.passes import CardWorkFilterSet, ReleasePassFilterSet, TemporaryPassFilterSet
+from ..forms.passes import (
+    CardWorkForm,
+    ReleasePassForm,
+    TemporaryPassCloseForm,
+    TemporaryPassForm,
+    VerifyForm,
+    VoidForm,
+)
 from ..models.passes import ReleasePass
 from ..printing.passes import print_release_pass
 from ..selectors import passes as selectors
 from ..services import passes as services
 from ..transitions import allowed, may
-from ..transitions.passes import RELEASE_PASS
+from ..transitions.passes import CARD_WORK, RELEASE_PASS, TEMPORARY_PASS
 
 LIST_LIMIT = 200
 # The gate remembered between checks on one guard's phone.
@@ -283,10 +290,180 @@ def gate(request: HttpRequest) -> HttpResponse:
     )
 
 
+# --- Temporary passes and card work -------------------------------------------------------------
+
+
+@login_required
+def temporary_passes(request: HttpRequest) -> HttpResponse:
+    """Temporary passes out and past, with the form to lend one (household picked optionally)."""
+    _staff(request)
+    projects = [(p.pk, p.name) for p in projects_for(request.user)]
+    if not projects:
+        raise PermissionDenied
+    may_issue = may(request.user, TEMPORARY_PASS, "issue")
+    source = request.POST if request.method == "POST" else request.GET
+    household = _household(request, _int(source.get("household")))
+    today = timezone.localdate()
+    initial = {
+        "project": household.project_id if household else projects[0][0],
+        "valid_from": today,
+        "valid_until": today,
+    }
+    form = TemporaryPassForm(
+        request.POST if request.method == "POST" else None, projects=projects, initial=initial
+    )
+    if request.method == "POST":
+        if not may_issue:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                project_id = household.project_id if household else data["project"]
+                temporary_pass = services.temporary_pass_issue(
+                    project=Project.objects.get(pk=project_id),
+                    by=request.user,
+                    data=services.TemporaryPassInput(
+                        holder_kind=data["holder_kind"],
+                        holder_name=data["holder_name"],
+                        holder_phone=data["holder_phone"],
+                        holder_id_number=data["holder_id_number"],
+                        household=household,
+                        company=data["company"],
+                        valid_from=data["valid_from"],
+                        valid_until=data["valid_until"],
+                        deposit=data["deposit"],
+                        fee=data["fee"],
+                        note=data["note"],
+                    ),
+                )
+            except ApplicationError as error:
+                error.apply_to_form(form)
+            else:
+                messages.success(
+                    request,
+                    _("Temporary pass %(number)s issued.") % {"number": temporary_pass.number},
+                )
+                return redirect("registers:temporary-pass", pk=temporary_pass.pk)
+    filterset = TemporaryPassFilterSet(
+        request.GET if request.method == "GET" else None,
+        queryset=selectors.temporary_pass_list(user=request.user),
+        request=request,
+    )
+    rows = list(filterset.qs[:LIST_LIMIT]) if filterset.is_valid() else []
+    return render(
+        request,
+        "registers/passes/temporary.html",
+        {
+            "form": form,
+            "household": household,
+            "filter": filterset,
+            "rows": rows,
+            "today": today,
+            "may_issue": may_issue,
+        },
+    )
+
+
+@login_required
+def temporary_pass_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One temporary pass: who holds it, until when; take it back or record it lost."""
+    _staff(request)
+    temporary_pass = selectors.temporary_pass_list(user=request.user).filter(pk=pk).first()
+    if temporary_pass is None:
+        raise Http404(_("No such temporary pass."))
+    form = TemporaryPassCloseForm(request.POST or None, initial={"deposit_returned": True})
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["action"] == "return":
+                services.temporary_pass_return(
+                    temporary_pass=temporary_pass,
+                    by=request.user,
+                    deposit_returned=form.cleaned_data["deposit_returned"],
+                )
+            else:
+                services.temporary_pass_lose(
+                    temporary_pass=temporary_pass,
+                    by=request.user,
+                    note=form.cleaned_data["note"],
+                )
+        except ApplicationError as error:
+            error.apply_to_form(form)
+        else:
+            messages.success(request, _("Recorded."))
+            return redirect("registers:temporary-pass", pk=temporary_pass.pk)
+    return render(
+        request,
+        "registers/passes/temporary_detail.html",
+        {
+            "p": temporary_pass,
+            "phone": phone_for(request.user, temporary_pass.holder_phone),
+            "id_number": id_number_for(request.user, temporary_pass.holder_id_number),
+            "actions": allowed(temporary_pass, TEMPORARY_PASS, request.user),
+            "form": form,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def card_work(request: HttpRequest) -> HttpResponse:
+    """The desk's card work: pick the household, then its card and what is done with it."""
+    _staff(request)
+    may_record = may(request.user, CARD_WORK, "record")
+    source = request.POST if request.method == "POST" else request.GET
+    household = _household(request, _int(source.get("household")))
+    cards = list(household.cards.order_by("id")) if household else []
+    choices = [
+        (c.pk, f"{c.get_kind_display()} {c.number} · {c.get_status_display()}") for c in cards
+    ]
+    form = CardWorkForm(request.POST if request.method == "POST" else None, cards=choices)
+    if request.method == "POST":
+        if not may_record:
+            raise PermissionDenied
+        if household is None:
+            form.add_error(None, _("Pick the household with the search box first."))
+        elif form.is_valid():
+            card = next(c for c in cards if c.pk == form.cleaned_data["card"])
+            try:
+                services.card_work_record(
+                    card=card,
+                    kind=form.cleaned_data["kind"],
+                    by=request.user,
+                    fee=form.cleaned_data["fee"],
+                    new_number=form.cleaned_data["new_number"],
+                    note=form.cleaned_data["note"],
+                )
+            except ApplicationError as error:
+                error.apply_to_form(form)
+            else:
+                messages.success(request, _("Recorded."))
+                return redirect(f"{request.path}?household={household.pk}")
+    filterset = CardWorkFilterSet(
+        request.GET if request.method == "GET" else None,
+        queryset=selectors.card_work_list(user=request.user),
+        request=request,
+    )
+    rows = list(filterset.qs[:LIST_LIMIT]) if filterset.is_valid() else []
+    return render(
+        request,
+        "registers/passes/card_work.html",
+        {
+            "form": form,
+            "household": household,
+            "filter": filterset,
+            "rows": rows,
+            "may_record": may_record,
+        },
+    )
+
+
 urlpatterns = [
     path("passes/", pass_list, name="passes"),
     path("passes/new/", pass_issue, name="passes-new"),
     path("passes/gate/", gate, name="passes-gate"),
     path("passes/<int:pk>/", pass_detail, name="passes-detail"),
     path("passes/<int:pk>/print/", pass_print, name="passes-print"),
+    path("temporary-passes/", temporary_passes, name="temporary-passes"),
+    path("temporary-passes/<int:pk>/", temporary_pass_detail, name="temporary-pass"),
+    path("card-work/", card_work, name="card-work"),
 ]

@@ -6,6 +6,8 @@
     /api/v1/passes/verify/          the same by number (typed, or the printed QR code's text)
     /api/v1/passes/{id}/print/      POST prints (counted) and answers the PDF; GET previews
     /api/v1/passes/{id}/void/       void with a reason, before use
+    /api/v1/temporary-passes/       temporary passes: list, lend; {id}/return/, {id}/lose/
+    /api/v1/card-work/              work on household cards: list, record (lose/replace/return)
 
 A pass of another project does not exist here (404); a refusal is a 400 with the
 reason; a step the caller's role may not take at all is a 403.
@@ -30,17 +32,17 @@ from rest_framework.response import Response
 from frontdesk.core.api.renderers import DeskJSONRenderer
 from frontdesk.core.errors import ApplicationError
 from frontdesk.core.pdf import pdf_bytes_response
-from residents.models import Household
+from residents.models import Card, Household
 from tickets.api.views import DeskViewSetMixin, _project, _row
 from tickets.printing import PdfRenderer
 
-from ...filtersets.passes import ReleasePassFilterSet
-from ...models.passes import ReleasePass
+from ...filtersets.passes import CardWorkFilterSet, ReleasePassFilterSet, TemporaryPassFilterSet
+from ...models.passes import CardWork, ReleasePass, TemporaryPass
 from ...printing.passes import print_release_pass
 from ...selectors import passes as selectors
 from ...services import passes as services
 from ...transitions import may
-from ...transitions.passes import RELEASE_PASS
+from ...transitions.passes import CARD_WORK, RELEASE_PASS, TEMPORARY_PASS
 from ..serializers import passes as s
 
 
@@ -110,6 +112,7 @@ class ReleasePassViewSet(
         return self.answer(release_pass.pk)
 
     @extend_schema(
+        operation_id="passes_verify_by_number",
         request=s.VerifyByNumberSerializer,
         responses={200: s.ReleasePassSerializer},
         description=(
@@ -187,6 +190,112 @@ class ReleasePassViewSet(
         )
 
 
+# --- Temporary passes and card work --------------------------------------------------------------
+
+
+class TemporaryPassViewSet(
+    DeskViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Temporary passes (临时出入证): lend, take back, report lost. A fee goes to the bill."""
+
+    queryset = TemporaryPass.objects.none()
+    serializer_class = s.TemporaryPassSerializer
+    filterset_class = TemporaryPassFilterSet
+    ordering_fields: list[str] = []
+
+    def get_queryset(self) -> QuerySet[TemporaryPass]:
+        if getattr(self, "swagger_fake_view", False):
+            return TemporaryPass.objects.none()
+        return selectors.temporary_pass_list(user=self.request.user)
+
+    def answer(self, pk: int, code: int = status.HTTP_200_OK) -> Response:
+        row = selectors.temporary_pass_list(user=self.request.user).get(pk=pk)
+        context = self.get_serializer_context()
+        return Response(s.TemporaryPassSerializer(row, context=context).data, status=code)
+
+    @extend_schema(
+        request=s.TemporaryPassInputSerializer,
+        responses={201: s.TemporaryPassSerializer},
+        description=(
+            "Lend a temporary pass for a household's (`household`) or a company's "
+            "(`company`) work. A `fee` is recorded for the household's next bill (billing's "
+            "desk charge) and needs the household; a `deposit` is noted and given back on "
+            "return."
+        ),
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not may(request.user, TEMPORARY_PASS, "issue"):
+            raise PermissionDenied(_("Your role may not issue temporary passes."))
+        data = self.valid(s.TemporaryPassInputSerializer, request)
+        household = _row(request, Household, data.pop("household", None), "household")
+        project = _project(request, data.pop("project", None), of=household)
+        row = services.temporary_pass_issue(
+            project=project,
+            by=request.user,
+            data=services.TemporaryPassInput(household=household, **data),
+        )
+        return self.answer(row.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.TemporaryPassReturnSerializer, responses=s.TemporaryPassSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def take_back(self, request: Request, pk: str | None = None) -> Response:
+        """Take the pass back (a second return is a 400)."""
+        row = self.get_object()
+        data = self.valid(s.TemporaryPassReturnSerializer, request)
+        services.temporary_pass_return(temporary_pass=row, by=request.user, **data)
+        return self.answer(row.pk)
+
+    @extend_schema(request=s.LoseSerializer, responses=s.TemporaryPassSerializer)
+    @action(detail=True, methods=["post"], url_path="lose", url_name="lose")
+    def lose(self, request: Request, pk: str | None = None) -> Response:
+        """Record the pass as lost (its deposit is kept)."""
+        row = self.get_object()
+        data = self.valid(s.LoseSerializer, request)
+        services.temporary_pass_lose(temporary_pass=row, by=request.user, **data)
+        return self.answer(row.pk)
+
+
+class CardWorkViewSet(
+    DeskViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """The desk's work on household cards: each a new entry (lost, replaced, returned)."""
+
+    queryset = CardWork.objects.none()
+    serializer_class = s.CardWorkSerializer
+    filterset_class = CardWorkFilterSet
+    ordering_fields: list[str] = []
+
+    def get_queryset(self) -> QuerySet[CardWork]:
+        if getattr(self, "swagger_fake_view", False):
+            return CardWork.objects.none()
+        return selectors.card_work_list(user=self.request.user)
+
+    @extend_schema(
+        request=s.CardWorkInputSerializer,
+        responses={201: s.CardWorkSerializer},
+        description=(
+            "Record work on a household's card (`kind`: lose, replace, return). The card on "
+            "the household file changes with it; a replacement needs `new_number` and issues "
+            "the new card. A `fee` goes on the household's next bill."
+        ),
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if not may(request.user, CARD_WORK, "record"):
+            raise PermissionDenied(_("Your role may not do card work."))
+        data = self.valid(s.CardWorkInputSerializer, request)
+        card = _row(request, Card, data.pop("card"), "card")
+        row = services.card_work_record(card=card, by=request.user, **data)
+        found = selectors.card_work_list(user=request.user).get(pk=row.pk)
+        context = self.get_serializer_context()
+        return Response(
+            s.CardWorkSerializer(found, context=context).data, status=status.HTTP_201_CREATED
+        )
+
+
 # (prefix, viewset, basename) registered on the API router.
-ROUTES: list[tuple[str, Any, str]] = [("passes", ReleasePassViewSet, "release-pass")]
+ROUTES: list[tuple[str, Any, str]] = [
+    ("passes", ReleasePassViewSet, "release-pass"),
+    ("temporary-passes", TemporaryPassViewSet, "temporary-pass"),
+    ("card-work", CardWorkViewSet, "card-work"),
+]
 urlpatterns: list[URLPattern] = []
