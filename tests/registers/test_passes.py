@@ -637,7 +637,8 @@ def test_another_projects_pass_page_is_404(client, household, desk_user, other_d
 
 
 def test_demo_makes_a_used_a_good_and_a_voided_pass(household, project, desk_user):
-    """The demo leaves, per project, one pass used at the gate, one good today, one voided."""
+    """The demo leaves, per project, one pass used at the gate, one good today, one voided, and
+    two temporary passes (one with a fee for the bill)."""
     from types import SimpleNamespace
 
     from frontdesk.registers.demo.passes import load
@@ -655,6 +656,8 @@ def test_demo_makes_a_used_a_good_and_a_voided_pass(household, project, desk_use
     )
     statuses = sorted(ReleasePass.objects.values_list("status", flat=True))
     assert statuses == ["issued", "used", "void"]
+    assert TemporaryPass.objects.count() == 2
+    assert DeskCharge.objects.filter(kind="temporary_pass").count() == 1
 
 
 # --- Temporary passes and card work ---------------------------------------------------------------
