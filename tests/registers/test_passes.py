@@ -438,7 +438,7 @@ def test_api_verify_by_number_and_by_signed_code(api_client, household, desk_use
     good = api_client.post(url, {"number": pass_code(scanned), "gate": "东门"}, format="json")
     assert good.status_code == 200 and good.json()["status"] == "used"
     missing = api_client.post(url, {"number": "FX-1999-000001", "gate": "东门"}, format="json")
-    assert missing.status_code == 404
+    assert missing.status_code == 400 and "number" in missing.json()
 
 
 def test_api_verify_refuses_expired_and_voided(api_client, household, desk_user, security):
@@ -461,7 +461,8 @@ def test_api_verify_refuses_expired_and_voided(api_client, household, desk_user,
 
 
 def test_api_another_projects_pass_is_404(api_client, household, desk_user, other_desk_user):
-    """A pass of another project does not exist for the clerk: detail, verify and void 404."""
+    """A pass of another project does not exist for the clerk: detail, verify and void 404, and
+    its number is not found at the gate."""
     release_pass = issue(household, desk_user)
     api_client.force_authenticate(other_desk_user)
     assert api_client.get(f"/api/v1/passes/{release_pass.pk}/").status_code == 404
@@ -470,7 +471,9 @@ def test_api_another_projects_pass_is_404(api_client, household, desk_user, othe
     url = f"/api/v1/passes/{release_pass.pk}/void/"
     assert api_client.post(url, {"reason": "x"}).status_code == 404
     number = {"number": release_pass.number, "gate": "东门"}
-    assert api_client.post("/api/v1/passes/verify/", number).status_code == 404
+    assert api_client.post("/api/v1/passes/verify/", number).status_code == 400
+    release_pass.refresh_from_db()
+    assert release_pass.status == "issued"
 
 
 def test_api_security_may_not_void(api_client, household, desk_user, security):

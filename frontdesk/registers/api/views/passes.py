@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.urls import URLPattern
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -117,8 +117,8 @@ class ReleasePassViewSet(
         responses={200: s.ReleasePassSerializer},
         description=(
             "The gate's check by number, without knowing the id: `number` is the typed pass "
-            "number or the text of the printed QR code (a code not signed by the desk is a "
-            "400). A number not found in the caller's projects is a 404."
+            "number or the text of the printed QR code. A code not signed by the desk, or a "
+            "number not found in the caller's projects, is a 400 on `number`."
         ),
     )
     @action(detail=False, methods=["post"], url_path="verify", url_name="verify-number")
@@ -134,7 +134,9 @@ class ReleasePassViewSet(
                 )
         release_pass = selectors.release_pass_by_number(user=request.user, number=number)
         if release_pass is None:
-            raise Http404
+            raise ApplicationError(
+                fields={"number": [_("No pass with this number in your projects.")]}
+            )
         services.release_pass_verify(release_pass=release_pass, by=request.user, gate=data["gate"])
         return self.answer(release_pass.pk)
 
