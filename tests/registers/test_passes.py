@@ -866,3 +866,15 @@ def test_temporary_pass_and_card_work_pages(client, project, household, desk_use
     card.refresh_from_db()
     assert card.status == "lost"
     assert "A-0001" in client.get(url).content.decode()
+
+
+def test_the_handover_gathers_both_open_item_kinds(project, household, desk_user):
+    """The shift handover's registry holds a section for passes expected today and one for
+    temporary passes due back, each listing this register's rows."""
+    from frontdesk.core.open_items import gather_open_items
+
+    release_pass = issue(household, desk_user)
+    lent = lend(project, desk_user, valid_until=timezone.localdate())
+    sections = {s["key"]: s for s in gather_open_items(project=project)}
+    assert release_pass.number in sections["registers.passes"]["items"][0]["text"]
+    assert lent.number in sections["registers.temporary_passes"]["items"][0]["text"]
