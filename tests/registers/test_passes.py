@@ -878,3 +878,12 @@ def test_the_handover_gathers_both_open_item_kinds(project, household, desk_user
     sections = {s["key"]: s for s in gather_open_items(project=project)}
     assert release_pass.number in sections["registers.passes"]["items"][0]["text"]
     assert lent.number in sections["registers.temporary_passes"]["items"][0]["text"]
+
+
+def test_the_household_file_shows_its_passes(client, project, household, desk_user):
+    """The household file lists the household's item release passes and temporary passes."""
+    release_pass = issue(household, desk_user, goods="书柜")
+    lent = lend(project, desk_user, household=household, company="")
+    client.force_login(desk_user)
+    html = client.get(reverse("household-file", kwargs={"household_id": household.pk})).content.decode()
+    assert release_pass.number in html and "书柜" in html and lent.number in html

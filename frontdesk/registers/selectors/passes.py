@@ -64,6 +64,19 @@ def card_work_list(*, user: Any) -> QuerySet[CardWork]:
     )
 
 
+def household_passes(*, user: Any, household_id: int, limit: int = 10) -> dict[str, list[Any]]:
+    """The latest item release passes and temporary passes of a household (two queries), for
+    the household file."""
+    return {
+        "release_passes": list(
+            release_pass_list(user=user).filter(household_id=household_id)[:limit]
+        ),
+        "temporary_passes": list(
+            temporary_pass_list(user=user).filter(household_id=household_id)[:limit]
+        ),
+    }
+
+
 # --- The printed QR code ---------------------------------------------------------------------
 
 
