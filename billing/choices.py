@@ -15,7 +15,11 @@ class ChargeKind(TextChoices):
     FIXED = "fixed", _("Fixed fee")
     CONTRACT = "contract", _("Monthly contract")
     ORDER = "order", _("Paid service")
+    DESK = "desk", _("Desk charge")
 
+
+# Kinds billed from their own records, never from a charge standard.
+NOT_STANDARD_KINDS = (ChargeKind.ORDER, ChargeKind.DESK)
 
 # Kinds whose charge comes from a meter reading.
 ENERGY_KINDS = (ChargeKind.WATER, ChargeKind.ELECTRICITY, ChargeKind.GAS)
@@ -89,3 +93,12 @@ class ReceiptKind(TextChoices):
     PAYMENT = "payment", _("Payment")
     DEPOSIT = "deposit", _("Deposit")
     REFUND = "refund", _("Refund")
+
+
+class DeskChargeKind(TextChoices):
+    """What a one-off charge taken at the desk is for (证件办理, seed 004 4.6.5)."""
+
+    CARD_REPLACEMENT = "card_replacement", _("Card replacement")
+    CARD_LOST = "card_lost", _("Lost card")
+    TEMPORARY_PASS = "temporary_pass", _("Temporary pass")
+    OTHER = "other", _("Other desk charge")

@@ -30,6 +30,7 @@ from .choices import (
     ChargeKind,
     DepositKind,
     DepositStatus,
+    DeskChargeKind,
     ExpenditureCategory,
     HandoverStatus,
     MeterKind,
@@ -254,11 +255,53 @@ class Bill(models.Model):
         return f"{self.household.unit.code} {self.period:%Y-%m}"
 
 
+class DeskCharge(models.Model):
+    """A one-off charge taken at the desk (a card replacement, a temporary pass ...).
+
+    Recorded by `desk_charge_record` when the desk does the work; the household's
+    next bill run puts it on a line (`BillLine.desk_charge`, unique), so it is
+    billed exactly once, on the first bill of a month on or after `charged_on`.
+    """
+
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        related_name="desk_charges",
+        verbose_name=_("household"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=DeskChargeKind.choices)
+    description = models.CharField(_("description"), max_length=200)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    charged_on = models.DateField(_("charged on"))
+    created_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-charged_on", "-id"]
+        verbose_name = _("desk charge")
+        verbose_name_plural = _("desk charges")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="billing_desk_charge_positive",
+                violation_error_message=_("The amount must be greater than zero."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount}"
+
+
 class BillLine(models.Model):
     """One line of a bill: what, how much, at what rate (copied from the standard).
 
-    A paid order's line names the order; the unique constraint on `ticket`
-    bills an order exactly once, ever.
+    A paid order's line names the order, a desk charge's line the charge; the
+    unique constraints on `ticket` and `desk_charge` bill each exactly once, ever.
     """
 
     bill = models.ForeignKey(
@@ -293,6 +336,14 @@ class BillLine(models.Model):
         related_name="+",
         verbose_name=_("monthly contract"),
     )
+    desk_charge = models.ForeignKey(
+        DeskCharge,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("desk charge"),
+    )
 
     class Meta:
         ordering = ["bill", "id"]
@@ -304,6 +355,12 @@ class BillLine(models.Model):
                 condition=Q(ticket__isnull=False),
                 name="billing_line_order_once",
                 violation_error_message=_("This work order is already on a bill."),
+            ),
+            models.UniqueConstraint(
+                fields=["desk_charge"],
+                condition=Q(desk_charge__isnull=False),
+                name="billing_line_desk_charge_once",
+                violation_error_message=_("This desk charge is already on a bill."),
             ),
             models.CheckConstraint(
                 condition=Q(amount__gte=0),

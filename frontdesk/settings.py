@@ -319,6 +319,7 @@ SPECTACULAR_SETTINGS = {
         "TrackingStatusEnum": "frontdesk.desk.choices.TrackingStatus",
         "DeskReferredToEnum": "frontdesk.desk.choices.ReferredTo",
         "ChargeKindEnum": "billing.choices.ChargeKind",
+        "CardWorkKindEnum": "frontdesk.registers.choices.passes.CardWorkKind",
         "MeterKindEnum": "billing.choices.MeterKind",
         "BillStatusEnum": "billing.choices.BillStatus",
         "PaymentMethodEnum": "billing.choices.PaymentMethod",

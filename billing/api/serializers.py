@@ -16,7 +16,14 @@ from rest_framework import serializers
 
 from residents.choices import UnitType
 
-from ..choices import ChargeKind, DepositKind, ExpenditureCategory, MeterKind, PaymentMethod
+from ..choices import (
+    NOT_STANDARD_KINDS,
+    ChargeKind,
+    DepositKind,
+    ExpenditureCategory,
+    MeterKind,
+    PaymentMethod,
+)
 from ..filtersets import MONTH_PATTERN
 from ..models import (
     Allocation,
@@ -293,7 +300,9 @@ class RefundSerializer(serializers.ModelSerializer):
 
 class ChargeStandardCreateSerializer(serializers.Serializer):
     project = serializers.IntegerField(required=False)
-    kind = serializers.ChoiceField(choices=[c for c in ChargeKind.choices if c[0] != "order"])
+    kind = serializers.ChoiceField(
+        choices=[c for c in ChargeKind.choices if c[0] not in NOT_STANDARD_KINDS]
+    )
     name = serializers.CharField(max_length=100)
     unit_type = serializers.ChoiceField(choices=UnitType.choices, required=False, default="")
     rate = AmountField()

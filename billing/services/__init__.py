@@ -12,6 +12,7 @@ from .deposits import (
     refund_reject,
     refund_request,
 )
+from .desk_charges import desk_charge_record
 from .dunning import dunning_notify
 from .payments import credit_grant, payment_reverse, payment_take, receipt_print
 from .standards import charge_standard_create, meter_reading_record, meter_readings_import
@@ -24,6 +25,7 @@ __all__ = [
     "credit_grant",
     "deposit_refundable",
     "deposit_take",
+    "desk_charge_record",
     "dunning_notify",
     "expenditure_record",
     "handover_expected",

@@ -54,6 +54,7 @@ from ..models import (
     BillLine,
     ChargeStandard,
     Credit,
+    DeskCharge,
     MeterReading,
     Payment,
 )
@@ -154,6 +155,7 @@ def _lines_for(
     vehicles: int,
     contracts: list[MonthlyContract],
     orders: list[Any],
+    desk_charges: list[DeskCharge],
 ) -> list[BillLine]:
     month_days = (last - first).days + 1
     start, end = _days(household, first, last)
@@ -245,6 +247,17 @@ def _lines_for(
                 ticket=order,
             )
         )
+    for charge in desk_charges:
+        lines.append(
+            BillLine(
+                kind=ChargeKind.DESK,
+                description=f"{charge.get_kind_display()} {charge.description}"[:200],
+                quantity=Decimal(1),
+                rate=charge.amount,
+                amount=charge.amount,
+                desk_charge=charge,
+            )
+        )
     return lines
 
 
@@ -334,6 +347,15 @@ def bill_run(
     ):
         if order.household_id is not None:
             orders[order.household_id].append(order)
+    # Charges taken at the desk up to the month's end and on no bill yet (a draft's lines
+    # were deleted above): each lands on exactly one bill.
+    desk_charges: dict[int, list[DeskCharge]] = defaultdict(list)
+    for charge in (
+        DeskCharge.objects.filter(project=project, household_id__in=ids, charged_on__lte=last)
+        .exclude(pk__in=BillLine.objects.filter(desk_charge__isnull=False).values("desk_charge_id"))
+        .order_by("charged_on", "id")
+    ):
+        desk_charges[charge.household_id].append(charge)
 
     status = BillStatus.DRAFT if draft else BillStatus.ISSUED
     due_on = last + dt.timedelta(days=config.due_days)
@@ -353,6 +375,7 @@ def bill_run(
             vehicles=vehicles[household.pk],
             contracts=contracts[household.pk],
             orders=orders[household.pk],
+            desk_charges=desk_charges[household.pk],
         )
         amount = sum((line.amount for line in lines), ZERO)
         bill = drafts.get(household.pk)

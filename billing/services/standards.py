@@ -19,7 +19,7 @@ from frontdesk.core.models import Project
 from residents.models import Building, Household, MoveIn, Unit
 
 from .. import transitions
-from ..choices import ChargeKind, MeterKind
+from ..choices import NOT_STANDARD_KINDS, ChargeKind, MeterKind
 from ..models import ChargeStandard, MeterReading
 
 # Kinds of which a project has one rate at a time (per unit type for the service
@@ -70,7 +70,7 @@ def charge_standard_create(
     """
     transitions.check("standard_create", by=by)
     errors: dict[str, list[str]] = {}
-    if kind not in ChargeKind.values or kind == ChargeKind.ORDER:
+    if kind not in ChargeKind.values or kind in NOT_STANDARD_KINDS:
         errors["kind"] = [_("Unknown kind of charge.")]
     if kind == ChargeKind.SERVICE_FEE and not unit_type:
         errors["unit_type"] = [_("The service fee is set per type of unit.")]

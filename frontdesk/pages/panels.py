@@ -23,6 +23,7 @@ from billing.transitions import READERS
 from billing.transitions import may as billing_may
 from frontdesk.core.roles import has_role
 from frontdesk.desk.selectors import household_entries
+from frontdesk.registers.selectors.passes import household_passes
 from residents.models import Household
 from tickets.choices import TicketKind
 from tickets.selectors import household_tickets
@@ -57,6 +58,11 @@ def _load_tickets(request: HttpRequest, household: Household) -> Mapping[str, An
 def _load_duty_log(request: HttpRequest, household: Household) -> Mapping[str, Any]:
     """The household's latest duty-log entries (one query)."""
     return {"entries": household_entries(user=request.user, household_id=household.pk)}
+
+
+def _load_passes(request: HttpRequest, household: Household) -> Mapping[str, Any]:
+    """The household's latest item release passes and temporary passes (two queries)."""
+    return household_passes(user=request.user, household_id=household.pk)
 
 
 def _load_account(request: HttpRequest, household: Household) -> Mapping[str, Any]:
@@ -94,6 +100,13 @@ FILE_PANELS: list[Panel] = [
     Panel("fees", _("Fees"), "billing/panel_account.html", width=12, load=_load_account),
     Panel("vehicles", _("Vehicles"), "pages/panels/vehicles.html", width=6),
     Panel("cards", _("Cards"), "pages/panels/cards.html", width=6),
+    Panel(
+        "passes",
+        _("Passes issued"),
+        "registers/passes/panel.html",
+        width=12,
+        load=_load_passes,
+    ),
     Panel("decorations", _("Decoration"), "pages/panels/decorations.html", width=12),
     Panel("attachments", _("Attachments"), "pages/panels/attachments.html", width=6),
     Panel("notes", _("Notes"), "pages/panels/notes.html", width=6),

@@ -20,6 +20,7 @@ BODILESS = {
     "/api/v1/notifications/read-all/",
     "/api/v1/persons/{id}/reveal-id-number/",
     "/api/v1/tickets/{id}/print/",
+    "/api/v1/passes/{id}/print/",
     "/api/v1/cash-handovers/{id}/receive/",
     "/api/v1/handovers/{id}/acknowledge/",
     "/api/v1/refunds/{id}/pay/",
