@@ -885,5 +885,7 @@ def test_the_household_file_shows_its_passes(client, project, household, desk_us
     release_pass = issue(household, desk_user, goods="书柜")
     lent = lend(project, desk_user, household=household, company="")
     client.force_login(desk_user)
-    html = client.get(reverse("household-file", kwargs={"household_id": household.pk})).content.decode()
+    html = client.get(
+        reverse("household-file", kwargs={"household_id": household.pk})
+    ).content.decode()
     assert release_pass.number in html and "书柜" in html and lent.number in html
