@@ -211,7 +211,7 @@ def test_a_pass_is_good_once_then_refused_with_the_reason(household, desk_user, 
     assert used.status == "used" and used.used_by == security and used.used_gate == "东门"
     with pytest.raises(ApplicationError) as refused:
         release_pass_verify(release_pass=release_pass, by=desk_user, gate="西门")
-    assert "Already used" in str(refused.value)
+    assert "已使用" in str(refused.value)
     release_pass.refresh_from_db()
     assert release_pass.used_by == security and release_pass.used_gate == "东门"
 
@@ -222,7 +222,7 @@ def test_an_expired_pass_is_refused_and_nothing_written(household, desk_user, se
     later = timezone.now() + dt.timedelta(days=2)
     with time_machine.travel(later, tick=False), pytest.raises(ApplicationError) as refused:
         release_pass_verify(release_pass=release_pass, by=security, gate="东门")
-    assert "Expired" in str(refused.value)
+    assert "已过期" in str(refused.value)
     release_pass.refresh_from_db()
     assert release_pass.status == "issued" and release_pass.used_at is None
 
@@ -234,7 +234,7 @@ def test_a_pass_before_its_first_day_is_refused(household, desk_user, security):
     )
     with pytest.raises(ApplicationError) as refused:
         release_pass_verify(release_pass=release_pass, by=security, gate="东门")
-    assert "Not valid yet" in str(refused.value)
+    assert "尚未生效" in str(refused.value)
 
 
 def test_a_voided_pass_is_refused_with_the_void_reason(household, desk_user, security):
@@ -346,7 +346,7 @@ def test_two_gates_checking_one_pass_let_exactly_one_through(household, desk_use
     valid = [o for o in outcomes if o.startswith("valid:")]
     refused = [o for o in outcomes if o.startswith("refused:")]
     assert len(valid) == 1 and len(refused) == 1
-    assert "Already used" in refused[0]
+    assert "已使用" in refused[0]
     release_pass.refresh_from_db()
     assert release_pass.used_gate == valid[0].split(":", 1)[1]
 
@@ -420,7 +420,7 @@ def test_api_verify_once_then_400_with_the_reason(api_client, household, desk_us
     assert first.json()["status"] == "used" and first.json()["used_gate"] == "东门"
     second = api_client.post(url, {"gate": "西门"}, format="json")
     assert second.status_code == 400
-    assert "Already used" in second.json()["non_field_errors"][0]
+    assert "已使用" in second.json()["non_field_errors"][0]
     release_pass.refresh_from_db()
     assert release_pass.used_gate == "东门"
 
@@ -457,7 +457,7 @@ def test_api_verify_refuses_expired_and_voided(api_client, household, desk_user,
     assert response.status_code == 400 and "填错门岗" in str(response.json())
     with time_machine.travel(timezone.now() + dt.timedelta(days=3), tick=False):
         response = api_client.post(f"/api/v1/passes/{expired.pk}/verify/", {"gate": "东门"})
-    assert response.status_code == 400 and "Expired" in str(response.json())
+    assert response.status_code == 400 and "已过期" in str(response.json())
 
 
 def test_api_another_projects_pass_is_404(api_client, household, desk_user, other_desk_user):
@@ -604,7 +604,7 @@ def test_gate_page_valid_once_then_refused(client, household, desk_user, securit
     first = client.post(url, {"number": release_pass.number, "gate": "东门"}).content.decode()
     assert "gate-valid" in first
     second = client.post(url, {"number": release_pass.number, "gate": "东门"}).content.decode()
-    assert "gate-refused" in second and "Already used" in second
+    assert "gate-refused" in second and "已使用" in second
 
 
 def test_detail_and_list_pages_cost_a_fixed_number_of_queries(
@@ -751,7 +751,7 @@ def test_temporary_passes_due_back_are_open_for_the_handover(project, desk_user)
     assert [i.text.split(" ")[0] for i in items] == [due.number]
     with time_machine.travel(timezone.now() + dt.timedelta(days=2), tick=False):
         later = temporary_passes_due(project, timezone.now())
-    assert len(later) == 1 and "overdue" in later[0].text
+    assert len(later) == 1 and "逾期" in later[0].text
 
 
 def test_card_replacement_issues_a_new_card_and_bills_the_fee(household, desk_user, card):
