@@ -302,3 +302,38 @@ def test_another_projects_run_and_checklist_are_not_found(
         reverse("registers:inspection", args=[run.pk]),
     ):
         assert client.get(url).status_code == 404
+
+
+def test_supervisor_changes_a_checklist_on_the_page(client, project, supervisor, desk_user):
+    """A changed checklist is a new one; the old is retired and its walks keep their items."""
+    checklist = _checklist(project, supervisor)
+    run = services.inspection_record(checklist=checklist, by=desk_user, results=_results(checklist))
+    client.force_login(desk_user)
+    assert client.get(reverse("registers:checklist_new")).status_code == 403
+    client.force_login(supervisor)
+    url = reverse("registers:checklist_new") + f"?replaces={checklist.pk}"
+    page = client.get(url).content.decode()
+    assert "消防通道畅通" in page
+    response = client.post(
+        url,
+        {
+            "project": project.pk,
+            "name": "大堂巡查（新）",
+            "kind": "patrol",
+            "place": "lobby",
+            "times": "09:00，14:00",
+            "grace_minutes": 20,
+            "replaces": checklist.pk,
+            "item_1": "照明",
+            "department_1": "engineering",
+            "item_2": "休息区桌椅",
+            "department_2": "customer_service",
+        },
+    )
+    assert response.status_code == 302
+    checklist.refresh_from_db()
+    assert not checklist.is_active
+    new = type(checklist).objects.get(is_active=True)
+    assert new.times == ["09:00", "14:00"]
+    assert [i.name for i in new.items.all()] == ["照明", "休息区桌椅"]
+    assert run.results.count() == 3

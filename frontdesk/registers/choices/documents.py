@@ -2,19 +2,18 @@
 
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class Urgency(TextChoices):
-    NORMAL = "normal", pgettext_lazy("document urgency", "Normal")
-    URGENT = "urgent", pgettext_lazy("document urgency", "Urgent")
+    NORMAL = "normal", _("Normal")
+    URGENT = "urgent", _("Urgent")
 
 
 class DocumentStatus(TextChoices):
     REGISTERED = "registered", _("Awaiting the manager's instruction")
     DISTRIBUTED = "distributed", _("Distributed, receipts pending")
     DONE = "done", _("All receipts in")
-    VOIDED = "voided", pgettext_lazy("document status", "Voided")
+    VOIDED = "voided", _("Voided")
 
 
 # Open until every receipt is in: these are listed as open and join the handover.

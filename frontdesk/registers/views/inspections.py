@@ -9,6 +9,8 @@ inspections/<id>/                     one run: results, rectification orders and
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -18,11 +20,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from frontdesk.core.errors import ApplicationError
+from frontdesk.core.models import Project
 from frontdesk.core.roles import Role, has_role
-from frontdesk.core.scoping import project_ids_for
+from frontdesk.core.scoping import project_ids_for, projects_for
 
 from ..filtersets.inspections import InspectionRunFilterSet
-from ..forms.inspections import OK, WalkForm
+from ..forms.inspections import OK, ChecklistForm, WalkForm
 from ..models import Checklist, InspectionResult, InspectionRun
 from ..selectors import inspections as selectors
 from ..services import inspections as services
@@ -75,6 +78,60 @@ def checklists(request: HttpRequest) -> HttpResponse:
         request,
         "registers/inspections/checklists.html",
         {"rows": rows, "can_keep": may(request.user, CHECKLIST, "create")},
+    )
+
+
+@login_required
+def checklist_new(request: HttpRequest) -> HttpResponse:
+    """The supervisor's form for a checklist; from an existing one (`?replaces=`), a changed
+    copy that replaces it (the old one is retired, its walks keep their items)."""
+    _staff(request)
+    if not may(request.user, CHECKLIST, "create"):
+        raise PermissionDenied
+    projects = [(p.pk, p.name) for p in projects_for(request.user)]
+    initial: dict[str, Any] = {}
+    replaces_id = request.POST.get("replaces") or request.GET.get("replaces")
+    replaces = None
+    if replaces_id:
+        try:
+            replaces = _checklist(request, int(replaces_id))
+        except ValueError:
+            raise Http404 from None
+        initial = {
+            "project": replaces.project_id,
+            "name": replaces.name,
+            "kind": replaces.kind,
+            "place": replaces.place,
+            "times": ", ".join(replaces.times),
+            "grace_minutes": replaces.grace_minutes,
+            "replaces": replaces.pk,
+        }
+        for n, item in enumerate(replaces.items.all(), start=1):
+            initial[f"item_{n}"] = item.name
+            initial[f"department_{n}"] = item.department
+    form = ChecklistForm(request.POST or None, projects=projects, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            checklist = services.checklist_create(
+                project=Project.objects.get(pk=data["project"]),
+                by=request.user,
+                name=data["name"],
+                kind=data["kind"],
+                place=data["place"],
+                times=[t for t in (data["times"] or "").replace("，", ",").split(",") if t.strip()],
+                grace_minutes=data["grace_minutes"],
+                items=[services.ItemInput(name, department) for name, department in form.items()],
+                replaces=replaces,
+            )
+        except ApplicationError as error:
+            error.apply_to_form(form)
+        else:
+            return redirect("registers:checklist", pk=checklist.pk)
+    return render(
+        request,
+        "registers/inspections/checklist_form.html",
+        {"form": form, "replaces": replaces},
     )
 
 
@@ -189,6 +246,7 @@ def result_photo(request: HttpRequest, pk: int) -> FileResponse:
 urlpatterns: list[URLPattern] = [
     path("inspections/", today, name="inspections_today"),
     path("inspections/checklists/", checklists, name="checklists"),
+    path("inspections/checklists/new/", checklist_new, name="checklist_new"),
     path("inspections/checklists/<int:pk>/", checklist_detail, name="checklist"),
     path("inspections/checklists/<int:pk>/walk/", walk, name="inspection_walk"),
     path("inspections/<int:pk>/", run_detail, name="inspection"),

@@ -84,5 +84,5 @@ class AcknowledgeSerializer(serializers.Serializer):
     signer = serializers.CharField(max_length=50, required=False, allow_blank=True)
 
 
-class ReasonSerializer(serializers.Serializer):
+class DocumentVoidSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)

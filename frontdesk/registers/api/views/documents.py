@@ -88,12 +88,12 @@ class DocumentViewSet(
         )
         return self._answer(document.pk)
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.IncomingDocumentSerializer)
+    @extend_schema(request=s.DocumentVoidSerializer, responses=s.IncomingDocumentSerializer)
     @action(detail=True, methods=["post"], url_path="void", url_name="void")
     def void(self, request: Request, pk: str | None = None) -> Response:
         document = self.get_object()
         services.document_void(
-            document=document, by=request.user, **self.valid(s.ReasonSerializer, request)
+            document=document, by=request.user, **self.valid(s.DocumentVoidSerializer, request)
         )
         return self._answer(document.pk)
 

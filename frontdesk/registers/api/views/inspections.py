@@ -104,8 +104,10 @@ class InspectionViewSet(
         run = selectors.run_detail(user=self.request.user, run_id=pk)
         return Response(s.InspectionRunDetailSerializer(run).data, status=code)
 
+    # A checklist of another project (or none) is a 404, as its own address would be.
     @extend_schema(
-        request=s.InspectionRunInputSerializer, responses={201: s.InspectionRunDetailSerializer}
+        request=s.InspectionRunInputSerializer,
+        responses={201: s.InspectionRunDetailSerializer, 404: None},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self.valid(s.InspectionRunInputSerializer, request)
