@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,9 @@ from tickets.choices import Department
 
 from ..choices.documents import OPEN_STATUSES, DocumentStatus
 from ..models import DocumentReceipt, IncomingDocument
+
+# A date picker on the page; the API reads the same YYYY-MM-DD.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def on_day(queryset: QuerySet[Any], field: str, day: dt.date | None) -> QuerySet[Any]:
@@ -31,7 +35,7 @@ def on_day(queryset: QuerySet[Any], field: str, day: dt.date | None) -> QuerySet
 
 class IncomingDocumentFilterSet(filters.FilterSet):
     project = filters.ModelChoiceFilter(queryset=user_projects, label=_("Project"))
-    date = filters.DateFilter(method="filter_date", label=_("Received on"))
+    date = filters.DateFilter(method="filter_date", label=_("Received on"), widget=DATE_INPUT)
     status = filters.MultipleChoiceFilter(choices=DocumentStatus.choices, label=_("Status"))
     department = filters.ChoiceFilter(
         choices=Department.choices, method="filter_department", label=_("Distributed to")

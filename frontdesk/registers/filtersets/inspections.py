@@ -16,12 +16,12 @@ from residents.filtersets import IdFilter, user_projects
 
 from ..choices.inspections import ChecklistKind
 from ..models import Checklist, InspectionRun
-from .documents import on_day
+from .documents import DATE_INPUT, on_day
 
 
 class InspectionRunFilterSet(filters.FilterSet):
     project = filters.ModelChoiceFilter(queryset=user_projects, label=_("Project"))
-    date = filters.DateFilter(method="filter_date", label=_("Day"))
+    date = filters.DateFilter(method="filter_date", label=_("Day"), widget=DATE_INPUT)
     checklist = IdFilter(
         field_name="checklist_id",
         label=_("Checklist (id)"),

@@ -66,8 +66,8 @@ class VoidForm(forms.Form):
 
 class PeriodForm(forms.Form):
     project = forms.TypedChoiceField(label=_("Project"), coerce=int)
-    start = forms.DateField(label=_("From"), widget=DATE_WIDGET)
-    end = forms.DateField(label=_("To"), widget=DATE_WIDGET)
+    start = forms.DateField(label=_("First day"), widget=DATE_WIDGET)
+    end = forms.DateField(label=_("Last day"), widget=DATE_WIDGET)
 
     def __init__(self, *args: Any, projects: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -38,9 +38,7 @@ class WalkForm(forms.Form):
             photo = forms.ImageField(
                 label=_("Photo"),
                 required=False,
-                widget=forms.ClearableFileInput(
-                    attrs={"accept": "image/*", "capture": "environment"}
-                ),
+                widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
             )
             self.fields[f"ok_{item.pk}"] = result
             self.fields[f"note_{item.pk}"] = note
@@ -57,7 +55,7 @@ class ChecklistForm(forms.Form):
     """A checklist on one page: its name, kind, place, times, and up to 15 items in order."""
 
     project = forms.TypedChoiceField(label=_("Project"), coerce=int)
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("Checklist name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=ChecklistKind.choices)
     place = forms.ChoiceField(label=_("Public place"), choices=Place.choices)
     times = forms.CharField(
