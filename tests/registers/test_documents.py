@@ -300,3 +300,45 @@ def test_printed_register_has_the_rows(client, project, desk_user, manager, engi
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     for expected in ("R01", "区住建局", "消防检查通知", "工程部落实", "街道办", "垃圾分类宣传"):
         assert expected in text
+
+
+def test_pages_of_another_project_are_not_found(
+    client, project, other_project, other_desk_user, desk_user
+):
+    """A document of another project is a 404 on its page and for its scan; not in the list."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    document = services.document_register(
+        project=project,
+        by=desk_user,
+        data=_data(scan=SimpleUploadedFile("scan.pdf", b"%PDF-1.4 scan", "application/pdf")),
+    )
+    client.force_login(desk_user)
+    assert client.get(reverse("registers:document_scan", args=[document.pk])).status_code == 200
+    client.force_login(other_desk_user)
+    assert client.get(reverse("registers:document", args=[document.pk])).status_code == 404
+    assert client.get(reverse("registers:document_scan", args=[document.pk])).status_code == 404
+    assert document.serial not in client.get(reverse("registers:documents")).content.decode()
+
+
+def test_department_signs_on_the_page(client, project, desk_user, manager, engineer):
+    """The engineer opens the document and signs for engineering in their own name."""
+    document = _register(project, desk_user)
+    services.document_instruct(
+        document=document, by=manager, instruction="工程部阅", departments=["engineering"]
+    )
+    client.force_login(engineer)
+    url = reverse("registers:document", args=[document.pk])
+    assert 'value="acknowledge"' in client.get(url).content.decode()
+    assert (
+        client.post(url, {"action": "acknowledge", "ack-department": "engineering"}).status_code
+        == 302
+    )
+    receipt = document.receipts.get()
+    assert receipt.acknowledged_by == engineer
+    assert (
+        client.get(reverse("registers:documents") + "?open=true")
+        .content.decode()
+        .count(document.serial)
+        == 0
+    )

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -24,6 +25,7 @@ from frontdesk.core.pdf import pdf_response
 from frontdesk.core.roles import Role, has_role
 from frontdesk.core.scoping import projects_for
 
+from ..choices.documents import OPEN_STATUSES
 from ..filtersets.documents import IncomingDocumentFilterSet
 from ..forms.documents import (
     AcknowledgeForm,
@@ -88,7 +90,15 @@ def document_list(request: HttpRequest) -> HttpResponse:
     filterset = IncomingDocumentFilterSet(
         request.GET, queryset=selectors.document_list(user=request.user), request=request
     )
-    rows = list(filterset.qs[:100]) if filterset.is_valid() else []
+    rows = (
+        list(
+            filterset.qs.alias(
+                closed=Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1))
+            ).order_by("closed", "-received_at", "-id")[:100]
+        )
+        if filterset.is_valid()
+        else []
+    )
     today = timezone.localdate()
     return render(
         request,
