@@ -337,3 +337,16 @@ def test_supervisor_changes_a_checklist_on_the_page(client, project, supervisor,
     assert new.times == ["09:00", "14:00"]
     assert [i.name for i in new.items.all()] == ["照明", "休息区桌椅"]
     assert run.results.count() == 3
+
+
+def test_registers_page_flags_missed_walks(client, project, supervisor, desk_user):
+    """The registers' page loads a badge counting the walks missed so far today."""
+    _checklist(project, supervisor, times=("09:00", "13:00"))
+    client.force_login(desk_user)
+    index = client.get(reverse("registers:index")).content.decode()
+    assert reverse("registers:inspections_missed") in index
+    with time_machine.travel(dt.datetime(2026, 12, 1, 14, 0, tzinfo=SHANGHAI), tick=False):
+        badge = client.get(reverse("registers:inspections_missed")).content.decode()
+    assert "2" in badge and "badge bad" in badge
+    with time_machine.travel(dt.datetime(2026, 12, 1, 8, 0, tzinfo=SHANGHAI), tick=False):
+        assert client.get(reverse("registers:inspections_missed")).content.strip() == b""

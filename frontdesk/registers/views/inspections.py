@@ -70,6 +70,15 @@ def today(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def missed_badge(request: HttpRequest) -> HttpResponse:
+    """How many walks are missed so far today (a badge the registers' page loads)."""
+    _staff(request)
+    slots = selectors.schedule_for(user=request.user, day=timezone.localdate())
+    missed = sum(1 for s in slots if s.state == selectors.MISSED)
+    return render(request, "registers/inspections/_missed.html", {"missed": missed})
+
+
+@login_required
 def checklists(request: HttpRequest) -> HttpResponse:
     """The checklists of the user's projects, in use first."""
     _staff(request)
@@ -245,6 +254,7 @@ def result_photo(request: HttpRequest, pk: int) -> FileResponse:
 
 urlpatterns: list[URLPattern] = [
     path("inspections/", today, name="inspections_today"),
+    path("inspections/missed/", missed_badge, name="inspections_missed"),
     path("inspections/checklists/", checklists, name="checklists"),
     path("inspections/checklists/new/", checklist_new, name="checklist_new"),
     path("inspections/checklists/<int:pk>/", checklist_detail, name="checklist"),
