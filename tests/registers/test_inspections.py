@@ -350,3 +350,18 @@ def test_registers_page_flags_missed_walks(client, project, supervisor, desk_use
     assert "2" in badge and "badge bad" in badge
     with time_machine.travel(dt.datetime(2026, 12, 1, 8, 0, tzinfo=SHANGHAI), tick=False):
         assert client.get(reverse("registers:inspections_missed")).content.strip() == b""
+
+
+def test_walk_page_asks_what_is_wrong_on_the_items_row(client, project, supervisor, desk_user):
+    """A Not OK without a note is refused on that item's row, and nothing is recorded."""
+    checklist = _checklist(project, supervisor)
+    items = list(checklist.items.all())
+    data = {"started_at": "2026-12-01 09:00"}
+    for item in items:
+        data[f"ok_{item.pk}"] = "ok"
+    data[f"ok_{items[0].pk}"] = "not_ok"
+    client.force_login(desk_user)
+    response = client.post(reverse("registers:inspection_walk", args=[checklist.pk]), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors[f"note_{items[0].pk}"]
+    assert not InspectionRun.objects.exists()

@@ -47,6 +47,14 @@ class WalkForm(forms.Form):
                 (item, self[f"ok_{item.pk}"], self[f"note_{item.pk}"], self[f"photo_{item.pk}"])
             )
 
+    def clean(self) -> dict[str, Any]:
+        # The service refuses it too; here the message sits on the item's own row.
+        data = super().clean() or {}
+        for item, *_fields in self.rows:
+            if data.get(f"ok_{item.pk}") == NOT_OK and not data.get(f"note_{item.pk}"):
+                self.add_error(f"note_{item.pk}", _("Say what is wrong."))
+        return data
+
 
 ITEM_ROWS = 15
 
