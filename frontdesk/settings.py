@@ -331,6 +331,7 @@ SPECTACULAR_SETTINGS = {
         "CashHandoverStatusEnum": "billing.choices.HandoverStatus",
         "ExpenditureCategoryEnum": "billing.choices.ExpenditureCategory",
         "ComplaintCategoryEnum": "tickets.choices.ComplaintCategory",
+        "ChecklistKindEnum": "frontdesk.registers.choices.inspections.ChecklistKind",
     },
 }
 
