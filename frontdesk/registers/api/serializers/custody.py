@@ -103,7 +103,11 @@ class DelegateInputSerializer(serializers.Serializer):
 
 class CustodyReturnInputSerializer(serializers.Serializer):
     receipt_number = serializers.CharField(
-        required=False, allow_blank=True, max_length=20, help_text="From the owner's receipt."
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=20,
+        help_text="From the owner's receipt (required: a return without it is refused).",
     )
     collector_name = serializers.CharField(max_length=50)
     id_type = serializers.ChoiceField(choices=IdType.choices)
