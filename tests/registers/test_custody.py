@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 from pypdf import PdfReader
 
@@ -23,6 +23,13 @@ from frontdesk.registers.services.custody import (
     deposit_return,
 )
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """Services' messages are read in English here (a page request may leave Chinese active)."""
+    with translation.override("en"):
+        yield
 
 
 def photo(name="ring.jpg", kind="JPEG"):

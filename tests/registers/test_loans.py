@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from frontdesk.core.errors import ApplicationError
 from frontdesk.core.open_items import gather_open_items
@@ -40,6 +40,13 @@ def other_key(other_project):
 @pytest.fixture
 def security(project):
     return UserFactory(role=Role.SECURITY, projects=[project], username="guard1")
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """Services' messages are read in English here (a page request may leave Chinese active)."""
+    with translation.override("en"):
+        yield
 
 
 def lend(key, by, **kwargs):
