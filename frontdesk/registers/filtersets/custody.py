@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -18,7 +19,9 @@ from .loans import id_filter, on_day
 class DepositFilterSet(filters.FilterSet):
     project = filters.ModelChoiceFilter(queryset=user_projects, label=_("Project"))
     date = filters.DateFilter(method="filter_date", label=_("Received on"))
-    status = filters.MultipleChoiceFilter(choices=CustodyStatus.choices, label=_("Status"))
+    status = filters.MultipleChoiceFilter(
+        choices=CustodyStatus.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple
+    )
     household = id_filter("household_id", _("Household (id)"))
     person = id_filter("received_by_id", _("Clerk (user id)"), method="filter_person")
     number = filters.CharFilter(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -42,7 +43,9 @@ def on_day(queryset: QuerySet[Any], field: str, day: dt.date | None) -> QuerySet
 class LoanFilterSet(filters.FilterSet):
     project = filters.ModelChoiceFilter(queryset=user_projects, label=_("Project"))
     date = filters.DateFilter(method="filter_date", label=_("Lent on"))
-    status = filters.MultipleChoiceFilter(choices=LoanStatus.choices, label=_("Status"))
+    status = filters.MultipleChoiceFilter(
+        choices=LoanStatus.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple
+    )
     person = id_filter("borrower_id", _("Borrower or clerk (user id)"), method="filter_person")
     overdue = filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
     key = id_filter("key_id", _("Key (id)"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,9 @@ from .loans import id_filter, on_day
 class FoundItemFilterSet(filters.FilterSet):
     project = filters.ModelChoiceFilter(queryset=user_projects, label=_("Project"))
     date = filters.DateFilter(method="filter_date", label=_("Found on"))
-    status = filters.MultipleChoiceFilter(choices=FoundStatus.choices, label=_("Status"))
+    status = filters.MultipleChoiceFilter(
+        choices=FoundStatus.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple
+    )
     person = id_filter("registered_by_id", _("Staff (user id)"), method="filter_person")
     past_holding = filters.BooleanFilter(
         method="filter_past_holding", label=_("Past the holding period")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tickets.forms import DATETIME_FORMATS, DATETIME_WIDGET
 
@@ -15,7 +16,11 @@ from ..choices.loans import DEFAULT_LOAN_HOURS
 class LendForm(forms.Form):
     project = forms.TypedChoiceField(label=_("Project"), coerce=int)
     key = forms.TypedChoiceField(
-        label=_("Key"), coerce=int, required=False, empty_value=None, choices=[]
+        label=pgettext_lazy("key board", "Key"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[],
     )
     file = forms.CharField(
         label=_("or a household file"),

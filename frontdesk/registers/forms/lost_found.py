@@ -47,8 +47,8 @@ class FoundItemForm(forms.Form):
 
 
 class FoundReturnForm(forms.Form):
-    owner_name = forms.CharField(label=_("Owner"), max_length=50)
-    owner_phone = forms.CharField(label=_("Owner's phone"), max_length=20)
+    owner_name = forms.CharField(label=_("Owner of the item"), max_length=50)
+    owner_phone = forms.CharField(label=_("Phone of the owner of the item"), max_length=20)
     proof = forms.CharField(
         label=_("How ownership was proved"),
         max_length=200,

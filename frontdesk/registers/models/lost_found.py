@@ -88,8 +88,8 @@ class FoundItem(models.Model):
         _("status"), max_length=10, choices=FoundStatus.choices, default=FoundStatus.WAITING
     )
     # The return to the owner.
-    owner_name = models.CharField(_("owner"), max_length=50, blank=True)
-    owner_phone = models.CharField(_("owner's phone"), max_length=20, blank=True)
+    owner_name = models.CharField(_("owner of the item"), max_length=50, blank=True)
+    owner_phone = models.CharField(_("phone of the owner of the item"), max_length=20, blank=True)
     proof = models.CharField(_("how ownership was proved"), max_length=200, blank=True)
     signature = models.FileField(_("signature"), upload_to="signatures/%Y/%m/", blank=True)
     signed_on_paper = models.BooleanField(_("signed on paper"), default=False)

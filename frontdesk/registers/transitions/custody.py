@@ -29,7 +29,7 @@ add(
     Transition(
         CUSTODY,
         "print",
-        _("Print the receipt"),
+        _("Print the custody receipt"),
         frozenset({CustodyStatus.HELD, CustodyStatus.RETURNED}),
         "",
         DESK,

@@ -120,7 +120,7 @@ def deposits(request: HttpRequest) -> HttpResponse:
                 else:
                     return redirect("registers:custody-detail", pk=deposit.pk)
     filterset = DepositFilterSet(
-        request.GET or None, queryset=selectors.deposit_list(user=request.user), request=request
+        request.GET, queryset=selectors.deposit_list(user=request.user), request=request
     )
     rows = (
         [_shown(request, d) for d in filterset.qs.order_by("status", "-received_at", "-id")[:100]]

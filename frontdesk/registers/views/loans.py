@@ -72,7 +72,7 @@ def board(request: HttpRequest) -> HttpResponse:
     for key in keys:
         key.loan = key.open_loans[0] if key.open_loans else None  # type: ignore[attr-defined]
     filterset = LoanFilterSet(
-        request.GET or None, queryset=selectors.loan_list(user=request.user), request=request
+        request.GET, queryset=selectors.loan_list(user=request.user), request=request
     )
     rows = list(filterset.qs[:100]) if filterset.is_valid() else []
     context = {

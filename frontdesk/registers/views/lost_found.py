@@ -71,7 +71,7 @@ def items(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("registers:found-item", pk=item.pk)
     filterset = FoundItemFilterSet(
-        request.GET or None, queryset=selectors.found_list(user=request.user), request=request
+        request.GET, queryset=selectors.found_list(user=request.user), request=request
     )
     rows = (
         list(filterset.qs.order_by("-status", "hold_until", "-id")[:100])
