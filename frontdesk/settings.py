@@ -330,6 +330,13 @@ SPECTACULAR_SETTINGS = {
         "CashHandoverStatusEnum": "billing.choices.HandoverStatus",
         "ExpenditureCategoryEnum": "billing.choices.ExpenditureCategory",
         "ComplaintCategoryEnum": "tickets.choices.ComplaintCategory",
+        "IdTypeEnum": "residents.choices.IdType",
+        "KeyKindEnum": "frontdesk.registers.choices.loans.KeyKind",
+        "LoanStatusEnum": "frontdesk.registers.choices.loans.LoanStatus",
+        "CustodyStatusEnum": "frontdesk.registers.choices.custody.CustodyStatus",
+        "CollectorEnum": "frontdesk.registers.choices.custody.Collector",
+        "FoundStatusEnum": "frontdesk.registers.choices.lost_found.FoundStatus",
+        "DisposalEnum": "frontdesk.registers.choices.lost_found.Disposal",
     },
 }
 

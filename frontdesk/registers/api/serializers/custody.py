@@ -13,7 +13,7 @@ from ...models.custody import CustodyDelegate, Deposit
 from ...signatures import SignatureSerializerField
 
 
-class DelegateSerializer(serializers.ModelSerializer):
+class CustodyDelegateSerializer(serializers.ModelSerializer):
     phone = serializers.SerializerMethodField()
     recorded_by = PersonField()
 
@@ -25,7 +25,7 @@ class DelegateSerializer(serializers.ModelSerializer):
         return phone_for(self.context["request"].user, obj.phone)
 
 
-class DepositSerializer(serializers.ModelSerializer):
+class CustodyDepositSerializer(serializers.ModelSerializer):
     owner_phone = serializers.SerializerMethodField()
     unit = serializers.SerializerMethodField()
     received_by = PersonField()
@@ -63,13 +63,13 @@ class DepositSerializer(serializers.ModelSerializer):
         return obj.household.unit.code if obj.household_id else None
 
 
-class DepositDetailSerializer(DepositSerializer):
-    delegates = DelegateSerializer(many=True, read_only=True)
+class CustodyDepositDetailSerializer(CustodyDepositSerializer):
+    delegates = CustodyDelegateSerializer(many=True, read_only=True)
     photos = serializers.SerializerMethodField()
     signature_url = serializers.SerializerMethodField()
 
-    class Meta(DepositSerializer.Meta):
-        fields = [*DepositSerializer.Meta.fields, "delegates", "photos", "signature_url"]
+    class Meta(CustodyDepositSerializer.Meta):
+        fields = [*CustodyDepositSerializer.Meta.fields, "delegates", "photos", "signature_url"]
 
     def get_photos(self, obj: Deposit) -> list[str]:
         return [reverse("registers:custody-photo", args=[p.pk]) for p in obj.photos.all()]
@@ -78,7 +78,7 @@ class DepositDetailSerializer(DepositSerializer):
         return reverse("registers:custody-signature", args=[obj.pk]) if obj.signature else None
 
 
-class DepositInputSerializer(serializers.Serializer):
+class CustodyDepositInputSerializer(serializers.Serializer):
     project = serializers.IntegerField(required=False, help_text="Default: the user's only one.")
     household = serializers.IntegerField(required=False, allow_null=True)
     owner_name = serializers.CharField(max_length=50)
@@ -95,7 +95,7 @@ class DepositInputSerializer(serializers.Serializer):
     )
 
 
-class DelegateInputSerializer(serializers.Serializer):
+class CustodyDelegateInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
     note = serializers.CharField(max_length=200, help_text="How the owner named them.")

@@ -41,7 +41,7 @@ class CustodyViewSet(
     """Valuables in custody (贵重物品寄存): receive with photos, delegate, hand back, print."""
 
     queryset = Deposit.objects.none()
-    serializer_class = s.DepositSerializer
+    serializer_class = s.CustodyDepositSerializer
     filterset_class = DepositFilterSet
     ordering_fields: list[str] = []
 
@@ -54,21 +54,25 @@ class CustodyViewSet(
         return qs
 
     def get_serializer_class(self) -> type[Any]:
-        return s.DepositSerializer if self.action == "list" else s.DepositDetailSerializer
+        return (
+            s.CustodyDepositSerializer
+            if self.action == "list"
+            else s.CustodyDepositDetailSerializer
+        )
 
     def _answer(self, pk: int, code: int = status.HTTP_200_OK) -> Response:
         deposit = (
             self.get_queryset().prefetch_related("delegates__recorded_by", "photos").get(pk=pk)
         )
-        data = s.DepositDetailSerializer(deposit, context=self.get_serializer_context()).data
+        data = s.CustodyDepositDetailSerializer(deposit, context=self.get_serializer_context()).data
         return Response(data, code)
 
     @extend_schema(
-        request={"multipart/form-data": s.DepositInputSerializer},
-        responses={201: s.DepositDetailSerializer},
+        request={"multipart/form-data": s.CustodyDepositInputSerializer},
+        responses={201: s.CustodyDepositDetailSerializer},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = self.valid(s.DepositInputSerializer, request)
+        data = self.valid(s.CustodyDepositInputSerializer, request)
         household = _row(request, Household, data.get("household"), "household")
         project = _project(request, data.get("project"), of=household)
         deposit = services.deposit_receive(
@@ -85,16 +89,22 @@ class CustodyViewSet(
         )
         return self._answer(deposit.pk, status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.DelegateInputSerializer, responses=s.DepositDetailSerializer)
+    @extend_schema(
+        request=s.CustodyDelegateInputSerializer, responses=s.CustodyDepositDetailSerializer
+    )
     @action(detail=True, methods=["post"], url_path="delegate", url_name="delegate")
     def delegate(self, request: Request, pk: str | None = None) -> Response:
         deposit = self.get_object()
         services.deposit_name_delegate(
-            deposit=deposit, by=request.user, **self.valid(s.DelegateInputSerializer, request)
+            deposit=deposit,
+            by=request.user,
+            **self.valid(s.CustodyDelegateInputSerializer, request),
         )
         return self._answer(deposit.pk)
 
-    @extend_schema(request=s.CustodyReturnInputSerializer, responses=s.DepositDetailSerializer)
+    @extend_schema(
+        request=s.CustodyReturnInputSerializer, responses=s.CustodyDepositDetailSerializer
+    )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def hand_back(self, request: Request, pk: str | None = None) -> Response:
         deposit = self.get_object()
