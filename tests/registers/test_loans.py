@@ -353,3 +353,26 @@ def test_two_clerks_lending_one_key_at_once_one_wins(vacant_key, desk_user, supe
         t.join(timeout=30)
     assert sorted(results) == ["ok", "refused"]
     assert Loan.objects.filter(key=vacant_key, status="out").count() == 1
+
+
+def test_the_supervisor_keeps_the_key_board_in_the_admin(client, project, other_project, building):
+    """A supervisor adds a key to the project's board and opens the holding period in the
+    admin; loans are read only there."""
+    boss = UserFactory(username="boss", role=Role.SUPERVISOR, projects=[project], is_staff=True)
+    unit = UnitFactory(building=building, project=project, number="0901", floor=9)
+    client.force_login(boss)
+    response = client.post(
+        reverse("admin:registers_key_add"),
+        {
+            "project": project.pk,
+            "kind": "vacant_unit",
+            "label": "3-0901 入户门",
+            "hook": "A09",
+            "unit": unit.pk,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert Key.objects.get(hook="A09").unit == unit
+    assert client.get(reverse("admin:registers_loan_add")).status_code == 403
+    assert client.get(reverse("admin:registers_lostfoundsettings_add")).status_code == 200

@@ -10,6 +10,7 @@ file. Rows change only through `frontdesk.registers.services.loans`.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -63,6 +64,10 @@ class Key(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hook} · {self.label}"
+
+    def clean(self) -> None:
+        if self.unit_id is not None and self.unit.project_id != self.project_id:
+            raise ValidationError({"unit": _("This unit is in another project.")})
 
 
 class Loan(models.Model):
