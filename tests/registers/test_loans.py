@@ -376,3 +376,15 @@ def test_the_supervisor_keeps_the_key_board_in_the_admin(client, project, other_
     assert Key.objects.get(hook="A09").unit == unit
     assert client.get(reverse("admin:registers_loan_add")).status_code == 403
     assert client.get(reverse("admin:registers_lostfoundsettings_add")).status_code == 200
+
+
+def test_the_registers_index_flags_overdue_loans(vacant_key, desk_user, client, time_machine):
+    """The index loads a badge with the count of overdue loans, linking to them."""
+    badge = reverse("registers:loans-overdue-badge")
+    lend(vacant_key, desk_user, due_at=timezone.now() + dt.timedelta(minutes=10))
+    client.force_login(desk_user)
+    assert badge in client.get(reverse("registers:index")).content.decode()
+    assert "badge bad" not in client.get(badge).content.decode()
+    time_machine.move_to(timezone.now() + dt.timedelta(minutes=15))
+    response = client.get(badge)
+    assert response.context["overdue"] == 1 and "overdue=true" in response.content.decode()

@@ -218,10 +218,19 @@ def key_history(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+def overdue_badge(request: HttpRequest) -> HttpResponse:
+    """The count of overdue loans, as a badge the registers' index loads beside its link."""
+    staff_only(request)
+    count = selectors.overdue_count(user=request.user, now=timezone.now())
+    return render(request, "registers/loans/_overdue_badge.html", {"overdue": count})
+
+
 urlpatterns: list[URLPattern] = [
     path("loans/", board, name="loans"),
     path("loans/lend/", lend, name="loan-lend"),
     path("loans/<int:pk>/", detail, name="loan"),
     path("loans/<int:pk>/return/", take_back, name="loan-return"),
     path("loans/keys/<int:pk>/", key_history, name="key-history"),
+    path("loans/overdue-badge/", overdue_badge, name="loans-overdue-badge"),
 ]
