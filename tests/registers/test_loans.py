@@ -203,7 +203,9 @@ def test_lending_from_the_page(vacant_key, household, desk_user, client):
         },
     )
     assert response.status_code == 302
-    assert Loan.objects.filter(household=household, status="out").exists()
+    loan = Loan.objects.get(household=household, status="out")
+    page = client.get(reverse("registers:loan", args=[loan.pk]))
+    assert page.status_code == 200 and f"?household={household.pk}" in page.content.decode()
 
 
 def test_another_projects_loan_is_not_found(
