@@ -341,3 +341,32 @@ def test_two_clerks_handing_back_at_once_one_wins(project, desk_user, supervisor
     for t in threads:
         t.join(timeout=30)
     assert sorted(results) == ["ok", "refused"]
+
+
+@pytest.mark.browser
+def test_in_chromium_the_owner_signs_on_the_pad_and_collects(project, desk_user, page):
+    """On a phone-sized screen the clerk types the receipt number, the owner signs with a finger
+    on the pad, and the valuables are handed back with the drawing kept."""
+    from tests.factories import PASSWORD
+
+    deposit = receive(project, desk_user)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/login/")
+    page.fill("#id_username", desk_user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(reverse("registers:custody-detail", args=[deposit.pk]))
+    page.fill("#id_return-receipt_number", deposit.number)
+    page.fill("#id_return-collector_name", "王建国")
+    page.fill("#id_return-id_last4", "002X")
+    box = page.locator(".signature-pad canvas").bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + 30)
+    page.mouse.down()
+    for step in range(1, 8):
+        page.mouse.move(box["x"] + 20 + step * 30, box["y"] + 30 + (step % 2) * 40)
+    page.mouse.up()
+    page.locator("input[name=action][value=return] ~ button[type=submit]").click()
+    page.wait_for_url(f"**{reverse('registers:custody-detail', args=[deposit.pk])}")
+    deposit.refresh_from_db()
+    assert deposit.status == "returned" and deposit.signature.name.endswith(".png")
+    assert page.locator("img.signature-image").count() == 1
