@@ -370,3 +370,10 @@ def test_in_chromium_the_owner_signs_on_the_pad_and_collects(project, desk_user,
     deposit.refresh_from_db()
     assert deposit.status == "returned" and deposit.signature.name.endswith(".png")
     assert page.locator("img.signature-image").count() == 1
+
+
+def test_a_photo_is_kept_under_a_name_of_what_it_is(project, desk_user):
+    """A JPEG uploaded as "note.html" is kept as a .jpg with a random name, served as an image."""
+    deposit = receive(project, desk_user, photos=[photo("note.html")])
+    name = deposit.photos.get().file.name
+    assert name.endswith(".jpg") and "note" not in name

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -92,7 +93,11 @@ def signed(signature: Any, signed_on_paper: bool) -> None:
 
 
 def photo(upload: Any, field: str) -> None:
-    """An uploaded photo: a JPEG, PNG or WebP image no larger than the upload limit."""
+    """An uploaded photo: a JPEG, PNG or WebP image no larger than the upload limit.
+
+    The file is renamed to a random name with the extension of what it is, so that neither
+    the name the phone gave it nor a misleading extension is kept or served.
+    """
     size = getattr(upload, "size", None)
     if size is None or size > settings.MAX_UPLOAD_BYTES:
         raise ApplicationError(
@@ -116,3 +121,4 @@ def photo(upload: Any, field: str) -> None:
         upload.seek(0)
     if kind not in PHOTO_FORMATS:
         raise ApplicationError(fields={field: [_("Upload a photo: a JPEG, PNG or WebP image.")]})
+    upload.name = f"{secrets.token_hex(8)}.{PHOTO_FORMATS[kind]}"
