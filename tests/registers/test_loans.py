@@ -390,3 +390,13 @@ def test_the_registers_index_flags_overdue_loans(vacant_key, desk_user, client, 
     time_machine.move_to(timezone.now() + dt.timedelta(minutes=15))
     response = client.get(badge)
     assert response.context["overdue"] == 1 and "overdue=true" in response.content.decode()
+
+
+def test_a_clerk_of_two_projects_sees_each_keys_project(vacant_key, other_key, client):
+    """On the key board of a clerk working in two projects, each key names its project."""
+    clerk = UserFactory(
+        role=Role.DESK, projects=[vacant_key.project, other_key.project], username="both"
+    )
+    client.force_login(clerk)
+    page = client.get(reverse("registers:loans")).content.decode()
+    assert vacant_key.project.name in page and other_key.project.name in page

@@ -130,7 +130,13 @@ def deposits(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registers/custody/list.html",
-        {"rows": rows, "form": form, "filter": filterset, "may_receive": may_receive},
+        {
+            "rows": rows,
+            "form": form,
+            "filter": filterset,
+            "may_receive": may_receive,
+            "several_projects": len(projects) > 1,
+        },
         status=400 if form.errors else 200,
     )
 

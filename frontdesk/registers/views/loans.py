@@ -19,7 +19,7 @@ from frontdesk.core.errors import ApplicationError
 from frontdesk.core.masking import phone_for
 from frontdesk.core.models import Project
 from frontdesk.core.roles import Role, has_role
-from frontdesk.core.scoping import projects_for, scope
+from frontdesk.core.scoping import project_ids_for, projects_for, scope
 from residents.models import Household
 from tickets.forms import staff_choices
 
@@ -83,6 +83,7 @@ def board(request: HttpRequest) -> HttpResponse:
         "now": now,
         "overdue": selectors.overdue_count(user=request.user, now=now),
         "may_lend": may(request.user, LOAN, "lend"),
+        "several_projects": len(project_ids_for(request.user)) > 1,
     }
     return render(request, "registers/loans/board.html", context)
 

@@ -87,6 +87,7 @@ def items(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "may_register": may_register,
             "today": timezone.localdate(),
+            "several_projects": len(projects) > 1,
         },
         status=400 if form.errors else 200,
     )
