@@ -377,3 +377,13 @@ def test_a_photo_is_kept_under_a_name_of_what_it_is(project, desk_user):
     deposit = receive(project, desk_user, photos=[photo("note.html")])
     name = deposit.photos.get().file.name
     assert name.endswith(".jpg") and "note" not in name
+
+
+def test_the_page_and_the_api_filter_alike(project, desk_user, client, desk_api):
+    """?status=held gives the same deposits on the page and in the API."""
+    held = receive(project, desk_user)
+    hand_back(receive(project, desk_user), desk_user)
+    api_ids = [r["id"] for r in desk_api.get("/api/v1/custody/?status=held").json()["results"]]
+    client.force_login(desk_user)
+    page = client.get(reverse("registers:custody") + "?status=held")
+    assert api_ids == [held.pk] and [d.pk for d in page.context["rows"]] == [held.pk]

@@ -246,3 +246,14 @@ def test_query_counts_stay_flat(
         assert client.get(reverse("registers:found-item", args=[item.pk])).status_code == 200
     with django_assert_max_num_queries(8):
         assert desk_api.get("/api/v1/lost-found/").status_code == 200
+
+
+def test_the_page_and_the_api_filter_alike(project, desk_user, client, desk_api):
+    """?status=waiting&q=钱包 gives the same items on the page and in the API."""
+    wallet = register(project, desk_user)
+    register(project, desk_user, what="雨伞")
+    query = "?status=waiting&q=钱包"
+    api_ids = [r["id"] for r in desk_api.get("/api/v1/lost-found/" + query).json()["results"]]
+    client.force_login(desk_user)
+    page = client.get(reverse("registers:lost-found") + query)
+    assert api_ids == [wallet.pk] and [i.pk for i in page.context["rows"]] == [wallet.pk]
