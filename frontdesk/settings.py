@@ -332,6 +332,13 @@ SPECTACULAR_SETTINGS = {
         "ExpenditureCategoryEnum": "billing.choices.ExpenditureCategory",
         "ComplaintCategoryEnum": "tickets.choices.ComplaintCategory",
         "ChecklistKindEnum": "frontdesk.registers.choices.inspections.ChecklistKind",
+        "IdTypeEnum": "residents.choices.IdType",
+        "KeyKindEnum": "frontdesk.registers.choices.loans.KeyKind",
+        "LoanStatusEnum": "frontdesk.registers.choices.loans.LoanStatus",
+        "CustodyStatusEnum": "frontdesk.registers.choices.custody.CustodyStatus",
+        "CollectorEnum": "frontdesk.registers.choices.custody.Collector",
+        "FoundStatusEnum": "frontdesk.registers.choices.lost_found.FoundStatus",
+        "DisposalEnum": "frontdesk.registers.choices.lost_found.Disposal",
     },
 }
 

@@ -97,6 +97,22 @@ _DESK_PHONES = [
     "desk.delete_extension",
 ]
 
+# The desk's registers change only through their services; these open the read-only admin
+# lists. The supervisor keeps the key board and the lost-and-found holding period there.
+_KEYS_CUSTODY_FOUND_VIEW = [
+    "registers.view_key",
+    "registers.view_loan",
+    "registers.view_deposit",
+    "registers.view_founditem",
+    "registers.view_lostfoundsettings",
+]
+_KEYS_CUSTODY_FOUND_KEEP = [
+    "registers.add_key",
+    "registers.change_key",
+    "registers.add_lostfoundsettings",
+    "registers.change_lostfoundsettings",
+]
+
 # Which roles may do what. "view_phone" shows full phone numbers; without it a
 # phone shows as 138****5678. "view_id_number" shows full ID numbers.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -114,6 +130,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_TICKETS_SUPERVISE,
         *_DESK_REVIEW,
         *_DESK_PHONES,
+        *_KEYS_CUSTODY_FOUND_VIEW,
+        *_KEYS_CUSTODY_FOUND_KEEP,
         *_HOUSEHOLD_EDIT,
         "residents.view_phone",
         "residents.view_id_number",
@@ -127,6 +145,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_HOUSEHOLD_VIEW,
         *_TICKETS_SUPERVISE,
         *_DESK_REVIEW,
+        *_KEYS_CUSTODY_FOUND_VIEW,
         "residents.view_phone",
         "residents.view_id_number",
     ],

@@ -26,6 +26,7 @@ BODILESS = {
     "/api/v1/refunds/{id}/pay/",
     "/api/v1/checklists/{id}/retire/",
     "/api/v1/inspections/{id}/rectify/",
+    "/api/v1/custody/{id}/print/",
 }
 # Operations open without a role: logging in, and the phone system's ring.
 OPEN = {("POST", "/api/v1/auth/token/"), ("POST", "/api/v1/calls/ring/")}
