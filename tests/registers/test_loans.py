@@ -255,7 +255,7 @@ def test_the_api_lends_filters_and_takes_back(vacant_key, cabinet_key, desk_api)
         desk_api.post(f"/api/v1/key-loans/{loan_id}/return/", {}, format="json").status_code == 200
     )
     again = desk_api.post(f"/api/v1/key-loans/{loan_id}/return/", {}, format="json")
-    assert again.status_code == 400 and "already taken back" in again.json()["non_field_errors"][0]
+    assert again.status_code == 400 and "收回" in again.json()["non_field_errors"][0]
 
 
 def test_the_page_and_the_api_filter_alike(vacant_key, cabinet_key, desk_user, client, desk_api):

@@ -24,6 +24,7 @@ from sequences import get_next_value
 from frontdesk.core.errors import ApplicationError
 from frontdesk.core.models import Project
 from frontdesk.core.scoping import can_access_project
+from frontdesk.desk.services import require_acknowledged
 from residents.choices import IdType
 from residents.models import Household
 
@@ -78,6 +79,7 @@ def deposit_receive(
 ) -> Deposit:
     """Receive valuables for a resident, with one or more photos; answers the deposit with
     its receipt number (print the receipt for the owner to keep)."""
+    require_acknowledged(project=project, by=by)
     if not may(by, CUSTODY, "receive"):
         raise ApplicationError(_("Your role may not receive valuables."))
     if not can_access_project(by, project.pk):

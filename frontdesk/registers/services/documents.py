@@ -26,6 +26,7 @@ from frontdesk.core.models import Project
 from frontdesk.core.notifications import notify, users_with_role
 from frontdesk.core.roles import Role, has_role
 from frontdesk.core.scoping import can_access_project
+from frontdesk.desk.services import require_acknowledged
 from tickets.choices import Department
 from tickets.transitions import DEPARTMENT_ROLE
 
@@ -145,6 +146,7 @@ def document_register(
     *, project: Project, by: Any, data: DocumentInput, corrects: IncomingDocument | None = None
 ) -> IncomingDocument:
     """Register a document as it arrives (the desk signs for it); the manager is told."""
+    require_acknowledged(project=project, by=by)
     if not may(by, NAME, "register"):
         raise ApplicationError(_("Your role may not register incoming documents."))
     if not can_access_project(by, project.pk):

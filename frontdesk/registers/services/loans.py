@@ -18,6 +18,7 @@ from frontdesk.core.errors import ApplicationError
 from frontdesk.core.models import Project
 from frontdesk.core.roles import has_role
 from frontdesk.core.scoping import can_access_project
+from frontdesk.desk.services import require_acknowledged
 from residents.models import Household
 
 from ..choices.loans import DEFAULT_LOAN_HOURS, LoanStatus
@@ -86,6 +87,7 @@ def loan_lend(
 
     Without `due_at` the loan is due back DEFAULT_LOAN_HOURS later.
     """
+    require_acknowledged(project=project, by=by)
     if not may(by, LOAN, "lend"):
         raise ApplicationError(_("Your role may not lend keys or files."))
     if not can_access_project(by, project.pk):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from frontdesk.core.errors import ApplicationError
 from frontdesk.core.models import Project
 from frontdesk.core.scoping import can_access_project
+from frontdesk.desk.services import require_acknowledged
 
 from ..choices.lost_found import Disposal, FoundStatus
 from ..models.lost_found import FoundItem, LostFoundSettings
@@ -46,6 +47,7 @@ def found_register(
 ) -> FoundItem:
     """Register an item found in the estate, by a colleague (`found_by`) or a resident (by
     name); it is held for the project's holding period from the day it was found."""
+    require_acknowledged(project=project, by=by)
     if not may(by, FOUND, "register"):
         raise ApplicationError(_("Your role may not register found items."))
     if not can_access_project(by, project.pk):

@@ -26,6 +26,7 @@ from billing.services import desk_charge_record
 from frontdesk.core.errors import ApplicationError
 from frontdesk.core.models import Project
 from frontdesk.core.scoping import can_access_project
+from frontdesk.desk.services import require_acknowledged
 from residents.choices import CardStatus, PersonRole
 from residents.models import Card, Household, Person
 from residents.services import card_issue, card_set_status
@@ -104,6 +105,7 @@ def release_pass_issue(
     The person taking the goods out must be a listed owner or tenant of the
     household; anyone else needs a listed owner's confirmation (who, how, when).
     """
+    require_acknowledged(project=project, by=by)
     if not may(by, RELEASE_PASS, "issue"):
         raise ApplicationError(_("Your role may not issue item release passes."))
     if not can_access_project(by, project.pk):
@@ -307,6 +309,7 @@ def temporary_pass_issue(*, project: Project, by: Any, data: TemporaryPassInput)
 
     A fee is billed to the household, so a pass with a fee names one.
     """
+    require_acknowledged(project=project, by=by)
     if not may(by, TEMPORARY_PASS, "issue"):
         raise ApplicationError(_("Your role may not issue temporary passes."))
     if not can_access_project(by, project.pk):
@@ -424,6 +427,7 @@ def card_work_record(
     replacement issues a new card of the same kind and holder, the old one reads
     lost). A fee goes to the household's next bill.
     """
+    require_acknowledged(project=card.project, by=by)
     if not may(by, CARD_WORK, "record"):
         raise ApplicationError(_("Your role may not do card work."))
     locked = Card.objects.select_for_update().select_related("household").get(pk=card.pk)
