@@ -99,14 +99,20 @@ _DESK_PHONES = [
 
 # The desk's registers change only through their services; these open the read-only admin
 # lists. The supervisor keeps the key board and the lost-and-found holding period there.
-_KEYS_CUSTODY_FOUND_VIEW = [
+_REGISTERS_VIEW = [
+    "registers.view_releasepass",
+    "registers.view_temporarypass",
+    "registers.view_cardwork",
+    "registers.view_incomingdocument",
+    "registers.view_checklist",
+    "registers.view_inspectionrun",
     "registers.view_key",
     "registers.view_loan",
     "registers.view_deposit",
     "registers.view_founditem",
     "registers.view_lostfoundsettings",
 ]
-_KEYS_CUSTODY_FOUND_KEEP = [
+_REGISTERS_KEEP = [
     "registers.add_key",
     "registers.change_key",
     "registers.add_lostfoundsettings",
@@ -130,8 +136,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_TICKETS_SUPERVISE,
         *_DESK_REVIEW,
         *_DESK_PHONES,
-        *_KEYS_CUSTODY_FOUND_VIEW,
-        *_KEYS_CUSTODY_FOUND_KEEP,
+        *_REGISTERS_VIEW,
+        *_REGISTERS_KEEP,
         *_HOUSEHOLD_EDIT,
         "residents.view_phone",
         "residents.view_id_number",
@@ -145,7 +151,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_HOUSEHOLD_VIEW,
         *_TICKETS_SUPERVISE,
         *_DESK_REVIEW,
-        *_KEYS_CUSTODY_FOUND_VIEW,
+        *_REGISTERS_VIEW,
         "residents.view_phone",
         "residents.view_id_number",
     ],

@@ -64,7 +64,7 @@ def test_the_admin_refuses_to_delete_a_user_and_says_to_deactivate(client, proje
     response = client.post(url, {"post": "yes"}, follow=True)
     assert get_user_model().objects.filter(pk=clerk.pk).exists()
     messages = [str(m) for m in response.context["messages"]]
-    assert any("“有效”" in m or "deactivated" in m for m in messages), messages
+    assert any("“启用”" in m or "deactivated" in m for m in messages), messages
     changelist = client.get(reverse("admin:auth_user_changelist")).content.decode()
     assert "delete_selected" not in changelist
     bulk = client.post(
