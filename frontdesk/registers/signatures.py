@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import io
+from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.forms.renderers import DjangoTemplates as DjangoTemplatesRenderer
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -24,6 +29,11 @@ PREFIX = "data:image/png;base64,"
 # A signature drawn on a pad is a few kilobytes; anything much larger is not one.
 MAX_BYTES = 300_000
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@functools.cache
+def _pad_renderer() -> _PadRenderer:
+    return _PadRenderer()
 
 
 def decode_signature(value: str) -> ContentFile[bytes] | None:
@@ -52,10 +62,28 @@ def decode_signature(value: str) -> ContentFile[bytes] | None:
     return ContentFile(data, name=name)
 
 
+class _PadRenderer(DjangoTemplatesRenderer):
+    """Django's form renderer that also finds the project's templates (where the pad's is)."""
+
+    @cached_property
+    def engine(self) -> Any:
+        from django.template.backends.django import DjangoTemplates
+
+        dirs = [Path(forms.__file__).parent / "templates"]
+        for engine in settings.TEMPLATES:
+            dirs += [Path(d) for d in engine.get("DIRS", [])]
+        return DjangoTemplates({"APP_DIRS": True, "DIRS": dirs, "NAME": "signature", "OPTIONS": {}})
+
+
 class SignatureWidget(forms.HiddenInput):
     """A hidden input with a drawing pad before it (the pad fills the input)."""
 
     template_name = "registers/widgets/signature.html"
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> Any:
+        return super().render(name, value, attrs, renderer=_pad_renderer())
 
 
 class SignatureFormField(forms.CharField):
