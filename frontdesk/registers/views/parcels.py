@@ -65,7 +65,7 @@ def parcel_list(request: HttpRequest) -> HttpResponse:
     """Mail and parcels of the user's projects, filtered like `/api/v1/parcels/`."""
     _reader(request)
     filterset = ParcelFilterSet(
-        request.GET or None, queryset=selectors.parcel_list(user=request.user), request=request
+        request.GET, queryset=selectors.parcel_list(user=request.user), request=request
     )
     rows = list(filterset.qs[:LIST_LIMIT]) if filterset.is_valid() else []
     settings = selectors.settings_for({p.project_id for p in rows})
