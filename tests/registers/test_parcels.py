@@ -487,3 +487,17 @@ def test_the_api_list_costs_a_fixed_number_of_queries(
         receive(project, desk_user, household, number=f"Q{i}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         desk_api.get("/api/v1/parcels/")
+
+
+def test_api_batch_with_a_bad_item_names_it_and_saves_nothing(desk_api, household):
+    """A batch whose second item lacks its kind is a 400 naming "1.kind"; nothing is received."""
+    response = desk_api.post(
+        "/api/v1/parcels/",
+        [
+            {"household": household.pk, "kind": "parcel", "carrier": "sf", "tracking_number": "K1"},
+            {"household": household.pk, "carrier": "sf", "tracking_number": "K2"},
+        ],
+        format="json",
+    )
+    assert response.status_code == 400 and "1.kind" in response.json()
+    assert Parcel.objects.count() == 0

@@ -57,10 +57,11 @@ class ParcelViewSet(
         return Response(s.ParcelSerializer(self.get_queryset().get(pk=parcel.pk)).data, status=code)
 
     @extend_schema(
-        request=s.ParcelInputSerializer(many=True),
-        responses={201: s.ParcelSerializer(many=True)},
-        description="Receive one item (an object) or a batch (a list of objects, at most 200): "
-        "all of a batch is received, or none. Answers with the object, or the list.",
+        request=s.ParcelInputSerializer,
+        responses={201: s.ParcelSerializer},
+        description="Receive one item. A JSON list of such objects (at most 200) receives a "
+        "batch: all of it, or (400, errors named `<index>.<field>`) none; the answer is then "
+        "the list of items received.",
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         many = isinstance(request.data, list)
@@ -72,7 +73,18 @@ class ParcelViewSet(
         serializer = s.ParcelInputSerializer(data=raw, many=True, context={"request": request})
         if not serializer.is_valid():
             errors: Any = serializer.errors
-            raise serializers.ValidationError(errors if many else errors[0])
+            # A list serializer's errors come per item (a list, or a dict by index).
+            per_item = errors.items() if isinstance(errors, dict) else enumerate(errors)
+            if not many:
+                raise serializers.ValidationError(dict(per_item)[0])
+            # One flat object, as every other 400: the n-th item's field is "n.field".
+            raise serializers.ValidationError(
+                {
+                    f"{index}.{field}": messages
+                    for index, item in per_item
+                    for field, messages in dict(item).items()
+                }
+            )
         rows = [dict(item) for item in serializer.validated_data]
         projects = {row.get("project") for row in rows}
         if len(projects) > 1:
