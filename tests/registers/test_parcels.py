@@ -501,3 +501,9 @@ def test_api_batch_with_a_bad_item_names_it_and_saves_nothing(desk_api, househol
     )
     assert response.status_code == 400 and "1.kind" in response.json()
     assert Parcel.objects.count() == 0
+
+
+def test_api_batch_of_nonsense_is_a_400(desk_api):
+    """A list of nulls is refused item by item with a 400, never a 500."""
+    response = desk_api.post("/api/v1/parcels/", [None, None], format="json")
+    assert response.status_code == 400 and "0.non_field_errors" in response.json()

@@ -70,22 +70,18 @@ class ParcelViewSet(
             raise ApplicationError(
                 fields={"non_field_errors": [_("Send between 1 and 200 items.")]}
             )
-        serializer = s.ParcelInputSerializer(data=raw, many=True, context={"request": request})
-        if not serializer.is_valid():
-            errors: Any = serializer.errors
-            # A list serializer's errors come per item (a list, or a dict by index).
-            per_item = errors.items() if isinstance(errors, dict) else enumerate(errors)
-            if not many:
-                raise serializers.ValidationError(dict(per_item)[0])
-            # One flat object, as every other 400: the n-th item's field is "n.field".
-            raise serializers.ValidationError(
-                {
-                    f"{index}.{field}": messages
-                    for index, item in per_item
-                    for field, messages in dict(item).items()
-                }
-            )
-        rows = [dict(item) for item in serializer.validated_data]
+        rows: list[dict[str, Any]] = []
+        errors: dict[str, Any] = {}
+        for index, item in enumerate(raw):
+            serializer = s.ParcelInputSerializer(data=item, context={"request": request})
+            if serializer.is_valid():
+                rows.append(dict(serializer.validated_data))
+                continue
+            for field, messages in dict(serializer.errors).items():
+                # One flat object, as every other 400: the n-th item's field is "n.field".
+                errors[f"{index}.{field}" if many else field] = messages
+        if errors:
+            raise serializers.ValidationError(errors)
         projects = {row.get("project") for row in rows}
         if len(projects) > 1:
             raise ApplicationError(fields={"project": [_("One project per batch.")]})
