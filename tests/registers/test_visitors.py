@@ -389,3 +389,35 @@ def test_api_lists_cost_a_fixed_number_of_queries(
     for url, count in counts.items():
         with django_assert_max_num_queries(count):
             desk_api.get(url)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_collections_of_one_item_at_once_only_one_wins(project, desk_user, household):
+    """Two clerks handing over the same item at once: one is recorded, the other refused."""
+    import threading
+
+    from django.db import connection
+
+    message = leave_message(project, desk_user, household, kind="item")
+    barrier = threading.Barrier(2)
+    results: list[str] = []
+
+    def work(name):
+        try:
+            barrier.wait(timeout=10)
+            services.message_collect(
+                message=message, by=desk_user, collector_name=name, signed_on_paper=True
+            )
+            results.append("ok")
+        except ApplicationError:
+            results.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in ("甲", "乙")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(results) == ["ok", "refused"]
