@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -120,6 +121,10 @@ SECURE_CSP = {
 ROOT_URLCONF = "frontdesk.urls"
 WSGI_APPLICATION = "frontdesk.wsgi.application"
 ASGI_APPLICATION = "frontdesk.asgi.application"
+
+# Form widgets render through the project's template settings, so a widget's template
+# may live in templates/ (the registers' signature pad does).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {
@@ -339,6 +344,17 @@ SPECTACULAR_SETTINGS = {
         "CollectorEnum": "frontdesk.registers.choices.custody.Collector",
         "FoundStatusEnum": "frontdesk.registers.choices.lost_found.FoundStatus",
         "DisposalEnum": "frontdesk.registers.choices.lost_found.Disposal",
+        # The registers: visitors, messages, mail and parcels.
+        "ParcelKindEnum": "frontdesk.registers.choices.parcels.ParcelKind",
+        "CarrierEnum": "frontdesk.registers.choices.parcels.Carrier",
+        "ParcelStatusEnum": "frontdesk.registers.choices.parcels.ParcelStatus",
+        "ParcelTellChannelEnum": "frontdesk.registers.choices.parcels.TellChannel",
+        "CollectorKindEnum": "frontdesk.registers.choices.parcels.CollectorKind",
+        "VisitorStatusEnum": "frontdesk.registers.choices.visitors.VisitorStatus",
+        "VisitorPostEnum": "frontdesk.registers.choices.visitors.VisitorPost",
+        "MessageKindEnum": "frontdesk.registers.choices.visitors.MessageKind",
+        "MessageStatusEnum": "frontdesk.registers.choices.visitors.MessageStatus",
+        "MessageTellHowEnum": "frontdesk.registers.choices.visitors.TellHow",
     },
 }
 
@@ -423,6 +439,14 @@ CELERY_BEAT_SCHEDULE["complaint-statistics-catch-up"] = {
         else crontab(minute=15, hour=7)
     ),
     "options": {"expires": 12 * 3600},
+}
+# The desk's daily list of mail waiting for pickup, to each building's area staff at the
+# project's own time (ParcelSettings.daily_list_at, 10:00 unless set): checked every 15
+# minutes, sent once per project and day however often it runs.
+CELERY_BEAT_SCHEDULE["parcels-daily-list"] = {
+    "task": "frontdesk.registers.tasks.send_parcel_daily_lists",
+    "schedule": crontab(minute="*/15"),
+    "options": {"expires": 14 * 60},
 }
 # The monthly bill run of fees (billing/tasks.py) on the 1st, for the month just ended;
 # repeated or late, it creates nothing new.

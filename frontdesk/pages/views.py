@@ -22,6 +22,7 @@ from frontdesk.core.masking import can_view_phone, phone_for
 from frontdesk.core.middleware import SESSION_KEY
 from frontdesk.core.models import StaffProfile
 from frontdesk.core.roles import Role, has_role
+from frontdesk.registers.selectors.parcels import overdue_parcels
 from residents.models import Household, Person
 from residents.selectors import household_file as select_household_file
 from residents.selectors import household_list, household_search, search_match, unit_code_normalize
@@ -125,7 +126,17 @@ def home(request: HttpRequest) -> HttpResponse:
     q, rows = _search(request)
     if len(rows) == 1 and _is_exact(rows[0].household, q):
         return redirect("household-file", household_id=rows[0].household.pk)
-    return render(request, "pages/home.html", {"q": q, "rows": rows})
+    # Mail not collected in time, for the desk (two queries: the settings and the count).
+    parcels_overdue = (
+        overdue_parcels(user=request.user).count()
+        if not q and has_role(request.user, Role.DESK, Role.SUPERVISOR, Role.MANAGER)
+        else 0
+    )
+    return render(
+        request,
+        "pages/home.html",
+        {"q": q, "rows": rows, "parcels_overdue": parcels_overdue},
+    )
 
 
 @login_required

@@ -17,8 +17,6 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -58,12 +56,6 @@ class SignatureWidget(forms.HiddenInput):
     """A hidden input with a drawing pad before it (the pad fills the input)."""
 
     template_name = "registers/widgets/signature.html"
-
-    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
-        # The template lives in the project's templates/, which the default form renderer
-        # does not search (it knows only the apps' and Django's own widget templates).
-        context = self.get_context(name, value, attrs)
-        return mark_safe(render_to_string(self.template_name, context))  # noqa: S308
 
 
 class SignatureFormField(forms.CharField):
