@@ -153,3 +153,42 @@ def test_the_statement_keeps_it_out_of_income(project, building, desk_user, cash
         project=project, first=dt.date(2026, 2, 1), last=dt.date(2026, 2, 1)
     )
     assert feb.utilities_collected == Decimal("80.00") and feb.utilities_held == Decimal("200.50")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_cashiers_at_once_pay_over_or_reverse_only_once(household, desk_user, cashier):
+    """A pay-over and a reversal of the same collection at the same moment: exactly one wins."""
+    import threading
+
+    from django.db import connection
+
+    payment = collect(household, desk_user)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def pay_over():
+        services.utility_pay_over(
+            payment=payment, by=cashier, reference="GD-9", paid_on=dt.date(2026, 1, 12)
+        )
+
+    def reverse():
+        services.utility_reverse(payment=payment, by=cashier, reason="重复")
+
+    def work(step):
+        try:
+            barrier.wait(timeout=30)
+            step()
+            outcomes.append("done")
+        except ApplicationError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(s,)) for s in (pay_over, reverse)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["done", "refused"]
+    assert UtilityPayment.objects.get().status in {"paid_over", "reversed"}
