@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from frontdesk.core.admin import ProjectScopedAdminMixin
 
 from .models import (
+    AirconOvertime,
     Bill,
     BillingSettings,
     BillLine,
@@ -20,6 +21,7 @@ from .models import (
     Payment,
     Receipt,
     Refund,
+    UtilityPayment,
 )
 
 
@@ -113,3 +115,18 @@ class CashHandoverAdmin(ReadOnlyAdmin):
 class ExpenditureAdmin(ReadOnlyAdmin):
     list_display = ["project", "category", "amount", "spent_on"]
     list_filter = ["category"]
+
+
+@admin.register(AirconOvertime)
+class AirconOvertimeAdmin(ReadOnlyAdmin):
+    list_display = ["household", "used_on", "hours", "rate", "amount", "recorded_by"]
+    list_select_related = ["household__unit", "recorded_by"]
+    raw_id_fields = ["household"]
+
+
+@admin.register(UtilityPayment)
+class UtilityPaymentAdmin(ReadOnlyAdmin):
+    list_display = ["household", "utility", "account_number", "amount", "status", "collected_at"]
+    list_filter = ["utility", "status"]
+    list_select_related = ["household__unit"]
+    raw_id_fields = ["household"]

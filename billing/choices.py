@@ -101,4 +101,25 @@ class DeskChargeKind(TextChoices):
     CARD_REPLACEMENT = "card_replacement", _("Card replacement")
     CARD_LOST = "card_lost", _("Lost card")
     TEMPORARY_PASS = "temporary_pass", _("Temporary pass")
+    AIRCON_OVERTIME = "aircon_overtime", _("Overtime air-conditioning")
     OTHER = "other", _("Other desk charge")
+
+
+class UtilityKind(TextChoices):
+    """The utilities the desk collects for and pays on a resident's behalf (代收代缴)."""
+
+    WATER = "water", _("Water")
+    ELECTRICITY = "electricity", _("Electricity")
+    GAS = "gas", _("Gas")
+    CABLE_TV = "cable_tv", _("Cable TV")
+    TELECOM = "telecom", _("Telephone and broadband")
+
+
+# Utilities a project that bills energy itself puts on its own bills instead.
+ENERGY_UTILITIES = (UtilityKind.WATER, UtilityKind.ELECTRICITY, UtilityKind.GAS)
+
+
+class UtilityPaymentStatus(TextChoices):
+    COLLECTED = "collected", _("Collected, held for the utility")
+    PAID_OVER = "paid_over", _("Paid over to the utility")
+    REVERSED = "reversed", _("Reversed")

@@ -1,4 +1,5 @@
-"""Demo fees: two years of monthly bills and payments in both estates.
+"""Demo fees: two years of monthly bills and payments in both estates, overtime
+air-conditioning of shops this month, and money held for utilities.
 
 Called by `manage.py seed_demo` after the households exist (see
 `frontdesk.desk.demo`). Everything goes through `billing.services`, month by
@@ -50,6 +51,7 @@ def _standards(project: Any, cashier: Any, start: dt.date) -> None:
         (ChargeKind.ELECTRICITY, "电费", "", "0.68"),
         (ChargeKind.PARKING, "车位管理费", "", "150.00"),
         (ChargeKind.FIXED, "生活垃圾清运费", "", "10.00"),
+        (ChargeKind.AIRCON_OVERTIME, "加班空调费（每小时）", "", "120.00"),
     ]
     for kind, name, unit_type, rate in rates:
         services.charge_standard_create(
@@ -136,6 +138,8 @@ def load(data: Any) -> None:
                 )
         _deposits(project, cashier, today)
         _confirmations(project, cashier, today)
+        _aircon_overtime(data, project, desk, today)
+        _utilities(data, project, desk, cashier, today, bills_energy=code == "jinxiu")
 
 
 def _confirmations(project: Any, cashier: Any, today: dt.date) -> None:
@@ -180,3 +184,57 @@ def _deposits(project: Any, cashier: Any, today: dt.date) -> None:
             by=cashier,
             now=_at(today, 9),
         )
+
+
+def _aircon_overtime(data: Any, project: Any, desk: Any, today: dt.date) -> None:
+    """Shops and offices that ran the air-conditioning late this month (on their next bill)."""
+    from residents.choices import UnitType
+
+    tenants = [
+        h
+        for h in data.households[project.code]
+        if h.unit.unit_type in (UnitType.SHOP, UnitType.OFFICE)
+    ][:4]
+    last = min(today, timezone.localdate())
+    for index, household in enumerate(tenants):
+        day = max(services.month_start(last), last - dt.timedelta(days=2 + 3 * index))
+        services.aircon_overtime_record(
+            household=household,
+            used_on=day,
+            starts_at=dt.time(18, 0),
+            ends_at=dt.time(20 + index % 2, 30 * (index % 2)),
+            note="周末加班，租户申请" if index % 2 else "",
+            by=desk,
+        )
+
+
+def _utilities(
+    data: Any, project: Any, desk: Any, cashier: Any, today: dt.date, *, bills_energy: bool
+) -> None:
+    """Money collected for utilities in the last weeks: the older paid over, the newer held."""
+    utilities = (
+        ["cable_tv", "telecom"] if bills_energy else ["electricity", "water", "gas", "telecom"]
+    )
+    rnd = data.random
+    households = data.households[project.code][:12]
+    last = min(today, timezone.localdate())
+    for index, household in enumerate(households):
+        utility = utilities[index % len(utilities)]
+        collected_on = last - dt.timedelta(days=1 + 2 * index)
+        payment = services.utility_collect(
+            household=household,
+            utility=utility,
+            account_number=f"{rnd.randint(10**9, 10**10 - 1)}",
+            amount=Decimal(rnd.randrange(5000, 60000)) / 100,
+            method=rnd.choice(["cash", "wechat", "alipay"]),
+            by=desk,
+            now=_at(collected_on, rnd.randint(9, 18), rnd.randint(0, 59)),
+        )
+        if index >= 6:  # older ones: the cashier paid them over two days later
+            services.utility_pay_over(
+                payment=payment,
+                by=cashier,
+                reference=f"JF{collected_on:%Y%m%d}{index:03d}",
+                paid_on=collected_on + dt.timedelta(days=2),
+                now=_at(collected_on + dt.timedelta(days=2), 15),
+            )

@@ -35,8 +35,11 @@ from .choices import (
     PaymentMethod,
     PaymentStatus,
     RefundStatus,
+    UtilityKind,
+    UtilityPaymentStatus,
 )
 from .models import (
+    AirconOvertime,
     Bill,
     CashHandover,
     ChargeConfirmation,
@@ -48,6 +51,7 @@ from .models import (
     Payment,
     Receipt,
     Refund,
+    UtilityPayment,
 )
 from .services.common import local_midnight, next_month
 
@@ -276,3 +280,36 @@ class ChargeConfirmationFilterSet(filters.FilterSet):
         return queryset.filter(
             ticket__done_at__gte=first, ticket__done_at__lt=local_midnight(next_month(value))
         )
+
+
+class AirconOvertimeFilterSet(filters.FilterSet):
+    project = filters.ModelChoiceFilter(queryset=user_projects, label=_("Project"))
+    household = _id_filter("household_id", _("Household (id)"))
+    date_from = filters.DateFilter(field_name="used_on", lookup_expr="gte", label=_("From"))
+    date_to = filters.DateFilter(field_name="used_on", lookup_expr="lte", label=_("To"))
+
+    class Meta:
+        model = AirconOvertime
+        fields = ["project", "household", "date_from", "date_to"]
+
+
+class UtilityPaymentFilterSet(filters.FilterSet):
+    project = filters.ModelChoiceFilter(queryset=user_projects, label=_("Project"))
+    household = _id_filter("household_id", _("Household (id)"))
+    status = filters.MultipleChoiceFilter(choices=UtilityPaymentStatus.choices, label=_("Status"))
+    utility = filters.MultipleChoiceFilter(choices=UtilityKind.choices, label=_("Utility"))
+    date_from = filters.DateFilter(method="filter_range", label=_("Collected on or after"))
+    date_to = filters.DateFilter(method="filter_range", label=_("Collected on or before"))
+
+    class Meta:
+        model = UtilityPayment
+        fields = ["project", "household", "status", "utility", "date_from", "date_to"]
+
+    def filter_range(
+        self, queryset: QuerySet[UtilityPayment], name: str, value: Any
+    ) -> QuerySet[UtilityPayment]:
+        if value is None:
+            return queryset
+        if name == "date_from":
+            return _day_range(queryset, "collected_at", value, None)
+        return _day_range(queryset, "collected_at", None, value)

@@ -38,6 +38,8 @@ from .choices import (
     PaymentStatus,
     ReceiptKind,
     RefundStatus,
+    UtilityKind,
+    UtilityPaymentStatus,
 )
 from .money import MONEY
 
@@ -910,3 +912,160 @@ class ChargeConfirmation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id}: {self.fee_charged} / {self.material_cost}"
+
+
+# --- Overtime air-conditioning and utilities paid on a resident's behalf -------------------
+
+
+class AirconOvertime(models.Model):
+    """Overtime air-conditioning (加班空调) used by a household, usually an office or a shop.
+
+    Recorded by `aircon_overtime_record`: the hours × the rate of the project's
+    `aircon_overtime` standard valid on the day, rounded to the fen, become a
+    `DeskCharge` (kind `aircon_overtime`) that the next bill run puts on one line.
+    The rate is copied here, so a later change of standard never alters it.
+    """
+
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        related_name="aircon_overtimes",
+        verbose_name=_("household"),
+    )
+    used_on = models.DateField(_("date"))
+    starts_at = models.TimeField(_("from"), null=True, blank=True)
+    ends_at = models.TimeField(_("to"), null=True, blank=True)
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=2)
+    standard = models.ForeignKey(
+        ChargeStandard,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("charge standard"),
+    )
+    rate = models.DecimalField(_("rate per hour"), **RATE)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    desk_charge = models.OneToOneField(
+        DeskCharge,
+        on_delete=models.PROTECT,
+        related_name="aircon_overtime",
+        verbose_name=_("desk charge"),
+    )
+    recorded_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-used_on", "-id"]
+        verbose_name = _("overtime air-conditioning")
+        verbose_name_plural = _("overtime air-conditioning")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=24),
+                name="billing_aircon_hours_in_day",
+                violation_error_message=_("Hours are more than 0 and at most 24."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="billing_aircon_amount_positive",
+                violation_error_message=_("The amount must be greater than zero."),
+            ),
+        ]
+        indexes = [models.Index(fields=["project", "used_on"], name="billing_aircon_day")]
+
+    def __str__(self) -> str:
+        return f"{self.used_on} {self.hours} h"
+
+
+class UtilityPayment(models.Model):
+    """Money collected for a utility on a resident's behalf (代收代缴): a payable, not income.
+
+    Where a project does not bill energy itself, the desk takes the resident's
+    money for the water, power, gas, cable TV or telephone company; the money is
+    held for that company until the cashier pays it over (with the company's
+    reference), or the cashier reverses the collection before that (with a
+    reason). A collection is never edited or deleted. The income statement shows
+    it as a payable, apart from income.
+    """
+
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="+", verbose_name=_("project")
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        related_name="utility_payments",
+        verbose_name=_("household"),
+    )
+    utility = models.CharField(_("utility"), max_length=16, choices=UtilityKind.choices)
+    account_number = models.CharField(_("account number with the utility"), max_length=40)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    method = models.CharField(_("method"), max_length=16, choices=PaymentMethod.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=UtilityPaymentStatus.choices,
+        default=UtilityPaymentStatus.COLLECTED,
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    collected_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("collected by")
+    )
+    collected_at = models.DateTimeField(_("collected at"))
+    paid_over_on = models.DateField(_("paid over on"), null=True, blank=True)
+    utility_reference = models.CharField(
+        _("the utility's receipt number"), max_length=64, blank=True
+    )
+    paid_over_by = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("paid over by"),
+    )
+    paid_over_at = models.DateTimeField(_("pay-over recorded at"), null=True, blank=True)
+    reversed_by = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reversed by"),
+    )
+    reversed_at = models.DateTimeField(_("reversed at"), null=True, blank=True)
+    reverse_reason = models.CharField(_("reason for the reversal"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-collected_at", "-id"]
+        verbose_name = _("utility payment")
+        verbose_name_plural = _("utility payments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="billing_utility_amount_positive",
+                violation_error_message=_("The amount must be greater than zero."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=UtilityPaymentStatus.PAID_OVER)
+                | (Q(paid_over_on__isnull=False) & ~Q(utility_reference="")),
+                name="billing_utility_paid_over_complete",
+                violation_error_message=_("A pay-over needs the utility's reference and date."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=UtilityPaymentStatus.REVERSED) | ~Q(reverse_reason=""),
+                name="billing_utility_reversal_reason",
+                violation_error_message=_("A reversal needs a reason."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["project", "status"], name="billing_utility_status"),
+            models.Index(fields=["project", "collected_at"], name="billing_utility_collected"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_utility_display()} {self.account_number} {self.amount}"

@@ -54,8 +54,10 @@ from .choices import (
     ExpenditureCategory,
     PaymentMethod,
     RefundStatus,
+    UtilityPaymentStatus,
 )
 from .models import (
+    AirconOvertime,
     Allocation,
     Bill,
     BillingSettings,
@@ -71,6 +73,7 @@ from .models import (
     Receipt,
     Refund,
     Reversal,
+    UtilityPayment,
 )
 from .money import ZERO
 from .services.common import local_midnight, month_end, month_start, next_month
@@ -163,6 +166,22 @@ def expenditure_list(*, user: Any) -> QuerySet[Expenditure]:
 def charge_confirmation_list(*, user: Any) -> QuerySet[ChargeConfirmation]:
     """Every confirmation of the user's projects, corrections included (newest first)."""
     return scope(ChargeConfirmation.objects.select_related("ticket", "confirmed_by"), user)
+
+
+def aircon_overtime_list(*, user: Any) -> QuerySet[AirconOvertime]:
+    """Overtime air-conditioning records, each with the month of the bill it is on (if any)."""
+    billed = BillLine.objects.filter(desk_charge=OuterRef("desk_charge")).values("bill__period")
+    return (
+        scope(AirconOvertime.objects.all(), user)
+        .select_related("household__unit", "recorded_by")
+        .annotate(billed_period=Subquery(billed[:1]))
+    )
+
+
+def utility_payment_list(*, user: Any) -> QuerySet[UtilityPayment]:
+    return scope(UtilityPayment.objects.all(), user).select_related(
+        "household__unit", "collected_by", "paid_over_by", "reversed_by"
+    )
 
 
 # --- A household's account -------------------------------------------------------------
@@ -478,6 +497,11 @@ class Statement:
     billed: list[tuple[str, str, Decimal]]
     collected: list[tuple[str, str, Decimal]]
     expenditure: list[tuple[str, str, Decimal]]
+    # Money held for utilities (代收代缴), a payable and never income: collected in the
+    # months (not reversed), paid over to the utilities in them, still held at the end.
+    utilities_collected: Decimal = ZERO
+    utilities_paid_over: Decimal = ZERO
+    utilities_held: Decimal = ZERO
 
     @property
     def billed_total(self) -> Decimal:
@@ -500,7 +524,8 @@ def income_statement(*, project: Project, first: dt.date, last: dt.date) -> Stat
     """Billed per charge kind (bills of the months), collected per payment method (payments
     taken in the months less reversals made in them) and expenditure per category.
 
-    Deposits are held money, not income, and are not in it. Four queries.
+    Deposits and money collected for utilities are held money, not income, and are not
+    in it; the utilities' money is shown apart as a payable. Five queries.
     """
     start, end = month_start(first), month_end(last)
     window = (local_midnight(start), local_midnight(end + dt.timedelta(days=1)))
@@ -535,9 +560,43 @@ def income_statement(*, project: Project, first: dt.date, last: dt.date) -> Stat
         .annotate(t=Sum("amount"))
         .values_list("category", "t")
     )
+    reversed_before_end = Q(reversed_at__lt=window[1])
+    utilities = UtilityPayment.objects.filter(project=project).aggregate(
+        collected=Coalesce(
+            Sum(
+                "amount",
+                filter=Q(collected_at__gte=window[0], collected_at__lt=window[1])
+                & ~Q(status=UtilityPaymentStatus.REVERSED),
+            ),
+            _zero(),
+        ),
+        paid_over=Coalesce(
+            Sum(
+                "amount",
+                filter=Q(
+                    status=UtilityPaymentStatus.PAID_OVER,
+                    paid_over_on__gte=start,
+                    paid_over_on__lte=end,
+                ),
+            ),
+            _zero(),
+        ),
+        held=Coalesce(
+            Sum(
+                "amount",
+                filter=Q(collected_at__lt=window[1])
+                & ~Q(paid_over_on__lte=end)
+                & ~reversed_before_end,
+            ),
+            _zero(),
+        ),
+    )
     return Statement(
         first=start,
         last=end,
+        utilities_collected=utilities["collected"],
+        utilities_paid_over=utilities["paid_over"],
+        utilities_held=utilities["held"],
         billed=[(k, str(label), billed[k]) for k, label in ChargeKind.choices if k in billed],
         collected=[
             (k, str(label), taken.get(k, ZERO) - reversed_.get(k, ZERO))

@@ -21,9 +21,16 @@ from django.utils.translation import gettext_lazy as _
 from frontdesk.core.errors import ApplicationError
 from frontdesk.core.roles import Role, has_role
 
-from .choices import BillStatus, HandoverStatus, PaymentStatus, RefundStatus
+from .choices import (
+    BillStatus,
+    HandoverStatus,
+    PaymentStatus,
+    RefundStatus,
+    UtilityPaymentStatus,
+)
 
 CASHIER = frozenset({Role.CASHIER})
+CASHIER_OR_DESK = frozenset({Role.CASHIER, Role.DESK})
 CASHIER_OR_MANAGER = frozenset({Role.CASHIER, Role.MANAGER})
 MANAGER = frozenset({Role.MANAGER})
 DESK = frozenset({Role.DESK})
@@ -168,6 +175,38 @@ STEPS: dict[str, Step] = {
             ANY,
             None,
             CASHIER_OR_MANAGER,
+        ),
+        Step(
+            "aircon_overtime_record",
+            _("Record overtime air-conditioning"),
+            "aircon",
+            ANY,
+            None,
+            CASHIER_OR_DESK,
+        ),
+        Step(
+            "utility_collect",
+            _("Collect money for a utility"),
+            "utility",
+            ANY,
+            UtilityPaymentStatus.COLLECTED,
+            CASHIER_OR_DESK,
+        ),
+        Step(
+            "utility_pay_over",
+            _("Pay over to the utility"),
+            "utility",
+            frozenset({UtilityPaymentStatus.COLLECTED}),
+            UtilityPaymentStatus.PAID_OVER,
+            CASHIER,
+        ),
+        Step(
+            "utility_reverse",
+            _("Reverse a utility collection"),
+            "utility",
+            frozenset({UtilityPaymentStatus.COLLECTED}),
+            UtilityPaymentStatus.REVERSED,
+            CASHIER,
         ),
     ]
 }

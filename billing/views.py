@@ -1,4 +1,5 @@
-"""The cashier's pages: take a payment for a household, print a receipt.
+"""The cashier's pages: take a payment for a household, print a receipt, the reports,
+overtime air-conditioning and the money held for utilities.
 
 Thin views: they parse, call a service or selector and render; a refusal of
 the service shows on the form.
@@ -12,6 +13,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,9 +29,11 @@ from frontdesk.core.scoping import projects_for, scope
 from residents.models import Building, Household
 
 from . import selectors, services, transitions
-from .choices import OPEN_BILL_STATUSES
-from .forms import PaymentForm
+from .choices import OPEN_BILL_STATUSES, UtilityPaymentStatus
+from .filtersets import AirconOvertimeFilterSet, UtilityPaymentFilterSet
+from .forms import AirconOvertimeForm, PaymentForm, UtilityCollectForm
 from .models import Receipt
+from .money import ZERO
 from .printing import receipt_pdf
 
 
@@ -334,3 +338,174 @@ def _int(value: str | None) -> int | None:
         return int(value or "")
     except ValueError:
         return None
+
+
+# --- Overtime air-conditioning -------------------------------------------------------------
+
+LIST_LIMIT = 200
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def aircon_overtime_record(request: HttpRequest, household_id: int) -> HttpResponse:
+    """Record a household's overtime air-conditioning; it goes on the household's next bill."""
+    household = _household(request, household_id)
+    if not transitions.may(request.user, "aircon_overtime_record"):
+        raise PermissionDenied
+    form = AirconOvertimeForm(request.POST or None, initial={"used_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record = services.aircon_overtime_record(
+                household=household,
+                used_on=data["used_on"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                hours=data["hours"] or None,
+                note=data["note"],
+                by=request.user,
+            )
+        except ApplicationError as error:
+            error.apply_to_form(form)
+        else:
+            messages.success(
+                request,
+                _("Overtime air-conditioning recorded: ¥%(amount)s on the next bill.")
+                % {"amount": record.amount},
+            )
+            return redirect(
+                reverse("household-file", kwargs={"household_id": household.pk}) + "#panel-fees"
+            )
+    standard = services.aircon_standard_on(
+        project_id=household.project_id, day=timezone.localdate()
+    )
+    return render(
+        request,
+        "billing/aircon_form.html",
+        {
+            "household": household,
+            "form": form,
+            "standard": standard,
+            "title": _("Overtime air-conditioning"),
+        },
+    )
+
+
+@login_required
+def aircon_overtime_list(request: HttpRequest) -> HttpResponse:
+    """Overtime air-conditioning of the user's projects, filtered as the API filters it."""
+    _report_user(request)
+    filterset = AirconOvertimeFilterSet(
+        request.GET or None,
+        queryset=selectors.aircon_overtime_list(user=request.user),
+        request=request,
+    )
+    rows = list(filterset.qs[:LIST_LIMIT]) if filterset.is_valid() else []
+    return render(
+        request,
+        "billing/aircon_list.html",
+        {"filter": filterset, "rows": rows, "limit": LIST_LIMIT},
+    )
+
+
+# --- Utilities paid on a resident's behalf ---------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def utility_collect(request: HttpRequest, household_id: int) -> HttpResponse:
+    """Take a resident's money for a utility (代收代缴); it is held until paid over."""
+    household = _household(request, household_id)
+    if not transitions.may(request.user, "utility_collect"):
+        raise PermissionDenied
+    form = UtilityCollectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            payment = services.utility_collect(
+                household=household, by=request.user, **form.cleaned_data
+            )
+        except ApplicationError as error:
+            error.apply_to_form(form)
+        else:
+            messages.success(
+                request,
+                _("¥%(amount)s collected for %(utility)s, held until paid over.")
+                % {"amount": payment.amount, "utility": payment.get_utility_display()},
+            )
+            return redirect(
+                reverse("household-file", kwargs={"household_id": household.pk}) + "#panel-fees"
+            )
+    return render(
+        request,
+        "billing/utility_form.html",
+        {"household": household, "form": form, "title": _("Collect for a utility")},
+    )
+
+
+@login_required
+def utility_payments(request: HttpRequest) -> HttpResponse:
+    """Money held for utilities: by default what is still to pay over (the cashier's to-do),
+    with the pay-over and reverse forms; filtered as `/api/v1/utility-payments/` filters."""
+    _report_user(request)
+    query = request.GET.copy()
+    if not query:
+        query.setlist("status", ["collected"])
+    filterset = UtilityPaymentFilterSet(
+        query, queryset=selectors.utility_payment_list(user=request.user), request=request
+    )
+    rows, held = [], ZERO
+    if filterset.is_valid():
+        rows = list(filterset.qs[:LIST_LIMIT])
+        held = (
+            filterset.qs.filter(status=UtilityPaymentStatus.COLLECTED).aggregate(t=Sum("amount"))[
+                "t"
+            ]
+            or ZERO
+        )
+    return render(
+        request,
+        "billing/utility_list.html",
+        {
+            "filter": filterset,
+            "rows": rows,
+            "limit": LIST_LIMIT,
+            "held": held,
+            "may_pay_over": transitions.may(request.user, "utility_pay_over"),
+            "may_reverse": transitions.may(request.user, "utility_reverse"),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def utility_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """Pay over (with the utility's receipt number and date) or reverse (with a reason)."""
+    payment = selectors.utility_payment_list(user=request.user).filter(pk=pk).first()
+    if payment is None:
+        raise Http404
+    try:
+        if step == "pay-over":
+            try:
+                paid_on = dt.date.fromisoformat(request.POST.get("paid_on", ""))
+            except ValueError:
+                raise ApplicationError(
+                    fields={"paid_on": [_("Enter the date of the utility's receipt.")]}
+                ) from None
+            services.utility_pay_over(
+                payment=payment,
+                by=request.user,
+                reference=request.POST.get("reference", ""),
+                paid_on=paid_on,
+            )
+            messages.success(request, _("Paid over to the utility."))
+        else:
+            services.utility_reverse(
+                payment=payment, by=request.user, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("The collection is reversed."))
+    except ApplicationError as error:
+        for texts in error.fields.values():
+            for text in texts:
+                messages.error(request, text)
+    return redirect(reverse("billing:utility-payments") + f"?project={payment.project_id}")

@@ -23,9 +23,11 @@ from ..choices import (
     ExpenditureCategory,
     MeterKind,
     PaymentMethod,
+    UtilityKind,
 )
 from ..filtersets import MONTH_PATTERN
 from ..models import (
+    AirconOvertime,
     Allocation,
     Bill,
     BillLine,
@@ -40,6 +42,7 @@ from ..models import (
     Payment,
     Receipt,
     Refund,
+    UtilityPayment,
 )
 
 
@@ -514,6 +517,12 @@ class AmountLineSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
+class UtilityPayableSerializer(serializers.Serializer):
+    collected = serializers.DecimalField(max_digits=14, decimal_places=2)
+    paid_over = serializers.DecimalField(max_digits=14, decimal_places=2)
+    held = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
 class StatementSerializer(serializers.Serializer):
     project = serializers.IntegerField()
     first = serializers.DateField()
@@ -526,6 +535,9 @@ class StatementSerializer(serializers.Serializer):
     expenditure = AmountLineSerializer(many=True)
     expenditure_total = serializers.DecimalField(max_digits=14, decimal_places=2)
     surplus = serializers.DecimalField(max_digits=14, decimal_places=2)
+    utilities = UtilityPayableSerializer(
+        help_text=_("Money held for utilities (代收代缴): a payable, not in the income above.")
+    )
 
 
 class MarginRowSerializer(serializers.Serializer):
@@ -583,3 +595,107 @@ class ChargeConfirmationCreateSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="Required when it corrects an earlier confirmation: why.",
     )
+
+
+# --- Overtime air-conditioning and utilities paid on a resident's behalf -------------------
+
+
+class AirconOvertimeSerializer(serializers.ModelSerializer):
+    unit_code = serializers.CharField(source="household.unit.code", read_only=True)
+    recorded_by = serializers.SerializerMethodField()
+    billed_period = serializers.DateField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = AirconOvertime
+        fields = [
+            "id",
+            "project",
+            "household",
+            "unit_code",
+            "used_on",
+            "starts_at",
+            "ends_at",
+            "hours",
+            "rate",
+            "amount",
+            "note",
+            "desk_charge",
+            "billed_period",
+            "recorded_by",
+            "recorded_at",
+        ]
+        read_only_fields = fields
+
+    def get_recorded_by(self, obj: AirconOvertime) -> dict[str, Any] | None:
+        return _person(obj.recorded_by)
+
+
+class AirconOvertimeCreateSerializer(serializers.Serializer):
+    household = serializers.IntegerField()
+    used_on = serializers.DateField()
+    starts_at = serializers.TimeField(required=False, allow_null=True, default=None)
+    ends_at = serializers.TimeField(required=False, allow_null=True, default=None)
+    hours = serializers.CharField(
+        max_length=8,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        default=None,
+        help_text=_("The hours, when no start and end are given."),
+    )
+    note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+
+
+class UtilityPaymentSerializer(serializers.ModelSerializer):
+    unit_code = serializers.CharField(source="household.unit.code", read_only=True)
+    collected_by = serializers.SerializerMethodField()
+    paid_over_by = serializers.SerializerMethodField()
+    reversed_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = UtilityPayment
+        fields = [
+            "id",
+            "project",
+            "household",
+            "unit_code",
+            "utility",
+            "account_number",
+            "amount",
+            "method",
+            "status",
+            "note",
+            "collected_by",
+            "collected_at",
+            "utility_reference",
+            "paid_over_on",
+            "paid_over_by",
+            "paid_over_at",
+            "reversed_by",
+            "reversed_at",
+            "reverse_reason",
+        ]
+        read_only_fields = fields
+
+    def get_collected_by(self, obj: UtilityPayment) -> dict[str, Any] | None:
+        return _person(obj.collected_by)
+
+    def get_paid_over_by(self, obj: UtilityPayment) -> dict[str, Any] | None:
+        return _person(obj.paid_over_by)
+
+    def get_reversed_by(self, obj: UtilityPayment) -> dict[str, Any] | None:
+        return _person(obj.reversed_by)
+
+
+class UtilityPaymentCreateSerializer(serializers.Serializer):
+    household = serializers.IntegerField()
+    utility = serializers.ChoiceField(choices=UtilityKind.choices)
+    account_number = serializers.CharField(max_length=40)
+    amount = AmountField()
+    method = serializers.ChoiceField(choices=PaymentMethod.choices)
+    note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+
+
+class UtilityPayOverSerializer(serializers.Serializer):
+    reference = serializers.CharField(max_length=64, help_text=_("The utility's receipt number."))
+    paid_on = serializers.DateField()

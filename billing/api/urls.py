@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from .views import (
+    AirconOvertimeViewSet,
     ArrearsReportView,
     BillViewSet,
     CashHandoverViewSet,
@@ -17,6 +18,7 @@ from .views import (
     ReceiptViewSet,
     RefundViewSet,
     StatementReportView,
+    UtilityPaymentViewSet,
 )
 
 router = DefaultRouter()
@@ -31,6 +33,8 @@ router.register("credits", CreditViewSet, basename="credit")
 router.register("cash-handovers", CashHandoverViewSet, basename="cash-handover")
 router.register("expenditures", ExpenditureViewSet, basename="expenditure")
 router.register("charge-confirmations", ChargeConfirmationViewSet, basename="charge-confirmation")
+router.register("aircon-overtime", AirconOvertimeViewSet, basename="aircon-overtime")
+router.register("utility-payments", UtilityPaymentViewSet, basename="utility-payment")
 
 urlpatterns = [
     path("reports/collection/", CollectionReportView.as_view(), name="collection-report"),

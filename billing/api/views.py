@@ -8,6 +8,9 @@
     /api/v1/deposits/                          list, take, retrieve
     /api/v1/refunds/                           list, request, retrieve; POST {id}/approve/,
                                                {id}/reject/, {id}/pay/
+    /api/v1/aircon-overtime/                   list, record, retrieve
+    /api/v1/utility-payments/                  list, collect, retrieve; POST {id}/pay-over/,
+                                               {id}/reverse/
     /api/v1/reports/collection/?project=&period=YYYY-MM
     /api/v1/reports/arrears/?project=&building=
 
@@ -47,6 +50,7 @@ from tickets.printing import PdfRenderer
 
 from .. import selectors, services
 from ..filtersets import (
+    AirconOvertimeFilterSet,
     BillFilterSet,
     CashHandoverFilterSet,
     ChargeConfirmationFilterSet,
@@ -59,8 +63,10 @@ from ..filtersets import (
     PaymentFilterSet,
     ReceiptFilterSet,
     RefundFilterSet,
+    UtilityPaymentFilterSet,
 )
 from ..models import (
+    AirconOvertime,
     Bill,
     CashHandover,
     ChargeConfirmation,
@@ -72,6 +78,7 @@ from ..models import (
     Payment,
     Receipt,
     Refund,
+    UtilityPayment,
 )
 from ..printing import receipt_pdf
 from ..transitions import READERS
@@ -624,7 +631,8 @@ class StatementReportView(APIView):
             "last": statement.last,
             "definitions": _(
                 "Billed: the bills of the months, per charge. Collected: payments taken in the "
-                "months less reversals made in them, per method. Deposits are held, not income."
+                "months less reversals made in them, per method. Deposits and money collected "
+                "for utilities are held, not income."
             ),
             "billed": [{"code": c, "label": k, "amount": v} for c, k, v in statement.billed],
             "billed_total": statement.billed_total,
@@ -635,6 +643,11 @@ class StatementReportView(APIView):
             ],
             "expenditure_total": statement.expenditure_total,
             "surplus": statement.surplus,
+            "utilities": {
+                "collected": statement.utilities_collected,
+                "paid_over": statement.utilities_paid_over,
+                "held": statement.utilities_held,
+            },
         }
         return Response(s.StatementSerializer(data).data)
 
@@ -658,3 +671,81 @@ class MarginReportView(APIView):
         rows = selectors.paid_service_margins(project=project, period=period)
         data = {"project": project.pk, "period": period, "departments": rows}
         return Response(s.MarginReportSerializer(data).data)
+
+
+# --- Overtime air-conditioning and utilities paid on a resident's behalf -------------------
+
+
+class AirconOvertimeViewSet(FeesViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Overtime air-conditioning (加班空调) by household: hours × the rate of the day, charged
+    to the household's next bill."""
+
+    queryset = AirconOvertime.objects.none()
+    serializer_class = s.AirconOvertimeSerializer
+    filterset_class = AirconOvertimeFilterSet
+
+    def get_queryset(self) -> QuerySet[AirconOvertime]:
+        return selectors.aircon_overtime_list(user=self.request.user)
+
+    @extend_schema(
+        request=s.AirconOvertimeCreateSerializer,
+        responses={201: s.AirconOvertimeSerializer, **ERRORS},
+    )
+    def create(self, request: Request) -> Response:
+        """Record a household's overtime air-conditioning: a day with from–to or hours."""
+        data = _valid(s.AirconOvertimeCreateSerializer, request)
+        household = _row(request, Household.objects.all(), data.pop("household"), "household")
+        record = services.aircon_overtime_record(household=household, by=request.user, **data)
+        found = self.get_queryset().get(pk=record.pk)
+        return Response(s.AirconOvertimeSerializer(found).data, status=status.HTTP_201_CREATED)
+
+
+class UtilityPaymentViewSet(FeesViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Money collected for utilities on a resident's behalf (代收代缴): held for the utility
+    until the cashier pays it over, or reversed before that."""
+
+    queryset = UtilityPayment.objects.none()
+    serializer_class = s.UtilityPaymentSerializer
+    filterset_class = UtilityPaymentFilterSet
+
+    def get_queryset(self) -> QuerySet[UtilityPayment]:
+        return selectors.utility_payment_list(user=self.request.user)
+
+    def _answer(self, pk: int, code: int = status.HTTP_200_OK) -> Response:
+        found = self.get_queryset().get(pk=pk)
+        return Response(s.UtilityPaymentSerializer(found).data, status=code)
+
+    @extend_schema(
+        request=s.UtilityPaymentCreateSerializer,
+        responses={201: s.UtilityPaymentSerializer, **ERRORS},
+    )
+    def create(self, request: Request) -> Response:
+        """Collect a resident's money for a utility."""
+        data = _valid(s.UtilityPaymentCreateSerializer, request)
+        household = _row(request, Household.objects.all(), data.pop("household"), "household")
+        payment = services.utility_collect(household=household, by=request.user, **data)
+        return self._answer(payment.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.UtilityPayOverSerializer,
+        responses={200: s.UtilityPaymentSerializer, **ERRORS, **NOT_FOUND},
+    )
+    @action(detail=True, methods=["post"], url_path="pay-over", url_name="pay-over")
+    def pay_over(self, request: Request, pk: str | None = None) -> Response:
+        """Record that the held money went to the utility, with its receipt number and date."""
+        payment = self.get_object()
+        data = _valid(s.UtilityPayOverSerializer, request)
+        services.utility_pay_over(payment=payment, by=request.user, **data)
+        return self._answer(payment.pk)
+
+    @extend_schema(
+        request=s.ReasonSerializer,
+        responses={200: s.UtilityPaymentSerializer, **ERRORS, **NOT_FOUND},
+    )
+    @action(detail=True, methods=["post"], url_path="reverse", url_name="reverse")
+    def reverse(self, request: Request, pk: str | None = None) -> Response:
+        """Reverse a wrong collection before it is paid over."""
+        payment = self.get_object()
+        data = _valid(s.ReasonSerializer, request)
+        services.utility_reverse(payment=payment, by=request.user, reason=data["reason"])
+        return self._answer(payment.pk)

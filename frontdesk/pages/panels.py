@@ -75,6 +75,8 @@ def _load_account(request: HttpRequest, household: Household) -> Mapping[str, An
         "can_pay": billing_may(request.user, "payment_take")
         or billing_may(request.user, "payment_take_after_hours"),
         "receipt": int(receipt) if receipt.isdecimal() else None,
+        "can_record_aircon": billing_may(request.user, "aircon_overtime_record"),
+        "can_collect_utility": billing_may(request.user, "utility_collect"),
     }
 
 

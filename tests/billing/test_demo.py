@@ -53,3 +53,18 @@ def test_demo_accounts_balance(seeded):
     for bill in Bill.objects.order_by("id")[::400]:
         account = household_account(household=bill.household)
         assert account.balance == account.outstanding - account.held_credit
+
+
+def test_demo_has_overtime_aircon_and_money_held_for_utilities(seeded):
+    """Shops ran the air-conditioning late this month; utility money is partly paid over and
+    partly still held, in both estates."""
+    from billing.models import AirconOvertime, UtilityPayment
+
+    for project in Project.objects.filter(code__in=["jinxiu", "cuihu"]):
+        statuses = set(
+            UtilityPayment.objects.filter(project=project).values_list("status", flat=True)
+        )
+        assert statuses == {"collected", "paid_over"}
+    assert AirconOvertime.objects.filter(amount__gt=0).exists()
+    cuihu = UtilityPayment.objects.filter(project__code="cuihu").values_list("utility", flat=True)
+    assert "electricity" in set(cuihu)
