@@ -2,6 +2,7 @@
 
 import json
 import sqlite3
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -49,7 +50,9 @@ def test_demo_round_trips_through_backup_and_restore(tmp_path, settings, restore
     call_command("backup", str(folder))
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["tables"]["residents_household"]["rows"] == Household.objects.count()
-    assert manifest["media_files"] == 1
+    # The demo's own files (photos and signatures in the registers) and the upload above.
+    media = [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+    assert manifest["media_files"] == len(media) and len(media) > 1
 
     media_copy = tmp_path / "restored-media"
     call_command(
@@ -63,8 +66,11 @@ def test_demo_round_trips_through_backup_and_restore(tmp_path, settings, restore
     restored = Database.from_url(_restore_url(restore_database))
     assert compare(manifest["tables"], table_checksums(restored)) == []
     assert table_checksums(restored) == table_checksums(Database.configured())
-    files = [p for p in media_copy.rglob("*") if p.is_file()]
-    assert [p.read_bytes() for p in files] == [b"%PDF-1.4 move-in form"]
+    files = {
+        p.relative_to(media_copy): p.read_bytes() for p in media_copy.rglob("*") if p.is_file()
+    }
+    originals = {p.relative_to(settings.MEDIA_ROOT): p.read_bytes() for p in media}
+    assert files == originals and b"%PDF-1.4 move-in form" in files.values()
 
 
 @pytest.mark.postgres

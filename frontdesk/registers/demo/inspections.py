@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import time_machine
 from django.utils import timezone
 
 from ..services import inspections as services
@@ -95,17 +96,47 @@ def load(data: Any) -> None:
                 checklist = made[kind]
                 start = timezone.make_aware(dt.datetime.combine(day, dt.time.fromisoformat(hhmm)))
                 failed = "电梯轿厢" if (days_ago, hhmm) == (2, "09:05") else ""
-                services.inspection_record(
-                    checklist=checklist,
-                    by=desk,
-                    started_at=start,
-                    finished_at=start + dt.timedelta(minutes=20),
-                    results=[
-                        services.ResultInput(
-                            item=item.pk,
-                            ok=item.name != failed,
-                            note="轿厢顶灯两盏不亮" if item.name == failed else "",
-                        )
-                        for item in checklist.items.all()
-                    ],
-                )
+                # Recorded at the walk's own time, so its rectification order has a past too.
+                with time_machine.travel(start + dt.timedelta(minutes=20), tick=False):
+                    run = services.inspection_record(
+                        checklist=checklist,
+                        by=desk,
+                        started_at=start,
+                        finished_at=start + dt.timedelta(minutes=20),
+                        results=[
+                            services.ResultInput(
+                                item=item.pk,
+                                ok=item.name != failed,
+                                note="轿厢顶灯两盏不亮" if item.name == failed else "",
+                            )
+                            for item in checklist.items.all()
+                        ],
+                    )
+                if failed:
+                    _put_right(run, start + dt.timedelta(minutes=20), data)
+
+
+def _put_right(run: Any, registered_at: dt.datetime, data: Any) -> None:
+    """The walk's rectification order taken through its day: dispatched, done, returned,
+    called back and closed, each step at its own time (so loading the demo fires no
+    deadline of it)."""
+    from tickets import services as orders
+
+    desk, engineer = data.staff["desk"], data.staff["engineer"]
+    order = run.results.exclude(ticket=None).get().ticket
+    steps = [
+        (10, lambda: orders.ticket_dispatch(ticket=order, by=desk, assignee=engineer)),
+        (5, lambda: orders.ticket_accept(ticket=order, by=engineer)),
+        (30, lambda: orders.ticket_arrive(ticket=order, by=engineer)),
+        (60, lambda: orders.ticket_complete(ticket=order, by=engineer, result="更换轿厢顶灯两盏")),
+        (30, lambda: orders.ticket_return(ticket=order, by=desk)),
+        # The reporter (the patrol) is called back: the lights are on.
+        (30, lambda: orders.ticket_callback(ticket=order, by=desk, satisfaction="satisfied")),
+        (5, lambda: orders.ticket_close(ticket=order, by=desk)),
+    ]
+    moment = registered_at
+    for minutes, step in steps:
+        moment += dt.timedelta(minutes=minutes)
+        with time_machine.travel(moment, tick=False):
+            step()
+            order.refresh_from_db()
