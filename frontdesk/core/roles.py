@@ -98,8 +98,14 @@ _DESK_PHONES = [
 ]
 
 # The desk's registers change only through their services; these open the read-only admin
-# lists. The supervisor keeps the key board and the lost-and-found holding period there.
+# lists. The supervisor keeps the key board, the lost-and-found holding period, whether
+# visitors are confirmed by phone and the time of the mail's daily list there.
 _REGISTERS_VIEW = [
+    "registers.view_visitor",
+    "registers.view_visitormessage",
+    "registers.view_visitorsettings",
+    "registers.view_parcel",
+    "registers.view_parcelsettings",
     "registers.view_releasepass",
     "registers.view_temporarypass",
     "registers.view_cardwork",
@@ -113,6 +119,10 @@ _REGISTERS_VIEW = [
     "registers.view_lostfoundsettings",
 ]
 _REGISTERS_KEEP = [
+    "registers.add_visitorsettings",
+    "registers.change_visitorsettings",
+    "registers.add_parcelsettings",
+    "registers.change_parcelsettings",
     "registers.add_key",
     "registers.change_key",
     "registers.add_lostfoundsettings",

@@ -421,3 +421,30 @@ def test_two_collections_of_one_item_at_once_only_one_wins(project, desk_user, h
     for t in threads:
         t.join(timeout=30)
     assert sorted(results) == ["ok", "refused"]
+
+
+def test_the_supervisor_keeps_the_visitor_and_mail_settings_in_the_admin(client, project):
+    """The supervisor sets whether visitors are confirmed by phone and when the mail's daily
+    list goes out, and reads the registers' lists; a desk clerk opens none of them."""
+    from django.urls import reverse
+
+    from frontdesk.core.roles import Role
+    from frontdesk.registers.models import ParcelSettings, VisitorSettings
+    from tests.factories import UserFactory
+
+    boss = UserFactory(username="boss-v", role=Role.SUPERVISOR, projects=[project], is_staff=True)
+    client.force_login(boss)
+    added = client.post(
+        reverse("admin:registers_visitorsettings_add"),
+        {"project": project.pk, "confirm_by_phone": "on"},
+    )
+    assert (
+        added.status_code == 302 and VisitorSettings.objects.get(project=project).confirm_by_phone
+    )
+    assert client.get(reverse("admin:registers_parcelsettings_add")).status_code == 200
+    for name in ("visitor", "parcel", "releasepass", "incomingdocument", "inspectionrun"):
+        assert client.get(reverse(f"admin:registers_{name}_changelist")).status_code == 200
+    assert not ParcelSettings.objects.exists()
+    clerk = UserFactory(username="clerk-v", role=Role.DESK, projects=[project], is_staff=True)
+    client.force_login(clerk)
+    assert client.get(reverse("admin:registers_visitorsettings_add")).status_code == 403
