@@ -889,3 +889,24 @@ def test_the_household_file_shows_its_passes(client, project, household, desk_us
         reverse("household-file", kwargs={"household_id": household.pk})
     ).content.decode()
     assert release_pass.number in html and "书柜" in html and lent.number in html
+
+
+def test_the_registers_index_shows_what_is_open_in_each_at_a_fixed_cost(
+    client, desk_user, household, django_assert_max_num_queries
+):
+    """The index is the board of the registers: a pass good today and not yet used is listed
+    in the passes' card with its number, and three such passes cost what one costs."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = issue(household, desk_user)
+    client.force_login(desk_user)
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(reverse("registers:index"))
+    assert first.number in page.content.decode()
+    assert page.context["open_now"]["passes"][0]["count"] == 1
+    issue(household, desk_user, goods="书柜")
+    issue(household, desk_user, goods="冰箱")
+    with django_assert_max_num_queries(len(one)):
+        page = client.get(reverse("registers:index"))
+    assert page.context["open_now"]["passes"][0]["count"] == 3
