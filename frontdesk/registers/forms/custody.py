@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from residents.choices import IdType
 
 from ..signatures import SignatureFormField
+from . import project_choices
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -59,7 +60,7 @@ class DepositForm(forms.Form):
 
     def __init__(self, *args: Any, projects: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["project"].choices = projects
+        self.fields["project"].choices = project_choices(projects)
 
 
 class DelegateForm(forms.Form):

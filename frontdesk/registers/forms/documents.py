@@ -11,6 +11,7 @@ from tickets.choices import Department
 from tickets.forms import DATE_WIDGET, DATETIME_FORMATS, DATETIME_WIDGET
 
 from ..choices.documents import Urgency
+from . import project_choices
 
 
 class DocumentForm(forms.Form):
@@ -31,7 +32,7 @@ class DocumentForm(forms.Form):
 
     def __init__(self, *args: Any, projects: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["project"].choices = projects
+        self.fields["project"].choices = project_choices(projects)
 
 
 class CorrectForm(DocumentForm):
@@ -71,7 +72,7 @@ class PeriodForm(forms.Form):
 
     def __init__(self, *args: Any, projects: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["project"].choices = projects
+        self.fields["project"].choices = project_choices(projects)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -12,6 +12,7 @@ from tickets.choices import Department, Place
 
 from ..choices.inspections import ChecklistKind
 from ..models import Checklist
+from . import project_choices
 
 OK = "ok"
 NOT_OK = "not_ok"
@@ -78,7 +79,7 @@ class ChecklistForm(forms.Form):
 
     def __init__(self, *args: Any, projects: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["project"].choices = projects
+        self.fields["project"].choices = project_choices(projects)
         self.rows = []
         for n in range(1, ITEM_ROWS + 1):
             self.fields[f"item_{n}"] = forms.CharField(

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from tickets.forms import DATETIME_FORMATS, DATETIME_WIDGET
 
 from ..choices.loans import DEFAULT_LOAN_HOURS
+from . import project_choices
 
 
 class LendForm(forms.Form):
@@ -54,7 +55,7 @@ class LendForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["project"].choices = projects
+        self.fields["project"].choices = project_choices(projects)
         self.fields["key"].choices = [("", "—"), *keys]
         self.fields["borrower"].choices = [("", "—"), *staff]
 

@@ -11,6 +11,7 @@ from tickets.forms import DATETIME_FORMATS, DATETIME_WIDGET
 
 from ..choices.lost_found import Disposal
 from ..signatures import SignatureFormField
+from . import project_choices
 
 
 class FoundItemForm(forms.Form):
@@ -42,7 +43,7 @@ class FoundItemForm(forms.Form):
         self, *args: Any, projects: list[tuple[int, str]], staff: list[Any], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["project"].choices = projects
+        self.fields["project"].choices = project_choices(projects)
         self.fields["found_by"].choices = [("", "—"), *staff]
 
 

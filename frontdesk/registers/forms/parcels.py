@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices.parcels import Carrier, CollectorKind, IdType, ParcelKind, TellChannel
 from ..signatures import SignatureFormField
+from . import project_choices
 
 
 class ReceiveForm(forms.Form):
@@ -35,7 +36,7 @@ class ReceiveForm(forms.Form):
 
     def __init__(self, *args: Any, projects: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["project"].choices = projects
+        self.fields["project"].choices = project_choices(projects)
 
 
 class TellForm(forms.Form):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from tickets.forms import DATE_WIDGET, DATETIME_FORMATS, DATETIME_WIDGET
 
 from ..choices.passes import CardWorkKind, ConfirmedVia, HolderKind
+from . import project_choices
 
 
 class ReleasePassForm(forms.Form):
@@ -45,7 +46,7 @@ class ReleasePassForm(forms.Form):
 
     def __init__(self, *args: Any, projects: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["project"].choices = projects
+        self.fields["project"].choices = project_choices(projects)
 
 
 class VerifyForm(forms.Form):
@@ -81,7 +82,7 @@ class TemporaryPassForm(forms.Form):
 
     def __init__(self, *args: Any, projects: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["project"].choices = projects
+        self.fields["project"].choices = project_choices(projects)
 
 
 class TemporaryPassCloseForm(forms.Form):

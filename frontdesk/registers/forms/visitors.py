@@ -14,6 +14,7 @@ from tickets.forms import DATE_WIDGET
 
 from ..choices.visitors import MessageKind, TellHow, VisitorPost
 from ..signatures import SignatureFormField
+from . import project_choices
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
@@ -40,7 +41,7 @@ class VisitorForm(forms.Form):
 
     def __init__(self, *args: Any, projects: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["project"].choices = projects
+        self.fields["project"].choices = project_choices(projects)
 
 
 class ArriveForm(forms.Form):
@@ -60,7 +61,7 @@ class MessageForm(forms.Form):
 
     def __init__(self, *args: Any, projects: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["project"].choices = projects
+        self.fields["project"].choices = project_choices(projects)
 
 
 class MessageTellForm(forms.Form):

@@ -43,6 +43,11 @@ from ..transitions import allowed, may
 NAME = "document"
 
 
+def _only(projects: list[tuple[int, str]]) -> int | None:
+    """The user's only project; None for a user of several (they choose)."""
+    return projects[0][0] if len(projects) == 1 else None
+
+
 def _staff(request: HttpRequest) -> list[tuple[int, str]]:
     """The user's projects as choices; PermissionDenied for anyone without a desk role."""
     if not has_role(request.user, *Role.values):
@@ -110,7 +115,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
             "can_register": can_register,
             "print_form": PeriodForm(
                 projects=projects,
-                initial={"start": today.replace(day=1), "end": today, "project": projects[0][0]},
+                initial={"start": today.replace(day=1), "end": today, "project": _only(projects)},
             ),
         },
     )

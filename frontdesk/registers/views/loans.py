@@ -32,6 +32,11 @@ from ..transitions import allowed, may
 from ..transitions.loans import LOAN
 
 
+def _only(projects: list[tuple[int, str]]) -> int | None:
+    """The user's only project; None for a user of several (they choose)."""
+    return projects[0][0] if len(projects) == 1 else None
+
+
 def staff_only(request: HttpRequest) -> None:
     if not has_role(request.user, *Role.values):
         raise PermissionDenied
@@ -100,7 +105,7 @@ def lend(request: HttpRequest) -> HttpResponse:
     keys = list(selectors.key_list(user=request.user))
     preset_key = next((k for k in keys if k.pk == int_or_none(request.GET.get("key"))), None)
     project_id = int_or_none(request.POST.get("project")) or (
-        preset_key.project_id if preset_key else projects[0][0]
+        preset_key.project_id if preset_key else _only(projects)
     )
     multi = len(projects) > 1
     key_choices = [

@@ -81,13 +81,14 @@ def parcel_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _received_today(request: HttpRequest, project_id: int) -> list[Parcel]:
+def _received_today(request: HttpRequest, project_id: int | None) -> list[Parcel]:
+    """Today's mail of the project being received for (of all the user's before one is
+    chosen; the list is scoped to them)."""
     start = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
-    return list(
-        selectors.parcel_list(user=request.user).filter(
-            project_id=project_id, received_at__gte=start
-        )[:100]
-    )
+    received = selectors.parcel_list(user=request.user).filter(received_at__gte=start)
+    if project_id is not None:
+        received = received.filter(project_id=project_id)
+    return list(received[:100])
 
 
 @login_required
@@ -102,7 +103,7 @@ def parcels_receive(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     project_id = _int(source.get("project"))
     if project_id not in dict(projects):
-        project_id = projects[0][0]
+        project_id = projects[0][0] if len(projects) == 1 else None
     initial = {"project": project_id, "carrier": "sf", "kind": "parcel"}
     added: Parcel | None = None
     if request.method == "POST":

@@ -50,6 +50,11 @@ LIST_LIMIT = 200
 GATE_SESSION_KEY = "registers.passes.gate"
 
 
+def _only(projects: list[tuple[int, str]]) -> int | None:
+    """The user's only project; None for a user of several (they choose)."""
+    return projects[0][0] if len(projects) == 1 else None
+
+
 def _staff(request: HttpRequest) -> None:
     if not has_role(request.user, *Role.values):
         raise PermissionDenied
@@ -132,7 +137,7 @@ def pass_issue(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     source = request.POST if request.method == "POST" else request.GET
     household = _household(request, _int(source.get("household")))
-    project_id = household.project_id if household else projects[0][0]
+    project_id = household.project_id if household else _only(projects)
     initial = {"project": project_id, "valid_from": timezone.localdate(), "quantity": 1}
     if request.method == "POST":
         form = ReleasePassForm(request.POST, projects=projects, initial=initial)
@@ -305,7 +310,7 @@ def temporary_passes(request: HttpRequest) -> HttpResponse:
     household = _household(request, _int(source.get("household")))
     today = timezone.localdate()
     initial = {
-        "project": household.project_id if household else projects[0][0],
+        "project": household.project_id if household else _only(projects),
         "valid_from": today,
         "valid_until": today,
     }

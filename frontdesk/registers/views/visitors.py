@@ -116,7 +116,7 @@ def visitors_today(request: HttpRequest) -> HttpResponse:
     household = _household(request, _int(source.get("household")))
     project_id = _int(source.get("project")) or (household.project_id if household else None)
     if project_id not in dict(projects):
-        project_id = projects[0][0]
+        project_id = projects[0][0] if len(projects) == 1 else None
     may_register = may(request.user, VISITOR, "register")
     form = VisitorForm(projects=projects, initial={"project": project_id, "people": 1})
     if request.method == "POST":
@@ -275,7 +275,7 @@ def visitor_messages(request: HttpRequest) -> HttpResponse:
     household = _household(request, _int(source.get("household")))
     project_id = _int(source.get("project")) or (household.project_id if household else None)
     if project_id not in dict(projects):
-        project_id = projects[0][0]
+        project_id = projects[0][0] if len(projects) == 1 else None
     may_receive = may(request.user, MESSAGE, "receive")
     form = MessageForm(projects=projects, initial={"project": project_id})
     if request.method == "POST":
