@@ -33,6 +33,7 @@ from tickets.transitions import DEPARTMENT_ROLE
 from ..choices.documents import DocumentStatus, Urgency
 from ..models import DocumentReceipt, IncomingDocument
 from ..transitions import check, may
+from ._fields import text
 
 NAME = "document"
 TOPIC_REGISTERED = "registers.document.registered"
@@ -43,15 +44,6 @@ ON_BEHALF = (Role.DESK, Role.SUPERVISOR, Role.MANAGER)
 
 def document_url(document: IncomingDocument) -> str:
     return reverse("registers:document", args=[document.pk])
-
-
-def _text(value: Any, field: str, *, max_length: int, required: bool = True) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise ApplicationError(fields={field: [_("This field is required.")]})
-    if len(text) > max_length:
-        raise ApplicationError(fields={field: [_("At most %(n)d characters.") % {"n": max_length}]})
-    return text
 
 
 def _count(value: Any, field: str) -> int:
@@ -82,9 +74,9 @@ def _validated(data: DocumentInput, now: dt.datetime) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {}
     checks: Sequence[tuple[str, Any]] = (
-        ("sender", lambda: _text(data.sender, "sender", max_length=100)),
-        ("title", lambda: _text(data.title, "title", max_length=200)),
-        ("reference", lambda: _text(data.reference, "reference", max_length=50, required=False)),
+        ("sender", lambda: text(data.sender, "sender", max_length=100)),
+        ("title", lambda: text(data.title, "title", max_length=200)),
+        ("reference", lambda: text(data.reference, "reference", max_length=50, required=False)),
         ("pages", lambda: _count(data.pages, "pages")),
         ("copies", lambda: _count(data.copies, "copies")),
     )
@@ -176,7 +168,7 @@ def document_void(*, document: IncomingDocument, by: Any, reason: str) -> Incomi
     """Void a registration (before the manager's instruction); it keeps its number."""
     locked = _lock(document)
     check(locked, NAME, "void", by)
-    locked.void_reason = _text(reason, "reason", max_length=200)
+    locked.void_reason = text(reason, "reason", max_length=200)
     locked.status = DocumentStatus.VOIDED
     locked.voided_by = by
     locked.voided_at = timezone.now()
@@ -192,7 +184,7 @@ def document_correct(
     with the reason (before the manager's instruction)."""
     locked = _lock(document)
     check(locked, NAME, "correct", by)
-    reason = _text(reason, "reason", max_length=200)
+    reason = text(reason, "reason", max_length=200)
     project = Project.objects.get(pk=locked.project_id)
     new = document_register(project=project, by=by, data=data, corrects=locked)
     locked.void_reason = reason
@@ -213,7 +205,7 @@ def document_instruct(
     """
     locked = _lock(document)
     check(locked, NAME, "instruct", by)
-    instruction = _text(instruction, "instruction", max_length=2000)
+    instruction = text(instruction, "instruction", max_length=2000)
     chosen = list(dict.fromkeys(str(d) for d in departments or []))
     unknown = [d for d in chosen if d not in Department.values]
     if unknown:
@@ -278,7 +270,7 @@ def document_acknowledge(
         raise ApplicationError(
             fields={"department": [_("This department has signed for it already.")]}
         )
-    signer = _text(signer, "signer", max_length=50, required=False)
+    signer = text(signer, "signer", max_length=50, required=False)
     if not may_sign_for(by, receipt.department):
         if not has_role(by, *ON_BEHALF):
             raise ApplicationError(

@@ -43,6 +43,7 @@ from ..choices.passes import (
 from ..models.passes import CardWork, ReleasePass, TemporaryPass
 from ..transitions import TRANSITIONS, check, may
 from ..transitions.passes import CARD_WORK, RELEASE_PASS, TEMPORARY_PASS
+from ._fields import text
 
 # Goods leave on the day or within a few days (a move): a longer pass is a mistake.
 LONGEST_PASS_DAYS = 31
@@ -65,17 +66,6 @@ class PassInput:
     confirmed_by: str = ""
     confirmed_via: str = ""
     confirmed_at: dt.datetime | None = None
-
-
-def _text(value: Any, field: str, *, max_length: int, required: bool = True) -> str:
-    text = ("" if value is None else str(value)).strip()
-    if required and not text:
-        raise ApplicationError(fields={field: [_("This field is required.")]})
-    if len(text) > max_length:
-        raise ApplicationError(
-            fields={field: [_("Keep this under %(count)d characters.") % {"count": max_length + 1}]}
-        )
-    return text
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -114,11 +104,11 @@ def release_pass_issue(
         raise ApplicationError(fields={"household": [_("This household is not in the project.")]})
     if household.moved_out_on is not None:
         raise ApplicationError(fields={"household": [_("This household has moved out.")]})
-    carrier_name = _text(data.carrier_name, "carrier_name", max_length=50)
-    goods = _text(data.goods, "goods", max_length=2000)
-    gate = _text(data.gate, "gate", max_length=50)
-    phone = _text(data.carrier_phone, "carrier_phone", max_length=20, required=False)
-    id_number = _text(data.carrier_id_number, "carrier_id_number", max_length=30, required=False)
+    carrier_name = text(data.carrier_name, "carrier_name", max_length=50)
+    goods = text(data.goods, "goods", max_length=2000)
+    gate = text(data.gate, "gate", max_length=50)
+    phone = text(data.carrier_phone, "carrier_phone", max_length=20, required=False)
+    id_number = text(data.carrier_id_number, "carrier_id_number", max_length=30, required=False)
     if not isinstance(data.quantity, int) or not 1 <= data.quantity <= 100_000:
         raise ApplicationError(fields={"quantity": [_("Enter the number of pieces (at least 1).")]})
     now = timezone.now()
@@ -142,7 +132,7 @@ def release_pass_issue(
 
     people = list(household.persons.filter(is_active=True))
     carrier = _listed(people, carrier_name, CARRIER_ROLES)
-    confirmed_by = _text(data.confirmed_by, "confirmed_by", max_length=50, required=False)
+    confirmed_by = text(data.confirmed_by, "confirmed_by", max_length=50, required=False)
     confirmed_via = data.confirmed_via or ""
     confirmed_at = data.confirmed_at
     if carrier is None:
@@ -231,7 +221,7 @@ def release_pass_verify(*, release_pass: ReleasePass, by: Any, gate: str) -> Rel
     """
     if not may(by, RELEASE_PASS, "verify"):
         raise ApplicationError(_("Your role may not check passes at the gate."))
-    gate = _text(gate, "gate", max_length=50)
+    gate = text(gate, "gate", max_length=50)
     locked = _lock(release_pass)
     reason = refusal(locked, timezone.localdate())
     if reason is not None:
@@ -250,7 +240,7 @@ def release_pass_void(*, release_pass: ReleasePass, by: Any, reason: str) -> Rel
     """Void a pass not yet used, with the reason; it stays in the register."""
     if not may(by, RELEASE_PASS, "void"):
         raise ApplicationError(_("Your role may not void passes."))
-    reason = _text(reason, "reason", max_length=200)
+    reason = text(reason, "reason", max_length=200)
     locked = _lock(release_pass)
     check(locked, RELEASE_PASS, "void", by)
     locked.status = PassStatus.VOID
@@ -317,11 +307,11 @@ def temporary_pass_issue(*, project: Project, by: Any, data: TemporaryPassInput)
     errors: dict[str, list[str]] = {}
     if data.holder_kind not in HolderKind.values:
         errors["holder_kind"] = [_("Say whom the pass is for.")]
-    holder_name = _text(data.holder_name, "holder_name", max_length=50)
-    company = _text(data.company, "company", max_length=100, required=False)
-    phone = _text(data.holder_phone, "holder_phone", max_length=20, required=False)
-    id_number = _text(data.holder_id_number, "holder_id_number", max_length=30, required=False)
-    note = _text(data.note, "note", max_length=200, required=False)
+    holder_name = text(data.holder_name, "holder_name", max_length=50)
+    company = text(data.company, "company", max_length=100, required=False)
+    phone = text(data.holder_phone, "holder_phone", max_length=20, required=False)
+    id_number = text(data.holder_id_number, "holder_id_number", max_length=30, required=False)
+    note = text(data.note, "note", max_length=200, required=False)
     household = data.household
     if household is not None and household.project_id != project.pk:
         errors["household"] = [_("This household is not in the project.")]
@@ -400,7 +390,7 @@ def temporary_pass_return(
 @transaction.atomic
 def temporary_pass_lose(*, temporary_pass: TemporaryPass, by: Any, note: str = "") -> TemporaryPass:
     """Record a temporary pass as lost (its deposit is kept)."""
-    note = _text(note, "note", max_length=200, required=False)
+    note = text(note, "note", max_length=200, required=False)
     locked = _close(temporary_pass, "lose", by)
     if note:
         locked.note = f"{locked.note} · {note}"[:200] if locked.note else note
@@ -437,8 +427,8 @@ def card_work_record(
     if kind not in CardWorkKind.values:
         errors["kind"] = [_("Say what is done with the card.")]
     fee_value = _money(fee, "fee")
-    note = _text(note, "note", max_length=200, required=False)
-    new_number = _text(new_number, "new_number", max_length=30, required=False)
+    note = text(note, "note", max_length=200, required=False)
+    new_number = text(new_number, "new_number", max_length=30, required=False)
     if kind in (CardWorkKind.LOSE, CardWorkKind.RETURN) and locked.status != CardStatus.ACTIVE:
         errors["card"] = [
             _("This card is “%(status)s” already.") % {"status": locked.get_status_display()}

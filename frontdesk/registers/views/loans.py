@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -30,6 +28,7 @@ from ..selectors import loans as selectors
 from ..services import loans as services
 from ..transitions import allowed, may
 from ..transitions.loans import LOAN
+from ._common import int_or_none
 
 
 def _only(projects: list[tuple[int, str]]) -> int | None:
@@ -40,14 +39,6 @@ def _only(projects: list[tuple[int, str]]) -> int | None:
 def staff_only(request: HttpRequest) -> None:
     if not has_role(request.user, *Role.values):
         raise PermissionDenied
-
-
-def int_or_none(value: Any) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**63 else None
 
 
 def _household_by_ref(project_id: int, ref: str) -> Household | None:

@@ -24,8 +24,9 @@ from ..selectors import lost_found as selectors
 from ..services import lost_found as services
 from ..transitions import allowed, may
 from ..transitions.lost_found import FOUND
+from ._common import int_or_none
 from .custody import serve_image
-from .loans import int_or_none, staff_only
+from .loans import staff_only
 
 
 @login_required

@@ -32,6 +32,7 @@ from ..selectors import parcels as selectors
 from ..services import parcels as services
 from ..transitions import allowed, may
 from ..transitions.parcels import READERS, RECORD
+from ._common import int_or_none, project_pairs
 
 LIST_LIMIT = 200
 
@@ -39,18 +40,6 @@ LIST_LIMIT = 200
 def _reader(request: HttpRequest) -> None:
     if not has_role(request.user, *READERS):
         raise PermissionDenied
-
-
-def _int(value: Any) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**63 else None
-
-
-def _projects(request: HttpRequest) -> list[tuple[int, str]]:
-    return [(p.pk, p.name) for p in projects_for(request.user).order_by("name")]
 
 
 def _parcel(request: HttpRequest, pk: int) -> Parcel:
@@ -97,11 +86,11 @@ def parcels_receive(request: HttpRequest) -> HttpResponse:
     below without leaving the page (htmx), and the form is ready for the next one."""
     if not may(request.user, RECORD, "receive"):
         raise PermissionDenied
-    projects = _projects(request)
+    projects = project_pairs(request)
     if not projects:
         raise PermissionDenied
     source = request.POST if request.method == "POST" else request.GET
-    project_id = _int(source.get("project"))
+    project_id = int_or_none(source.get("project"))
     if project_id not in dict(projects):
         project_id = projects[0][0] if len(projects) == 1 else None
     initial = {"project": project_id, "carrier": "sf", "kind": "parcel"}
@@ -233,7 +222,9 @@ def parcel_signature(request: HttpRequest, pk: int) -> FileResponse:
 def _daily_rows(request: HttpRequest) -> tuple[Project | None, list[Any]]:
     """The waiting mail grouped by building: a butler's own buildings, the desk's all."""
     projects = projects_for(request.user)
-    project = projects.filter(pk=_int(request.GET.get("project")) or 0).first() or projects.first()
+    project = (
+        projects.filter(pk=int_or_none(request.GET.get("project")) or 0).first() or projects.first()
+    )
     if project is None:
         return None, []
     queryset = selectors.parcel_list(user=request.user).filter(project=project)
@@ -241,7 +232,7 @@ def _daily_rows(request: HttpRequest) -> tuple[Project | None, list[Any]]:
         request.user, Role.DESK, Role.SUPERVISOR, Role.MANAGER
     ):
         queryset = queryset.filter(building__butler=request.user)
-    building = _int(request.GET.get("building"))
+    building = int_or_none(request.GET.get("building"))
     if building:
         queryset = queryset.filter(building_id=building)
     return project, selectors.waiting_by_building(queryset=queryset)

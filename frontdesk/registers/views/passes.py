@@ -7,8 +7,6 @@ a big REFUSED with the reason, and nothing is written.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -44,6 +42,7 @@ from ..selectors import passes as selectors
 from ..services import passes as services
 from ..transitions import allowed, may
 from ..transitions.passes import CARD_WORK, RELEASE_PASS, TEMPORARY_PASS
+from ._common import int_or_none
 
 LIST_LIMIT = 200
 # The gate remembered between checks on one guard's phone.
@@ -58,14 +57,6 @@ def _only(projects: list[tuple[int, str]]) -> int | None:
 def _staff(request: HttpRequest) -> None:
     if not has_role(request.user, *Role.values):
         raise PermissionDenied
-
-
-def _int(value: Any) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**63 else None
 
 
 def _household(request: HttpRequest, household_id: int | None) -> Household | None:
@@ -136,7 +127,7 @@ def pass_issue(request: HttpRequest) -> HttpResponse:
     if not projects:
         raise PermissionDenied
     source = request.POST if request.method == "POST" else request.GET
-    household = _household(request, _int(source.get("household")))
+    household = _household(request, int_or_none(source.get("household")))
     project_id = household.project_id if household else _only(projects)
     initial = {"project": project_id, "valid_from": timezone.localdate(), "quantity": 1}
     if request.method == "POST":
@@ -307,7 +298,7 @@ def temporary_passes(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     may_issue = may(request.user, TEMPORARY_PASS, "issue")
     source = request.POST if request.method == "POST" else request.GET
-    household = _household(request, _int(source.get("household")))
+    household = _household(request, int_or_none(source.get("household")))
     today = timezone.localdate()
     initial = {
         "project": household.project_id if household else _only(projects),
@@ -416,7 +407,7 @@ def card_work(request: HttpRequest) -> HttpResponse:
     _staff(request)
     may_record = may(request.user, CARD_WORK, "record")
     source = request.POST if request.method == "POST" else request.GET
-    household = _household(request, _int(source.get("household")))
+    household = _household(request, int_or_none(source.get("household")))
     cards = list(household.cards.order_by("id")) if household else []
     choices = [
         (c.pk, f"{c.get_kind_display()} {c.number} · {c.get_status_display()}") for c in cards

@@ -29,7 +29,6 @@ from frontdesk.core.errors import ApplicationError
 from frontdesk.core.masking import id_number_for, phone_for
 from frontdesk.core.models import Project
 from frontdesk.core.roles import has_role
-from frontdesk.core.scoping import projects_for
 from residents.models import Household
 from residents.selectors import household_list
 
@@ -46,6 +45,7 @@ from ..selectors import visitors as selectors
 from ..services import visitors as services
 from ..transitions import allowed, may
 from ..transitions.visitors import MESSAGE, READERS, VISITOR
+from ._common import int_or_none, project_pairs
 
 LIST_LIMIT = 200
 
@@ -53,18 +53,6 @@ LIST_LIMIT = 200
 def _reader(request: HttpRequest) -> None:
     if not has_role(request.user, *READERS):
         raise PermissionDenied
-
-
-def _int(value: Any) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**63 else None
-
-
-def _projects(request: HttpRequest) -> list[tuple[int, str]]:
-    return [(p.pk, p.name) for p in projects_for(request.user).order_by("name")]
 
 
 def _household(request: HttpRequest, household_id: int | None) -> Household | None:
@@ -109,12 +97,12 @@ def _errors_to_messages(request: HttpRequest, error: ApplicationError) -> None:
 def visitors_today(request: HttpRequest) -> HttpResponse:
     """Today's visitors on one page, and the form to register one (or announce one)."""
     _reader(request)
-    projects = _projects(request)
+    projects = project_pairs(request)
     if not projects:
         raise PermissionDenied
     source = request.POST if request.method == "POST" else request.GET
-    household = _household(request, _int(source.get("household")))
-    project_id = _int(source.get("project")) or (household.project_id if household else None)
+    household = _household(request, int_or_none(source.get("household")))
+    project_id = int_or_none(source.get("project")) or (household.project_id if household else None)
     if project_id not in dict(projects):
         project_id = projects[0][0] if len(projects) == 1 else None
     may_register = may(request.user, VISITOR, "register")
@@ -268,12 +256,12 @@ def visitor_leave(request: HttpRequest, pk: int) -> HttpResponse:
 def visitor_messages(request: HttpRequest) -> HttpResponse:
     """Messages and items left for residents: the form to take one, and the list."""
     _reader(request)
-    projects = _projects(request)
+    projects = project_pairs(request)
     if not projects:
         raise PermissionDenied
     source = request.POST if request.method == "POST" else request.GET
-    household = _household(request, _int(source.get("household")))
-    project_id = _int(source.get("project")) or (household.project_id if household else None)
+    household = _household(request, int_or_none(source.get("household")))
+    project_id = int_or_none(source.get("project")) or (household.project_id if household else None)
     if project_id not in dict(projects):
         project_id = projects[0][0] if len(projects) == 1 else None
     may_receive = may(request.user, MESSAGE, "receive")
