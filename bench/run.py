@@ -30,7 +30,10 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/fd_bench"
 BIG_TABLE_ROWS = 10_000
 # Modules that register measurements (and dataset parts) when imported. Work orders
 # will add "bench.orders", with its own dataset part and measurements.
-MEASUREMENT_MODULES = ("bench.measurements", "bench.billing")
+MEASUREMENT_MODULES = ("bench.measurements", "bench.billing", "bench.orders")
+RESULTS_DIR = ROOT / "bench" / "results"
+# Growth budget: a page or list at 1,000,000 orders against the same at 100,000.
+GROWTH_BUDGET = 1.3
 
 
 def _setup_django() -> None:
@@ -307,8 +310,170 @@ def machine() -> dict[str, str]:
     }
 
 
+def _order_count() -> int:
+    from tickets.models import Ticket
+
+    return Ticket.objects.count()
+
+
+def _earlier_runs() -> list[dict[str, Any]]:
+    runs = []
+    for path in sorted(RESULTS_DIR.glob("*.json")):
+        try:
+            runs.append(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue
+    return runs
+
+
+def served_growth(served: list[Any], sizes: dict[str, int]) -> list[dict[str, Any]]:
+    """Each page and list of this run against the newest saved run at a tenth of the orders
+    or fewer: its median grows by at most GROWTH_BUDGET, and its queries not at all."""
+    from bench.orders import LIST_GROUP
+
+    orders = _order_count()
+    smaller = [
+        run for run in _earlier_runs() if 0 < run.get("data", {}).get("orders", 0) <= orders / 5
+    ]
+    if not smaller or not served:
+        return []
+    base = smaller[-1]
+    before = {r["name"]: r for r in base.get("served", [])}
+    rows = []
+    for r in served:
+        then = before.get(r.name)
+        if r.group != LIST_GROUP or not then or not then.get("median_ms") or r.median_ms is None:
+            continue
+        # Compared as ratios to each run's floor where both have one: the machine's mood
+        # of the day cancels out; the plain medians are shown beside them.
+        ratio_now, ratio_then = r.ratio, then.get("ratio")
+        growth = (
+            ratio_now / ratio_then if ratio_now and ratio_then else r.median_ms / then["median_ms"]
+        )
+        same_queries = then.get("queries") == r.queries
+        rows.append(
+            {
+                "name": r.name,
+                "orders_then": base["data"]["orders"],
+                "orders_now": orders,
+                "median_then_ms": then["median_ms"],
+                "median_now_ms": r.median_ms,
+                "queries_then": then.get("queries"),
+                "queries_now": r.queries,
+                "growth": growth,
+                "verdict": "PASS" if growth <= GROWTH_BUDGET and same_queries else "FAIL",
+            }
+        )
+    return rows
+
+
+def save_json(
+    results: list[Result], served: dict[str, Any], growth: list[dict[str, Any]], ctx: Any, load: str
+) -> Path:
+    """One JSON file per run in bench/results/: data size, machine, versions and every figure,
+    so that two runs can be compared."""
+    now = dt.datetime.now(dt.UTC)
+    document = {
+        "run_at": now.isoformat(timespec="seconds"),
+        "machine": machine(),
+        "load_average": load,
+        "data": {"orders": _order_count(), **ctx.dataset.sizes},
+        "in_process": [
+            {
+                "name": r.name,
+                "group": r.group,
+                "verdict": r.verdict,
+                "median_ms": r.median_ms,
+                "p95_ms": r.p95_ms,
+                "budget_p95_ms": r.budget_ms,
+                "queries": r.queries,
+                "note": r.note,
+            }
+            for r in results
+        ],
+        "served": [r.as_dict() for r in served["served"]],
+        "creation": served["creation"],
+        "growth": growth,
+    }
+    RESULTS_DIR.mkdir(exist_ok=True)
+    path = RESULTS_DIR / f"{now:%Y%m%d-%H%M}-{document['data']['orders']}-orders.json"
+    path.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def served_report(
+    served: dict[str, Any], growth: list[dict[str, Any]], served_reps: int
+) -> list[str]:
+    if not served["served"] and not served["creation"]:
+        return []
+    lines = [
+        "",
+        "## Work orders, served",
+        "",
+        "gunicorn with 2 workers and the production settings (`bench/wsgi.py`), a real HTTP "
+        f"client over loopback, a new connection per request; {served_reps} requests each after "
+        "warm-up (fewer for the PDFs and the CSV: see *calls*), each followed by its floor: the "
+        "same rows by one hand-written SQL query rendered as plain JSON, CSV or a bare template "
+        "(`bench/floors.py`), in the same server. *ratio* is the median over the floor's median; "
+        "*queries* the most SQL queries one request made; *size* the median body in bytes.",
+        "",
+        "| group | request | calls | median | p95 | floor median | ratio | queries | size "
+        "| budget | result |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    for r in served["served"]:
+        if r.median_ms is None:
+            lines.append(
+                f"| {r.group} | {r.name} | – | – | – | – | – | – | – "
+                f"| {r.budget.describe()} | FAIL: {r.note} |"
+            )
+            continue
+        floor = f"{r.floor_median_ms:.1f}" if r.floor_median_ms else "–"
+        ratio = f"{r.ratio:.1f}×" if r.ratio else "–"
+        verdict = r.verdict if r.budget != type(r.budget)() else "reported"
+        if r.misses:
+            verdict += ": " + "; ".join(r.misses)
+        lines.append(
+            f"| {r.group} | {r.name} | {r.reps} | {r.median_ms:.1f} | {r.p95_ms:.1f} | {floor} "
+            f"| {ratio} | {r.queries} | {r.bytes:,} | {r.budget.describe()} | {verdict} |"
+        )
+    c = served["creation"]
+    if c:
+        lines += [
+            "",
+            f"Order creation: {c['clients']} API clients for {c['seconds']} s registered "
+            f"{c['orders']:,} orders ({c['per_second']} orders/s; budget ≥ 200), "
+            f"{c['stored']:,} stored; serial sequences with a gap or a repeat afterwards: "
+            f"{', '.join(c['gaps']) or 'none'}; failed requests: "
+            f"{', '.join(c['failures']) or 'none'}. **{c['verdict']}**.",
+        ]
+    if growth:
+        lines += [
+            "",
+            f"### Growth from {growth[0]['orders_then']:,} to {growth[0]['orders_now']:,} orders",
+            "",
+            "Against the saved run of the smaller dataset in `bench/results/`, compared as the "
+            f"ratio to each run's floor; budget ≤ {GROWTH_BUDGET}×, and the same queries.",
+            "",
+            "| request | median then | median now | queries then / now | growth | result |",
+            "| --- | ---: | ---: | ---: | ---: | --- |",
+        ]
+        lines += [
+            f"| {g['name']} | {g['median_then_ms']:.1f} | {g['median_now_ms']:.1f} "
+            f"| {g['queries_then']} / {g['queries_now']} | {g['growth']:.2f}× | {g['verdict']} |"
+            for g in growth
+        ]
+    return lines
+
+
 def report(
-    results: list[Result], ctx: Any, args: argparse.Namespace, build_note: str, load: str
+    results: list[Result],
+    ctx: Any,
+    args: argparse.Namespace,
+    build_note: str,
+    load: str,
+    served: dict[str, Any],
+    growth: list[dict[str, Any]],
 ) -> str:
     from django.db import connection
 
@@ -376,6 +541,7 @@ def report(
             f"| {', '.join(r.seq_scans) or 'none'} |"
             for r in planned
         ]
+    lines += served_report(served, growth, args.served_reps)
     skipped = [r for r in results if r.verdict == "SKIP"]
     if skipped:
         lines += ["", "## Not measured yet", ""]
@@ -396,6 +562,15 @@ def main() -> int:
     )
     parser.add_argument(
         "--no-write", action="store_true", help="print the results without writing RESULTS.md"
+    )
+    parser.add_argument(
+        "--served-reps",
+        type=int,
+        default=50,
+        help="requests per served measurement, each beside its floor (50)",
+    )
+    parser.add_argument(
+        "--no-served", action="store_true", help="skip the served (gunicorn) measurements"
     )
     args = parser.parse_args()
     if not 1 <= args.reps <= 1000 or not 0 <= args.warmup <= 100:
@@ -423,17 +598,35 @@ def main() -> int:
     if load_before > (os.cpu_count() or 1):
         log(f"note: load average {load_before:.1f}, other work is running; times will be inflated")
     results = run_measurements(ctx, args, log)
-    load = f"{load_before:.1f} and {os.getloadavg()[0]:.1f}"
     if args.explain:
         return 0
-    text = report(results, ctx, args, build_note, load)
+    served: dict[str, Any] = {"served": [], "creation": None}
+    if not args.no_served:
+        from bench.orders import served_run
+
+        log(f"served measurements: gunicorn, 2 workers, {args.served_reps} requests each")
+        served = served_run(
+            ctx, reps=args.served_reps, warmup=args.warmup + 2, only=args.only, log=log
+        )
+    load = f"{load_before:.1f} and {os.getloadavg()[0]:.1f}"
+    growth = served_growth(served["served"], ctx.dataset.sizes)
+    text = report(results, ctx, args, build_note, load, served, growth)
     print("\n" + text)
     if not args.no_write and not args.only:
         (ROOT / "bench" / "RESULTS.md").write_text(text, encoding="utf-8")
         log("written to bench/RESULTS.md")
+        saved = save_json(results, served, growth, ctx, load)
+        log(f"written to {saved.relative_to(ROOT)}")
     failed = [r for r in results if r.verdict == "FAIL"]
+    failed += [r for r in served["served"] if r.verdict == "FAIL"]
+    failed += [g for g in growth if g["verdict"] == "FAIL"]
+    if served["creation"] and served["creation"]["verdict"] == "FAIL":
+        failed.append(Result("order creation", "orders", 0, "FAIL"))
     if failed:
-        log(f"{len(failed)} budget(s) missed: " + "; ".join(r.name for r in failed))
+        log(
+            f"{len(failed)} budget(s) missed: "
+            + "; ".join(r["name"] if isinstance(r, dict) else r.name for r in failed)
+        )
         return 1
     return 0
 
