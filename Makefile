@@ -57,7 +57,7 @@ messages: $(STAMP)
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 bench: $(STAMP)
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(if $(ORDERS),--orders $(ORDERS))
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -75,6 +75,9 @@ PROJECT_PLANS = [
     ProjectPlan("bench-east", "东湖花园", 48, dt.date(2012, 6, 30)),
     ProjectPlan("bench-west", "西山苑", 32, dt.date(2016, 9, 1)),
 ]
+# Projects a later part adds (the work orders' small estates): the database may hold them,
+# and the supervisor is a member of them too.
+MORE_PLANS: list[ProjectPlan] = []
 
 
 @dataclass
@@ -130,6 +133,8 @@ def _build_households(log: Log) -> None:
 
 
 PARTS: list[Part] = [Part("households", _households_loaded, _build_households)]
+# Row counts a later part adds to `dataset_sizes()`.
+SIZES: list[Callable[[], dict[str, int]]] = []
 
 
 def prepare(*, log: Log) -> Dataset:
@@ -162,7 +167,7 @@ def prepare(*, log: Log) -> Dataset:
 
 
 def _supervisor() -> Any:
-    """The supervisor of both projects (a few rows, made on any run that lacks them)."""
+    """The supervisor of every benchmark project (a few rows, made on any run that lacks them)."""
     user, created = get_user_model().objects.get_or_create(
         username=SUPERVISOR_USERNAME, defaults={"first_name": "客服主管"}
     )
@@ -170,8 +175,8 @@ def _supervisor() -> Any:
         user.set_unusable_password()
         user.save()
         user.groups.add(Group.objects.get(name=str(Role.SUPERVISOR)))
-    for plan in PROJECT_PLANS:
-        Membership.objects.get_or_create(user=user, project=Project.objects.get(code=plan.code))
+    for project in Project.objects.filter(code__in=[p.code for p in PROJECT_PLANS + MORE_PLANS]):
+        Membership.objects.get_or_create(user=user, project=project)
     return user
 
 
@@ -189,12 +194,14 @@ def dataset_sizes() -> dict[str, int]:
         "move-in records": MoveIn.objects.count(),
         "history lines": ChangeRecord.objects.count(),
     }
+    for more in SIZES:
+        sizes.update(more())
     return sizes
 
 
 def _refuse_shared_database() -> None:
     """Never load 100,000 invented households into a database that holds real projects."""
-    others = Project.objects.exclude(code__in=[p.code for p in PROJECT_PLANS])
+    others = Project.objects.exclude(code__in=[p.code for p in PROJECT_PLANS + MORE_PLANS])
     if others.exists():
         raise SystemExit(
             f"Database {connection.settings_dict['NAME']!r} holds other projects "
@@ -248,12 +255,17 @@ def _copy(model: type[Model], rows: Iterable[dict[str, Any]]) -> int:
     if not count:
         return 0
     buffer.seek(0)
+    _copy_text(model, columns, buffer)
+    return count
+
+
+def _copy_text(model: type[Model], columns: list[str], text: Any) -> None:
+    """COPY lines already in COPY's text format (a file object, read from its position)."""
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
         # psycopg2's COPY entry point, reached through Django's cursor wrapper.
-        cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", buffer)
-    return count
+        cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", text)
 
 
 def _next_id(model: type[Model]) -> int:
@@ -366,9 +378,28 @@ class _Household:
 
 
 class _HouseholdsBuilder:
-    def __init__(self, log: Log) -> None:
+    """The estates of `plans` (by default the two big ones), their households and files.
+
+    A later part builds estates of its own with other plans, sizes and seed; `staff`
+    makes the projects and names the user who signs their files.
+    """
+
+    def __init__(
+        self,
+        log: Log,
+        *,
+        plans: list[ProjectPlan] | None = None,
+        floors: int | None = None,
+        units_per_floor: int | None = None,
+        households: int | None = None,
+        seed: int | None = None,
+    ) -> None:
         self.log = log
-        self.rng = random.Random(SEED)
+        self.plans = PROJECT_PLANS if plans is None else plans
+        self.floors = FLOORS if floors is None else floors
+        self.units_per_floor = UNITS_PER_FLOOR if units_per_floor is None else units_per_floor
+        self.household_count = HOUSEHOLDS if households is None else households
+        self.rng = random.Random(SEED if seed is None else seed)
         self.people = _People(self.rng)
 
     def run(self) -> None:
@@ -409,7 +440,7 @@ class _HouseholdsBuilder:
     def staff(self) -> tuple[list[Project], Any]:
         projects = [
             Project.objects.create(code=p.code, name=p.name, address=f"{p.name}服务中心")
-            for p in PROJECT_PLANS
+            for p in self.plans
         ]
         user = get_user_model().objects.create_user(username=DESK_USERNAME, first_name="前台")
         user.set_unusable_password()
@@ -422,14 +453,14 @@ class _HouseholdsBuilder:
         """Every unit of every building, floor by floor; remembered in `self.units`."""
         areas = [Decimal(a) for a in ("89.50", "118.20", "135.60", "76.40", "142.80", "96.30")]
         unit_id = _next_id(Unit)
-        for project, plan in zip(self.projects, PROJECT_PLANS, strict=True):
+        for project, plan in zip(self.projects, self.plans, strict=True):
             buildings = Building.objects.bulk_create(
-                Building(project=project, number=str(n), name=f"{n}栋", floors=FLOORS)
+                Building(project=project, number=str(n), name=f"{n}栋", floors=self.floors)
                 for n in range(1, plan.buildings + 1)
             )
             for building in buildings:
-                for floor in range(1, FLOORS + 1):
-                    for index in range(1, UNITS_PER_FLOOR + 1):
+                for floor in range(1, self.floors + 1):
+                    for index in range(1, self.units_per_floor + 1):
                         number = f"{floor}{index:02d}"
                         unit = _Unit(
                             unit_id, project.pk, f"{building.number}-{number}", plan.handover
@@ -453,7 +484,7 @@ class _HouseholdsBuilder:
         rng = self.rng
         n_units = len(self.units)
         vacant = set(rng.sample(range(n_units), round(n_units * VACANT_SHARE)))
-        previous = set(rng.sample(range(n_units), HOUSEHOLDS - (n_units - len(vacant))))
+        previous = set(rng.sample(range(n_units), self.household_count - (n_units - len(vacant))))
         households: list[_Household] = []
         for index, unit in enumerate(self.units):
             settled = unit.handover + dt.timedelta(days=730)

@@ -29,7 +29,7 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/fd_bench"
 # A sequential scan over a table this big is worth a look in a search query.
 BIG_TABLE_ROWS = 10_000
 # Modules that register measurements (and dataset parts) when imported. Work orders
-# will add "bench.orders", with its own dataset part and measurements.
+# orders come with their dataset part (bench.orders_dataset, imported by bench.orders).
 MEASUREMENT_MODULES = ("bench.measurements", "bench.billing", "bench.orders")
 RESULTS_DIR = ROOT / "bench" / "results"
 # Growth budget: a page or list at 1,000,000 orders against the same at 100,000.
@@ -572,21 +572,39 @@ def main() -> int:
     parser.add_argument(
         "--no-served", action="store_true", help="skip the served (gunicorn) measurements"
     )
+    parser.add_argument(
+        "--orders",
+        type=int,
+        help="work orders in the dataset (default 1,000,000); another number reloads the orders",
+    )
+    parser.add_argument(
+        "--prepare-only", action="store_true", help="load the dataset and stop; measure nothing"
+    )
     args = parser.parse_args()
     if not 1 <= args.reps <= 1000 or not 0 <= args.warmup <= 100:
         parser.error("--reps must be 1..1000 and --warmup 0..100")
+    if args.orders is not None and not 100 <= args.orders <= 10_000_000:
+        parser.error("--orders must be 100..10,000,000")
 
     _setup_django()
     for module in MEASUREMENT_MODULES:
         importlib.import_module(module)
+    from bench import orders_dataset
     from bench.dataset import prepare
     from bench.measurements import Context
 
     def log(message: str) -> None:
         print(message, flush=True)
 
+    if args.orders is not None:
+        orders_dataset.configure(args.orders)
     started = time.perf_counter()
     dataset = prepare(log=log)
+    if args.prepare_only:
+        for name, size in dataset.sizes.items():
+            log(f"  {name}: {size:,}")
+        log(f"dataset ready in {time.perf_counter() - started:.0f} s")
+        return 0
     build_note = (
         f"parts built by this run: {', '.join(dataset.built)}, "
         f"{time.perf_counter() - started:.0f} s including migrations"
