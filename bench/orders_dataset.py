@@ -574,7 +574,9 @@ class _OrdersBuilder:
                 i,
                 p.code,
                 list(
-                    Building.objects.filter(project=p).order_by("id").values_list("id", flat=True)
+                    Building.objects.filter(project=p)
+                    .order_by("number")
+                    .values_list("id", flat=True)
                 ),
             )
             for i, p in enumerate(projects)
