@@ -573,7 +573,11 @@ class _OrdersBuilder:
                 p.pk,
                 i,
                 p.code,
-                list(Building.objects.filter(project=p).values_list("id", flat=True)),
+                list(
+                    Building.objects.filter(project=p)
+                    .order_by("number")
+                    .values_list("id", flat=True)
+                ),
             )
             for i, p in enumerate(projects)
         ]

@@ -66,6 +66,7 @@ def test_orders_part_loads_at_a_tiny_scale(monkeypatch):
     one household has exactly fifty orders, and a sweep at SWEEP_AT finds nothing to do."""
     import datetime as dt
 
+    from django.db import connection
     from django.db.models import Count
     from sequences.models import Sequence as CounterRow
 
@@ -79,6 +80,9 @@ def test_orders_part_loads_at_a_tiny_scale(monkeypatch):
     _tiny_estates(monkeypatch)
     lines: list[str] = []
     orders_dataset._OrdersBuilder(lines.append).run()
+    with connection.cursor() as cursor:
+        # Every reference the rows make is checked now, not at a commit that never comes.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
     assert Project.objects.count() == 5
     assert Ticket.objects.count() == 300
@@ -124,3 +128,28 @@ def test_orders_part_loads_at_a_tiny_scale(monkeypatch):
             household=orders_dataset.household_with_fifty_orders(),
         )
     assert ticket.serial == f"WX-2026-{last + 1:06d}"
+
+
+def test_orders_part_reloads_at_another_scale(monkeypatch):
+    """Orders loaded at one scale are not taken for another: the build empties the order
+    tables, keeps every household, and loads the new number."""
+    from django.db import connection
+
+    from bench import orders_dataset
+    from residents.models import Household
+    from tickets.models import Ticket
+
+    _tiny_estates(monkeypatch)
+    orders_dataset._OrdersBuilder(lambda _line: None).run()
+    households = Household.objects.count()
+    monkeypatch.setattr(orders_dataset, "ORDERS", 200)
+    assert not orders_dataset.is_loaded()
+
+    with connection.cursor() as cursor:
+        # The first load's deferred foreign-key checks run now, as at its commit.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    orders_dataset._truncate_orders()
+    orders_dataset._OrdersBuilder(lambda _line: None).run()
+    assert Ticket.objects.count() == 200
+    assert orders_dataset.is_loaded()
+    assert Household.objects.count() == households
