@@ -49,6 +49,7 @@ from frontdesk.core.deadlines import deadline_open
 from frontdesk.core.models import DeadlineEvent, Notification
 from frontdesk.core.notifications import Topic
 from frontdesk.core.roles import Role
+from frontdesk.desk.services import TOPIC_UNSIGNED
 from tests.conftest import IN_CI
 from tests.factories import HouseholdFactory, ProjectFactory, UnitFactory, UserFactory
 from tests.tickets.factories import register
@@ -355,12 +356,13 @@ class TableLock:
             cursor.execute(f'LOCK TABLE "{self.table}" IN SHARE MODE')  # our table name
 
     def waiting(self) -> int:
-        """Connections waiting for this lock: jobs stopped at their insert."""
+        """Connections of this database waiting for a lock: this one, or a row another job
+        holds (a job that locks its project first waits there)."""
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
-                " WHERE c.relname = %s AND NOT l.granted",
-                [self.table],
+                "SELECT count(DISTINCT pid) FROM pg_locks"
+                " WHERE NOT granted AND (database IS NULL OR database ="
+                " (SELECT oid FROM pg_database WHERE datname = current_database()))"
             )
             return int(cursor.fetchone()[0])
 
@@ -423,7 +425,8 @@ def _two_projects() -> dict[Any, Staff]:
 
 
 def test_jobs_sent_twice_at_once_to_two_workers_run_once(cluster, transactional_db):
-    """The monthly complaint statistics, the weekly summaries and the deadline sweep, each
+    """The monthly complaint statistics, the weekly summaries, the deadline sweep and the
+    notice of a desk's day left unsigned, each
     sent twice at the same moment and run by both workers at once (held at their insert
     until both are there): one report and one JobRun per project and period, each deadline's
     stages acted on once, and nobody notified twice."""
@@ -511,4 +514,16 @@ def test_jobs_sent_twice_at_once_to_two_workers_run_once(cluster, transactional_
         assert told[people.desk.username, Topic.DEADLINE_OVERDUE] == 6
         assert told[people.supervisor.username, Topic.DEADLINE_ESCALATED] == 6
         assert told[people.manager.username, Topic.DEADLINE_ESCALATED] == 6
+
+    # The desk's day left unsigned: both copies wait, one to notify, the other to notify or
+    # to lock the project first; the supervisors are told once about yesterday.
+    timings["unsigned days"] = _twice_at_once(
+        cluster,
+        "frontdesk.desk.tasks.announce_unsigned_days",
+        Notification,
+        released_when=lambda lock, _ids: lock.waiting() == 2,
+    )
+    for people in staff.values():
+        told = Notification.objects.filter(user=people.supervisor, topic=TOPIC_UNSIGNED)
+        assert told.count() == 1
     print(f"\n{ {k: round(v, 1) for k, v in timings.items()} }")
