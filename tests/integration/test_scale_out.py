@@ -195,7 +195,7 @@ def cluster(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Cl
     env.update(
         DJANGO_SETTINGS_MODULE="frontdesk.settings_production",
         # One key for every host: a session or a signed link made by one is good on all.
-        SECRET_KEY=settings.SECRET_KEY if len(settings.SECRET_KEY) >= 50 else secrets.token_hex(32),
+        SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS=HOST,
         DATABASE_URL=database,
         REDIS_URL=cache,
