@@ -41,6 +41,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from frontdesk.core.models import Project
+from frontdesk.core.replica import reads_from_replica
 from frontdesk.core.scoping import scope
 from residents.models import Household
 from tickets.choices import Department
@@ -468,6 +469,7 @@ def _target(project: Project) -> Decimal:
     return config.collection_target if config else DEFAULT_TARGET
 
 
+@reads_from_replica
 def collection_trend(*, project: Project, last: dt.date, months: int = 12) -> list[CollectionRate]:
     """The collection rates of the `months` months up to `last`, oldest first."""
     periods = []
@@ -520,6 +522,7 @@ class Statement:
         return self.collected_total - self.expenditure_total
 
 
+@reads_from_replica
 def income_statement(*, project: Project, first: dt.date, last: dt.date) -> Statement:
     """Billed per charge kind (bills of the months), collected per payment method (payments
     taken in the months less reversals made in them) and expenditure per category.
@@ -651,6 +654,7 @@ def charges_to_confirm(*, project: Project, period: dt.date) -> QuerySet[Ticket]
     )
 
 
+@reads_from_replica
 def paid_service_margins(*, project: Project, period: dt.date) -> list[MarginRow]:
     """Income, material cost and margin of the paid orders finished in a month, per
     department. An order counts with the cashier's confirmed figures where it has them, else

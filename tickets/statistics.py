@@ -56,6 +56,7 @@ from django.utils.translation import gettext_lazy
 from frontdesk.core.errors import ApplicationError
 from frontdesk.core.models import Deadline, DeadlineState, Project
 from frontdesk.core.notifications import Topic, notify, users_with_role
+from frontdesk.core.replica import reads_from_replica
 from frontdesk.core.roles import Role, has_role
 from frontdesk.core.scoping import scope
 
@@ -417,6 +418,7 @@ def complaint_report_issue(
     return report
 
 
+@reads_from_replica
 def complaint_report_preview(
     *, project: Project, now: dt.datetime | None = None
 ) -> ComplaintReport:

@@ -885,8 +885,9 @@ TOPIC_UNSIGNED = "desk.unsigned_day"
 def reviews_announce_unsigned(*, day: dt.date, now: dt.datetime | None = None) -> int:
     """Tell each project's supervisors that `day` was left unsigned (run the next morning).
 
-    Safe to run twice: a supervisor already told about that day and project is
-    not told again. Returns how many were notified.
+    Safe to run twice, also twice at once (two beats, two workers): a supervisor
+    already told about that day and project is not told again. Returns how many
+    were notified.
     """
     now = now or timezone.now()
     signed = set(
@@ -896,21 +897,31 @@ def reviews_announce_unsigned(*, day: dt.date, now: dt.datetime | None = None) -
     )
     sent = 0
     for project in Project.objects.filter(is_active=True).exclude(pk__in=signed):
-        url = reverse("desk:review", args=[project.pk, day.isoformat()])
-        for user in users_with_role(project=project.pk, role=Role.SUPERVISOR):
-            if Notification.objects.filter(user=user, topic=TOPIC_UNSIGNED, url=url).exists():
-                continue
-            notice = notify(
-                user=user,
-                topic=TOPIC_UNSIGNED,
-                title=_("The daily check of %(day)s is not signed (%(project)s)")
-                % {"day": day.isoformat(), "project": project.name},
-                url=url,
-                project=project.pk,
-                named=True,
-                now=now,
-            )
-            sent += notice is not None
+        sent += _announce_unsigned_day(project=project, day=day, now=now)
+    return sent
+
+
+@transaction.atomic
+def _announce_unsigned_day(*, project: Project, day: dt.date, now: dt.datetime) -> int:
+    # The project's row is the lock: a run at the same moment waits here, then finds the
+    # notices this one wrote (NO KEY: rows that merely refer to the project are not held up).
+    Project.objects.select_for_update(no_key=True).filter(pk=project.pk).first()
+    url = reverse("desk:review", args=[project.pk, day.isoformat()])
+    sent = 0
+    for user in users_with_role(project=project.pk, role=Role.SUPERVISOR):
+        if Notification.objects.filter(user=user, topic=TOPIC_UNSIGNED, url=url).exists():
+            continue
+        notice = notify(
+            user=user,
+            topic=TOPIC_UNSIGNED,
+            title=_("The daily check of %(day)s is not signed (%(project)s)")
+            % {"day": day.isoformat(), "project": project.name},
+            url=url,
+            project=project.pk,
+            named=True,
+            now=now,
+        )
+        sent += notice is not None
     return sent
 
 

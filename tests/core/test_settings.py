@@ -24,6 +24,7 @@ READ_BY_SETTINGS = [
     "DEBUG",
     "ALLOWED_HOSTS",
     "DATABASE_URL",
+    "REPORTS_DATABASE_URL",
     "CELERY_BROKER_URL",
     "REDIS_URL",
     "CELERY_RESULT_BACKEND",
@@ -101,6 +102,20 @@ def test_defaults_need_no_server(tmp_path):
     assert values["CELERY_BROKER_URL"] == "filesystem://"
     assert (values["TIME_ZONE"], values["LANGUAGE_CODE"]) == ("Asia/Shanghai", "zh-hans")
     assert values["DEBUG"] is True
+
+
+def test_a_reports_replica_is_configured_only_when_named(tmp_path):
+    """REPORTS_DATABASE_URL adds the replica alias and its router; unset, there is neither."""
+    names = ["DATABASES", "DATABASE_ROUTERS"]
+    primary = {"DATABASE_URL": "postgres://desk@db.internal:5432/frontdesk"}
+    alone = settings_with(primary, names, tmp_path)
+    assert list(alone["DATABASES"]) == ["default"] and alone["DATABASE_ROUTERS"] == []
+    url = "postgres://reader@replica.internal:5432/frontdesk"
+    values = settings_with({**primary, "REPORTS_DATABASE_URL": url}, names, tmp_path)
+    replica = values["DATABASES"]["reports"]
+    assert (replica["HOST"], replica["USER"]) == ("replica.internal", "reader")
+    assert replica["TEST"]["MIRROR"] == "default"
+    assert values["DATABASE_ROUTERS"] == ["frontdesk.core.replica.ReplicaRouter"]
 
 
 def test_environment_selects_postgresql_and_redis(tmp_path):
