@@ -87,18 +87,22 @@ class ServedMeasurement:
     budget: Budget
     prepare: Callable[[Any], Callable[[int], Pair]]
     reps: int | None = None
-    # The queries of a request must not depend on the data's size: compared across runs.
-    size_free: bool = True
+    warmup: int | None = None  # untimed requests first, instead of the run's warm-up
 
 
 SERVED: list[ServedMeasurement] = []
 
 
 def served(
-    name: str, *, group: str, budget: Budget = PAGE_BUDGET, reps: int | None = None
+    name: str,
+    *,
+    group: str,
+    budget: Budget = PAGE_BUDGET,
+    reps: int | None = None,
+    warmup: int | None = None,
 ) -> Callable[[Callable[[Any], Callable[[int], Pair]]], Callable[[Any], Callable[[int], Pair]]]:
     def register(prepare: Callable[[Any], Callable[[int], Pair]]) -> Any:
-        SERVED.append(ServedMeasurement(name, group, budget, prepare, reps))
+        SERVED.append(ServedMeasurement(name, group, budget, prepare, reps, warmup))
         return prepare
 
     return register
@@ -275,7 +279,7 @@ def measure(
     except Exception as error:  # a sample that cannot be found is a failed measurement
         result.note = f"{type(error).__name__}: {error}"
         return result
-    for i in range(warmup):
+    for i in range(m.warmup if m.warmup is not None else warmup):
         pair = pair_for(i)
         for request in (pair.product, pair.floor):
             if request is None:
