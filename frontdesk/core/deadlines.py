@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,7 +141,11 @@ def policy_for(project: Project | int) -> Policy:
 def rule_for(project: Project | int, kind: str) -> RuleSpec:
     """The project's rule for a kind of deadline (its own row, else the default)."""
     project_id = project if isinstance(project, int) else project.pk
-    row = DeadlineRule.objects.filter(project_id=project_id, kind=kind).first()
+    return _rule_spec(kind, DeadlineRule.objects.filter(project_id=project_id, kind=kind).first())
+
+
+def _rule_spec(kind: str, row: DeadlineRule | None) -> RuleSpec:
+    """A project's rule row for `kind` as a spec (the default where it has none)."""
     default = DEFAULT_RULES.get(kind)
     if row is None:
         if default is None:
@@ -158,6 +162,33 @@ def rule_for(project: Project | int, kind: str) -> RuleSpec:
         escalate_after_minutes=row.escalate_after_minutes,
         is_emergency=row.is_emergency,
         recurs=row.recurs,
+    )
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What opening deadlines in a project reads: the rules of some kinds, the policy and the
+    working calendar. A step that numbers what it opens (a serial taken under a lock until
+    commit) reads them first, so that the lock is held only while rows are written."""
+
+    project_id: int
+    rules: Mapping[str, RuleSpec]
+    policy: Policy
+    calendar: WorkingCalendar
+
+
+def terms_for(project: Project | int, kinds: Iterable[str]) -> Terms:
+    """The terms of deadlines of `kinds` in a project: five queries, whatever the kinds."""
+    project_id = project if isinstance(project, int) else project.pk
+    kinds = list(dict.fromkeys(kinds))
+    rows = {
+        row.kind: row for row in DeadlineRule.objects.filter(project_id=project_id, kind__in=kinds)
+    }
+    return Terms(
+        project_id=project_id,
+        rules={kind: _rule_spec(kind, rows.get(kind)) for kind in kinds},
+        policy=policy_for(project_id),
+        calendar=calendar_for(project_id),
     )
 
 
@@ -249,25 +280,33 @@ def deadline_open(
     is_emergency: bool | None = None,
     url: str = "",
     label: str = "",
+    terms: Terms | None = None,
+    new_subject: bool = False,
 ) -> Deadline:
     """Open the deadline of `kind` for `subject`, due by the project's rule and calendar.
 
     `due_at` overrides the rule (a time promised to the resident); `is_emergency`
     overrides the rule's flag (emergency notifications go out at any hour).
     Opening a kind that is already open for the subject returns the open one
-    unchanged, so a caller that runs twice opens it once.
+    unchanged, so a caller that runs twice opens it once. `terms` (read before
+    with `terms_for`) spares reading the rule, policy and calendar again, and
+    `new_subject` the look for an open one, for a subject saved in this step.
     """
     subject_type, subject_id = _subject_key(subject)
-    existing = Deadline.objects.filter(
-        subject_type=subject_type, subject_id=subject_id, kind=kind, state=DeadlineState.OPEN
-    ).first()
-    if existing is not None:
-        return existing
+    if not new_subject:
+        existing = Deadline.objects.filter(
+            subject_type=subject_type, subject_id=subject_id, kind=kind, state=DeadlineState.OPEN
+        ).first()
+        if existing is not None:
+            return existing
     if responsible is None and not responsible_role:
         raise ApplicationError(fields={"responsible": [_("Name a person or a role responsible.")]})
-    rule = rule_for(project, kind)
-    policy = policy_for(project)
-    calendar = calendar_for(project)
+    if terms is not None and terms.project_id == project.pk and kind in terms.rules:
+        rule, policy, calendar = terms.rules[kind], terms.policy, terms.calendar
+    else:
+        rule = rule_for(project, kind)
+        policy = policy_for(project)
+        calendar = calendar_for(project)
     start = start or timezone.now()
     if timezone.is_naive(start) or (due_at is not None and timezone.is_naive(due_at)):
         raise ApplicationError(_("Deadlines take timezone-aware times."))

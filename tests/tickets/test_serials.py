@@ -81,3 +81,35 @@ def test_concurrent_registrations_leave_no_gap_and_no_duplicate(
         assert all(serial.startswith(prefixes[kind] + "-") for serial in rows)
         # Consecutive from 1, no duplicate, and in the order the orders were saved.
         assert numbers == list(range(1, len(rows) + 1))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["repair", "complaint"])
+def test_registration_only_writes_while_it_holds_the_serial(household, desk_user, kind):
+    """From the moment the serial counter row is locked (taken until commit, so every other
+    registration of the project and kind waits) a registration reads nothing: the rules,
+    policy and calendar of its deadlines were read before. A read there would lengthen the
+    wait of every clerk registering at the same time."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.test.utils import CaptureQueriesContext
+
+    from frontdesk.core.models import Deadline
+
+    extra = {"complaint": COMPLAINT} if kind == "complaint" else {}
+    ContentType.objects.get_for_model(Ticket)  # read once per process, as a server has it
+    with CaptureQueriesContext(connection) as captured:
+        ticket = ticket_register(
+            project=household.project,
+            kind=kind,
+            matter="厨房水龙头漏水",
+            household=household,
+            by=desk_user,
+            **extra,
+        )
+    sqls = [q["sql"].lstrip().upper() for q in captured.captured_queries]
+    taken = next(i for i, sql in enumerate(sqls) if "SEQUENCES_SEQUENCE" in sql)
+    after = sqls[taken + 1 :]
+    reads = [sql[:120] for sql in after if sql.startswith("SELECT")]
+    assert reads == []
+    assert any(sql.startswith('INSERT INTO "CORE_DEADLINE"') for sql in after)
+    assert Deadline.objects.filter(subject_id=ticket.pk).count() == (3 if extra else 1)

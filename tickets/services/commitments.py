@@ -86,12 +86,15 @@ def classify_for_project(
     )
 
 
-def commitment_open(ticket: Ticket, weight: str, *, start: dt.datetime, by: Any) -> Any:
+def commitment_open(
+    ticket: Ticket, weight: str, *, start: dt.datetime, by: Any, terms: Any = None
+) -> Any:
     """Open the commitment owed for an order of `weight`, the desk's to give.
 
-    Call inside the registration's transaction, after the order is saved.
+    Call inside the registration's transaction, after the order is saved (`terms`: those
+    read before its serial was taken).
     """
-    return _promise(ticket, COMMITMENT_KIND[weight], start=start, responsible=by)
+    return _promise(ticket, COMMITMENT_KIND[weight], start=start, responsible=by, terms=terms)
 
 
 def commitment_kept(ticket: Ticket, by: Any) -> None:

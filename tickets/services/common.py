@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from sequences import get_next_value
 
 from frontdesk.core import deadlines as promises
-from frontdesk.core.calendar import calendar_for
+from frontdesk.core.calendar import WorkingCalendar, calendar_for
 from frontdesk.core.errors import ApplicationError
 from frontdesk.core.models import DeadlineState, Membership
 from frontdesk.core.notifications import notify, users_with_role
@@ -112,10 +112,14 @@ def end_of_working_day(project_id: int, moment: dt.datetime) -> dt.datetime:
     return calendar_for(project_id).end_of_working_day(moment)
 
 
-def _registered_due(ticket: Ticket, now: dt.datetime) -> dt.datetime:
+def _registered_due(
+    ticket: Ticket, now: dt.datetime, calendar: WorkingCalendar | None = None
+) -> dt.datetime:
     """When an order not yet dispatched is due back: the end of the working day of its
-    appointment (or of now)."""
+    appointment (or of now), by the project's calendar (read unless given)."""
     moment = ticket.appointment_at if ticket.appointment_at and ticket.appointment_at > now else now
+    if calendar is not None:
+        return calendar.end_of_working_day(moment)
     return end_of_working_day(ticket.project_id, moment)
 
 
@@ -175,8 +179,12 @@ def _promise(
     responsible: Any = None,
     role: str = "",
     due_at: dt.datetime | None = None,
+    terms: promises.Terms | None = None,
 ) -> Any:
-    """Open the deadline of `kind` on the order. Call inside the step's transaction."""
+    """Open the deadline of `kind` on the order. Call inside the step's transaction.
+
+    `terms` (read before the order's serial was taken) mark the order as saved in this
+    step: nothing is read again and no open deadline is looked for."""
     return promises.deadline_open(
         subject=ticket,
         project=ticket.project,
@@ -188,6 +196,8 @@ def _promise(
         is_emergency=True if ticket.priority == Priority.EMERGENCY else None,
         url=_ticket_url(ticket),
         label=f"{ticket.serial} {ticket.matter}"[:200],
+        terms=terms,
+        new_subject=terms is not None,
     )
 
 

@@ -20,6 +20,7 @@ from frontdesk.core.scoping import can_access_project
 from residents.models import Building, Household
 
 from ..choices import (
+    COMMITMENT_KIND,
     DEFAULT_DEPARTMENT,
     PAID_BY_DEFAULT,
     ComplaintCategory,
@@ -236,7 +237,13 @@ def ticket_register(
         ],
     )
     ticket.created_at = now
-    ticket.due_at = _registered_due(ticket, now)
+    # Everything the order's deadlines read is read now: from the serial on, the counter
+    # row is locked until commit, and other registrations of the project and kind wait.
+    kinds = [COMMITMENT_KIND[weighed.weight]]
+    if detail is not None:
+        kinds += ["complaint.investigation", "complaint.answer"]
+    terms = promises.terms_for(project, kinds)
+    ticket.due_at = _registered_due(ticket, now, terms.calendar)
     # Last, after every check: the number is taken only for an order that will be saved.
     ticket.serial = next_serial(project_id=project.pk, kind=kind, year=timezone.localtime(now).year)
     ticket.save()
@@ -257,11 +264,11 @@ def ticket_register(
             data={"from": priority, "to": weighed.priority, "word": weighed.word},
             at=now,
         )
-    commitment_open(ticket, weighed.weight, start=now, by=by)
+    commitment_open(ticket, weighed.weight, start=now, by=by, terms=terms)
     if detail is not None:
         # Same-day investigation, and the answer the resident is promised (three days).
-        _promise(ticket, "complaint.investigation", start=now, responsible=by)
-        answer = _promise(ticket, "complaint.answer", start=now, responsible=by)
+        _promise(ticket, "complaint.investigation", start=now, responsible=by, terms=terms)
+        answer = _promise(ticket, "complaint.answer", start=now, responsible=by, terms=terms)
         ticket.due_at = answer.due_at
         ticket.save(update_fields=["due_at"])
         detail.ticket = ticket
