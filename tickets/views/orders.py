@@ -69,12 +69,19 @@ from ..forms import (
     staff_choices,
 )
 from ..models import LiaisonForm, MonthlyContract, Ticket, WarrantyRepair
-from ..printing import LinkRefused, print_orders, print_queryset, resident_url, ticket_for_token
+from ..printing import (
+    LinkRefused,
+    RunChoice,
+    print_orders,
+    print_queryset,
+    print_run,
+    resident_url,
+    ticket_for_token,
+)
 from ..scripts import script_lines, scripts_for
 from ..transitions import TRANSITIONS, allowed_actions, can_register, check_role
 
 PAGE_SIZE = 50
-DAY_PRINT_LIMIT = 200
 REGISTER_LIMIT = 5000
 
 
@@ -696,21 +703,34 @@ def _chosen_project(request: HttpRequest) -> int | None:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def print_today(request: HttpRequest) -> HttpResponse:
-    """The day's open orders, each as its three copies, in one PDF (a POST counts the printing
-    of each, a GET previews them): of the project named by ?project=, else of every project
-    of the user, grouped by project."""
+    """One run of the day's printing in one PDF (a POST counts the printing of each, a GET
+    previews them): by default today's orders not yet printed, at most PRINT_RUN_SIZE, in
+    serial order; `which` chooses another set and `page` the next run of a set that stays.
+    Of the project named by ?project=, else of every project of the user, grouped by
+    project. The first sheet, and the header X-Print-Run-Remaining, say how many remain."""
     project_id = _chosen_project(request)
     today = timezone.localdate()
-    ids = list(
-        selectors.open_tickets_of_day(
-            user=request.user, project_id=project_id, day=today
-        ).values_list("id", flat=True)[:DAY_PRINT_LIMIT]
+    params = request.POST if request.method == "POST" else request.GET
+    which = params.get("which") or request.GET.get("which") or RunChoice.UNPRINTED
+    run = print_run(
+        user=request.user,
+        project_id=project_id,
+        day=today,
+        which=which,
+        page=_int(params.get("page") or request.GET.get("page")) or 1,
     )
-    tickets = list(print_queryset().filter(pk__in=ids).order_by("project__name", "id"))
-    if not tickets:
-        messages.info(request, _("There are no open orders to print today."))
+    if not run.tickets:
+        messages.info(request, _("There are no orders to print in this run."))
         return redirect("tickets:queue")
-    return _print_response(request, tickets, f"orders-{today:%Y%m%d}.pdf")
+    counted = request.method == "POST"
+    pdf = print_orders(run.tickets, by=request.user, request=request, counted=counted, run=run)
+    response = pdf_bytes_response(
+        pdf,
+        filename=f"orders-{today:%Y%m%d}-{run.which}-{run.first}.pdf",
+        attachment=request.GET.get("download") == "1",
+    )
+    response["X-Print-Run-Remaining"] = str(run.remaining)
+    return response
 
 
 # --- The resident's page (no login) ------------------------------------------------------
