@@ -282,7 +282,7 @@ def print_run(
     day: dt.date,
     which: str = RunChoice.UNPRINTED,
     page: int = 1,
-    size: int = PRINT_RUN_SIZE,
+    size: int | None = None,
 ) -> PrintRun:
     """The orders of one print run, in serial order per project (projects by name), at most
     `size` of them, voided ones left out, in three queries (count, orders, contacts):
@@ -304,6 +304,7 @@ def print_run(
     else:
         which = RunChoice.UNPRINTED
         qs = qs.filter(print_count=0, created_at__gte=start, created_at__lt=end)
+    size = size or PRINT_RUN_SIZE
     skipped = (max(page, 1) - 1) * size
     total = qs.count()
     tickets = list(qs.order_by("project__name", "project_id", "serial")[skipped : skipped + size])
