@@ -1,4 +1,4 @@
-"""Indexes of the monthly complaint statistics and the callback queue.
+"""Indexes of the monthly complaint statistics, the callback queue and the weekly list.
 
 Built concurrently: on a table of a million orders a plain CREATE INDEX would
 hold up registering orders for as long as it takes.
@@ -30,6 +30,28 @@ class Migration(migrations.Migration):
                 condition=models.Q(("status", "returned")),
                 fields=["returned_at", "id"],
                 name="tickets_callbacks_due",
+            ),
+        ),
+        AddIndexConcurrently(
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "accepted",
+                            "arrived",
+                            "dispatched",
+                            "done",
+                            "paused",
+                            "registered",
+                            "returned",
+                            "visited",
+                        ],
+                    )
+                ),
+                fields=["project", "created_at", "id"],
+                name="tickets_open_created",
             ),
         ),
     ]

@@ -372,6 +372,13 @@ class Ticket(models.Model):
                 condition=Q(status="returned"),
                 name="tickets_callbacks_due",
             ),
+            # The weekly list of unfinished matters, oldest first: the open orders only (the
+            # oldest orders of a project are long closed, and the plain index walks past them).
+            models.Index(
+                fields=["project", "created_at", "id"],
+                condition=Q(status__in=sorted(OPEN_STATUSES)),
+                name="tickets_open_created",
+            ),
             # The emergency banner on every queue page reads the open emergencies only:
             # a few rows, whatever the history.
             models.Index(
