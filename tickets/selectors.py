@@ -252,16 +252,6 @@ def household_tickets(*, user: Any, household_id: int, limit: int = 100) -> list
     return list(qs[:limit])
 
 
-def open_tickets_of_day(*, user: Any, project_id: int | None, day: dt.date) -> QuerySet[Ticket]:
-    """The orders still open that were registered on or before `day` (the day's print run),
-    of one project or (None) of all the user's projects."""
-    end = local_midnight(day + dt.timedelta(days=1))
-    filters: dict[str, Any] = {"status__in": UNRETURNED_STATUSES, "created_at__lt": end}
-    if project_id is not None:
-        filters["project_id"] = project_id
-    return ticket_list(user=user, filters=filters).order_by("project_id", "id")
-
-
 def callbacks_due(*, user: Any, project_id: int | None = None) -> QuerySet[Ticket]:
     """Orders returned to the desk and waiting for their callback, oldest return first."""
     qs = ticket_list(user=user, filters={"status": TicketStatus.RETURNED})
