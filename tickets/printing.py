@@ -266,7 +266,7 @@ class PrintRun:
             "which": RunChoice(self.which).label,
         }
         if not self.remaining:
-            return f"{text} {gettext('None remain.')}"
+            return text + " " + gettext("None remain.")
         more = ngettext(
             "%(n)d more remains: print again for the next.",
             "%(n)d more remain: print again for the next.",
