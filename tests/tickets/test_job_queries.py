@@ -474,3 +474,42 @@ def test_callback_queue_costs_the_same_queries_with_many_failed_calls(
         r.ticket.pk: r.attempts for key in ("due", "waiting", "given_up") for r in page.context[key]
     }
     assert rows == {t.pk: (i + 1) % 3 for i, t in enumerate(tickets)}
+
+
+# --- The end-of-day and weekly jobs ---------------------------------------------------------
+
+
+def test_end_of_day_and_weekly_jobs_cost_the_same_queries_for_few_and_many_orders(
+    household, desk_user, engineer, supervisor, project
+):
+    """The end-of-day notice of orders not back and the weekly summaries cost the same
+    queries with one open order as with thirty-one: their lists and counts are read per
+    project, never per order."""
+    from tests.factories import UserFactory
+    from tickets import jobs
+
+    UserFactory(role="manager", projects=[project])
+    with time_machine.travel(at(2026, 11, 10, 9), tick=False):
+        register(
+            household=household,
+            by=desk_user,
+            kind="complaint",
+            matter="电梯异响",
+            complaint={"category": "engineering", "reason": "elevator"},
+        )
+    with time_machine.travel(at(2026, 11, 23, 9), tick=False):
+        out = register(household=household, by=desk_user, matter="灯不亮")
+        services.ticket_dispatch(ticket=out, by=desk_user, assignee=engineer)
+    end_of_day, weekly = [], []
+    for day, more in ((23, 0), (30, 30)):
+        _clones(Ticket.objects.get(pk=out.pk), more, start=day * 100)
+        with time_machine.travel(at(2026, 11, day, 18, 30), tick=False):
+            with CaptureQueriesContext(connection) as queries:
+                assert jobs.end_of_day_unreturned(day=dt.date(2026, 11, day)) == 1
+            end_of_day.append(len(queries))
+            with CaptureQueriesContext(connection) as queries:
+                assert jobs.weekly_summaries(day=dt.date(2026, 11, day)) == 2
+            weekly.append(len(queries))
+    assert end_of_day[0] == end_of_day[1] and weekly[0] == weekly[1], (end_of_day, weekly)
+    told = Notification.objects.filter(user=desk_user, topic=jobs.TOPIC_UNRETURNED)
+    assert told.order_by("-id").first().title.startswith("31 ")
