@@ -1,4 +1,4 @@
-"""Printed work orders: the three copies (三联单), the complaint form, the day's orders.
+"""Printed work orders: the three copies (三联单), the complaint form, the day's print run.
 
 Every order prints as three copies on one sheet set: copy 1 for the resident
 (客户联), copy 2 for the executing department (执行联), copy 3 for customer
@@ -28,18 +28,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core import signing
+from django.db.models import TextChoices
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework.renderers import BaseRenderer
 
 from frontdesk.core.masking import phone_for
 from frontdesk.core.pdf import qr_data_uri, render_pdf
+from frontdesk.core.scoping import scope
 
-from .choices import TicketKind
+from .choices import UNRETURNED_STATUSES, TicketKind, TicketStatus
 from .models import Ticket, TicketSettings
+from .selectors import local_midnight
 from .services import tickets_record_print
 
 # --- The resident's signed link ------------------------------------------------------
@@ -194,12 +198,14 @@ def print_orders(
     by: Any,
     request: HttpRequest | None = None,
     counted: bool = True,
+    run: PrintRun | None = None,
 ) -> bytes:
     """Render the orders in one PDF as `by` may see them; with `counted`, count one printing
     of each (the explicit print action), else it is a preview that counts nothing.
 
     Repairs, housekeeping, greening and convenience orders print as three
-    copies; complaints on their complaint form. Each order starts a new sheet.
+    copies; complaints on their complaint form. Each order starts a new sheet. A day's
+    `run` says on its first sheet which of how many orders it holds and how many remain.
     """
     if counted:
         tickets_record_print(tickets=tickets, by=by)
@@ -208,8 +214,101 @@ def print_orders(
         "preview": not counted,
         "printed_at": timezone.now(),
         "printed_by": by,
+        "run": run,
     }
     return render_pdf("print/orders.html", context, request=request)
+
+
+# --- The day's print run ---------------------------------------------------------------
+
+# One run prints at most this many orders: a sheet set the clerk can take from the printer,
+# and a PDF a worker renders in a couple of seconds. The run says how many remain.
+PRINT_RUN_SIZE = 50
+
+
+class RunChoice(TextChoices):
+    """Which orders a print run takes (today's unprinted ones unless the clerk chooses)."""
+
+    UNPRINTED = "unprinted", _("Today's orders not yet printed")
+    TODAY = "today", _("All of today's orders (a reprint)")
+    BACKLOG = "backlog", _("Open orders never printed, any day")
+
+
+@dataclass(frozen=True)
+class PrintRun:
+    """One bounded run of the day's printing: its orders and where it stands in the whole."""
+
+    tickets: list[Ticket]
+    which: str
+    total: int
+    skipped: int = 0
+
+    @property
+    def first(self) -> int:
+        return self.skipped + 1 if self.tickets else 0
+
+    @property
+    def last(self) -> int:
+        return self.skipped + len(self.tickets)
+
+    @property
+    def remaining(self) -> int:
+        return max(self.total - self.last, 0)
+
+    @property
+    def note(self) -> str:
+        """What the run holds and how many remain, in the active language (its first sheet
+        and the desk's message say it)."""
+        text = gettext("Print run: orders %(first)d–%(last)d of %(total)d (%(which)s).") % {
+            "first": self.first,
+            "last": self.last,
+            "total": self.total,
+            "which": RunChoice(self.which).label,
+        }
+        if not self.remaining:
+            return text + " " + gettext("None remain.")
+        more = ngettext(
+            "%(n)d more remains: print again for the next.",
+            "%(n)d more remain: print again for the next.",
+            self.remaining,
+        ) % {"n": self.remaining}
+        return f"{text} {more}"
+
+
+def print_run(
+    *,
+    user: Any,
+    project_id: int | None,
+    day: dt.date,
+    which: str = RunChoice.UNPRINTED,
+    page: int = 1,
+    size: int | None = None,
+) -> PrintRun:
+    """The orders of one print run, in serial order per project (projects by name), at most
+    `size` of them, voided ones left out, in three queries (count, orders, contacts):
+
+    - `unprinted` (the default): registered on `day` and never printed. Printing them
+      counts them printed, so the next run takes the next ones;
+    - `today`: everything registered on `day`, printed or not (`page` 2 is the next run);
+    - `backlog`: open orders never printed, registered on or before `day`.
+    """
+    start = local_midnight(day)
+    end = local_midnight(day + dt.timedelta(days=1))
+    qs = scope(print_queryset(), user).exclude(status=TicketStatus.VOIDED)
+    if project_id is not None:
+        qs = qs.filter(project_id=project_id)
+    if which == RunChoice.TODAY:
+        qs = qs.filter(created_at__gte=start, created_at__lt=end)
+    elif which == RunChoice.BACKLOG:
+        qs = qs.filter(print_count=0, status__in=UNRETURNED_STATUSES, created_at__lt=end)
+    else:
+        which = RunChoice.UNPRINTED
+        qs = qs.filter(print_count=0, created_at__gte=start, created_at__lt=end)
+    size = size or PRINT_RUN_SIZE
+    skipped = (max(page, 1) - 1) * size
+    total = qs.count()
+    tickets = list(qs.order_by("project__name", "project_id", "serial")[skipped : skipped + size])
+    return PrintRun(tickets=tickets, which=which, total=total, skipped=skipped)
 
 
 class PdfRenderer(BaseRenderer):

@@ -8,10 +8,14 @@ timeline, when asked for, is one prefetch.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.aggregates import Count, Sum
+from django.db.models.expressions import Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -248,16 +252,6 @@ def household_tickets(*, user: Any, household_id: int, limit: int = 100) -> list
     return list(qs[:limit])
 
 
-def open_tickets_of_day(*, user: Any, project_id: int | None, day: dt.date) -> QuerySet[Ticket]:
-    """The orders still open that were registered on or before `day` (the day's print run),
-    of one project or (None) of all the user's projects."""
-    end = local_midnight(day + dt.timedelta(days=1))
-    filters: dict[str, Any] = {"status__in": UNRETURNED_STATUSES, "created_at__lt": end}
-    if project_id is not None:
-        filters["project_id"] = project_id
-    return ticket_list(user=user, filters=filters).order_by("project_id", "id")
-
-
 def callbacks_due(*, user: Any, project_id: int | None = None) -> QuerySet[Ticket]:
     """Orders returned to the desk and waiting for their callback, oldest return first."""
     qs = ticket_list(user=user, filters={"status": TicketStatus.RETURNED})
@@ -269,16 +263,67 @@ def callbacks_due(*, user: Any, project_id: int | None = None) -> QuerySet[Ticke
 def month_register(
     *, user: Any, project_id: int, year: int, month: int, paid_only: bool = False
 ) -> QuerySet[Ticket]:
-    """The month's dispatch and paid-service orders, sorted by customer (月末核对、整理、存档)."""
+    """The month's dispatch and paid-service orders, sorted by customer (月末核对、整理、存档),
+    with the unit and building each row names (nothing else joined: the register is read
+    a page, or a file, of thousands of rows at a time)."""
     start = local_midnight(dt.date(year, month, 1))
     end = local_midnight(dt.date(year + month // 12, month % 12 + 1, 1))
-    qs = ticket_list(
-        user=user,
-        filters={"project_id": project_id, "created_at__gte": start, "created_at__lt": end},
-    ).exclude(kind=TicketKind.COMPLAINT)
+    qs = (
+        scope(Ticket.objects.all(), user)
+        .filter(project_id=project_id, created_at__gte=start, created_at__lt=end)
+        .exclude(kind=TicketKind.COMPLAINT)
+        .select_related("household__unit", "building")
+    )
     if paid_only:
         qs = qs.filter(paid=True)
     return qs.order_by("household__unit__code", "place", "id")
+
+
+def register_customer(ticket: Ticket) -> tuple[Any, ...]:
+    """Who a register row is sorted and summed under: its household, or its public place."""
+    if ticket.household_id is not None:
+        return ("household", ticket.household_id)
+    return ("place", ticket.building_id, ticket.place, ticket.location)
+
+
+def month_register_totals(register: QuerySet[Ticket]) -> dict[str, Any]:
+    """The register's number of orders and the fees charged (voided orders count, and charge
+    nothing), in one query."""
+    totals = register.order_by().aggregate(
+        count=Count("id"),
+        charged=Coalesce(
+            Sum("fee_charged", filter=~Q(status=TicketStatus.VOIDED)), Value(Decimal(0))
+        ),
+    )
+    return {"count": totals["count"], "charged": totals["charged"]}
+
+
+def month_register_subtotals(
+    register: QuerySet[Ticket], rows: list[Ticket] | None = None
+) -> dict[tuple[Any, ...], Decimal]:
+    """The fees charged over the whole month to each customer of `rows` (a page; None: every
+    customer of the register), in one query: a customer whose orders run over two pages
+    shows the same month's sum on both."""
+    if rows is not None:
+        households = {t.household_id for t in rows if t.household_id is not None}
+        places = {t.place for t in rows if t.household_id is None}
+        wanted = Q(household_id__in=households) if households else Q(pk__in=[])
+        if places:
+            wanted |= Q(household__isnull=True, place__in=places)
+        register = register.filter(wanted)
+    sums = (
+        register.order_by()
+        .values("household_id", "building_id", "place", "location")
+        .annotate(charged=Sum("fee_charged", filter=~Q(status=TicketStatus.VOIDED)))
+    )
+    found: dict[tuple[Any, ...], Decimal] = {}
+    for row in sums:
+        if row["household_id"] is not None:
+            key: tuple[Any, ...] = ("household", row["household_id"])
+        else:
+            key = ("place", row["building_id"], row["place"], row["location"])
+        found[key] = found.get(key, Decimal(0)) + (row["charged"] or Decimal(0))
+    return found
 
 
 # An order registered within this many hours for the same household (or the same public place

@@ -34,9 +34,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
-    Exists,
     F,
     IntegerField,
     Min,
@@ -159,16 +159,6 @@ def _rate(part: int, whole: int) -> str | None:
     return str(value)
 
 
-def _complaints(project_id: int, period: str) -> QuerySet[Ticket]:
-    start, end = period_bounds(period)
-    return Ticket.objects.filter(
-        project_id=project_id,
-        kind=TicketKind.COMPLAINT,
-        created_at__gte=start,
-        created_at__lt=end,
-    ).exclude(status=TicketStatus.VOIDED)
-
-
 def _last_satisfaction() -> Subquery:
     return Subquery(
         Callback.objects.filter(ticket=OuterRef("pk"), reached=True)
@@ -177,8 +167,13 @@ def _last_satisfaction() -> Subquery:
     )
 
 
-def _answered_on_time() -> Exists:
-    return Exists(
+def _answered_on_time() -> Subquery:
+    """The id of the complaint's answer deadline met by its due time, or NULL.
+
+    A scalar subquery, looked up per complaint through the deadlines' subject index; as an
+    EXISTS the planner hashes it over every project's met answers (a scan of the whole
+    deadline table) to test a few thousand complaints."""
+    return Subquery(
         Deadline.objects.filter(
             subject_type=ContentType.objects.get_for_model(Ticket, for_concrete_model=False),
             subject_id=OuterRef("pk"),
@@ -186,30 +181,42 @@ def _answered_on_time() -> Exists:
             state=DeadlineState.MET,
             met_at__lte=F("due_at"),
         )
+        .order_by()
+        .values("id")[:1]
     )
 
 
-def period_summary(project_id: int, period: str) -> dict[str, Any]:
-    """The headline figures of one period (one query)."""
-    totals = (
-        _complaints(project_id, period)
-        .annotate(
-            last_satisfaction=_last_satisfaction(),
-            on_time=Case(
-                When(_answered_on_time(), then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
+def _bucket(periods: list[str], field: str = "created_at") -> Case:
+    """Which of `periods` (by index) a row's `field` falls in, -1 for none."""
+    whens = []
+    for index, period in enumerate(periods):
+        start, end = period_bounds(period)
+        whens.append(When(**{f"{field}__gte": start, f"{field}__lt": end}, then=Value(index)))
+    return Case(*whens, default=Value(-1), output_field=IntegerField())
+
+
+def _span(periods: list[str]) -> tuple[dt.datetime, dt.datetime]:
+    bounds = [period_bounds(p) for p in periods]
+    return min(b[0] for b in bounds), max(b[1] for b in bounds)
+
+
+def _complaints_of(project_id: int, periods: list[str]) -> QuerySet[Ticket]:
+    """The complaints of several periods (voided ones left out), each row with its period's
+    index as `bucket`: one scan of the partial index tickets_complaints_created."""
+    start, end = _span(periods)
+    return (
+        Ticket.objects.filter(
+            project_id=project_id,
+            kind=TicketKind.COMPLAINT,
+            created_at__gte=start,
+            created_at__lt=end,
         )
-        .aggregate(
-            total=Count("id"),
-            valid=Count("id", filter=Q(complaint__valid=True)),
-            invalid=Count("id", filter=Q(complaint__valid=False)),
-            called_back=Count("id", filter=Q(last_satisfaction__isnull=False)),
-            satisfied=Count("id", filter=Q(last_satisfaction__in=SATISFIED)),
-            answered_on_time=Coalesce(Sum("on_time"), 0),
-        )
+        .exclude(status=TicketStatus.VOIDED)
+        .annotate(bucket=_bucket(periods))
     )
+
+
+def _summary_of(period: str, totals: dict[str, int]) -> dict[str, Any]:
     total = totals["total"]
     return {
         "period": period,
@@ -226,81 +233,152 @@ def period_summary(project_id: int, period: str) -> dict[str, Any]:
     }
 
 
-def _category_counts(project_id: int, period: str) -> dict[str, int]:
-    rows = (
-        _complaints(project_id, period)
-        .values("complaint__category")
-        .annotate(n=Count("id"))
-        .values_list("complaint__category", "n")
+def period_summaries(project_id: int, periods: list[str]) -> dict[str, dict[str, Any]]:
+    """The headline figures of several periods in one query (one pass over their
+    complaints, each counted in its own period's columns)."""
+    if not periods:
+        return {}
+    qs = _complaints_of(project_id, periods).annotate(
+        last_satisfaction=_last_satisfaction(),
+        answer_met=_answered_on_time(),
+        on_time=Case(
+            When(Q(answer_met__isnull=False), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
     )
-    return {category: n for category, n in rows if category}
-
-
-def _household_counts(project_id: int, period: str) -> dict[int, tuple[str, int]]:
     rows = (
-        _complaints(project_id, period)
+        qs.values("bucket")
+        .annotate(
+            total=Count("id"),
+            valid=Count("id", filter=Q(complaint__valid=True)),
+            invalid=Count("id", filter=Q(complaint__valid=False)),
+            called_back=Count("id", filter=Q(last_satisfaction__isnull=False)),
+            satisfied=Count("id", filter=Q(last_satisfaction__in=SATISFIED)),
+            answered_on_time=Coalesce(Sum("on_time"), 0),
+        )
+        .order_by()
+    )
+    keys = ("total", "valid", "invalid", "called_back", "satisfied", "answered_on_time")
+    found = {row["bucket"]: row for row in rows}
+    empty = dict.fromkeys(keys, 0)
+    return {
+        period: _summary_of(period, {k: found.get(index, empty)[k] for k in keys})
+        for index, period in enumerate(periods)
+    }
+
+
+def period_summary(project_id: int, period: str) -> dict[str, Any]:
+    """The headline figures of one period (one query)."""
+    return period_summaries(project_id, [period])[period]
+
+
+def _category_counts(project_id: int, periods: list[str]) -> list[dict[str, int]]:
+    """Complaints per category of each period, in one query."""
+    found: list[dict[str, int]] = [{} for _p in periods]
+    rows = (
+        _complaints_of(project_id, periods)
+        .values("bucket", "complaint__category")
+        .annotate(n=Count("id"))
+        .values_list("bucket", "complaint__category", "n")
+    )
+    for bucket, category, n in rows:
+        if bucket >= 0 and category:
+            found[bucket][category] = n
+    return found
+
+
+def _household_counts(project_id: int, periods: list[str]) -> list[dict[int, tuple[str, int]]]:
+    """Complaints per household of each period, with the household's unit, in one query."""
+    found: list[dict[int, tuple[str, int]]] = [{} for _p in periods]
+    rows = (
+        _complaints_of(project_id, periods)
         .filter(household__isnull=False)
-        .values("household_id", "household__unit__code")
+        .values("bucket", "household_id", "household__unit__code")
         .annotate(n=Count("id"))
-        .values_list("household_id", "household__unit__code", "n")
+        .values_list("bucket", "household_id", "household__unit__code", "n")
     )
-    return {household: (code, n) for household, code, n in rows}
+    for bucket, household, code, n in rows:
+        if bucket >= 0:
+            found[bucket][household] = (code, n)
+    return found
 
 
-def _callbacks_by(project_id: int, period: str, group: str) -> list[dict[str, Any]]:
-    """Orders returned to the desk in the period, with their callbacks, per `group`."""
+Rows = list[dict[str, Any]]
+
+
+def _callback_item(returned: int, called_back: int, satisfied: int) -> dict[str, Any]:
+    return {
+        "returned": returned,
+        "called_back": called_back,
+        "satisfied": satisfied,
+        "callback_rate": _rate(called_back, returned),
+        "satisfied_rate": _rate(satisfied, called_back),
+    }
+
+
+def _callbacks_by(
+    project_id: int, period: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Orders returned to the desk in the period, with their callbacks: per department (not
+    complaints) and per butler (complaints with one), in one pass over the period's returns."""
     start, end = period_bounds(period)
-    qs = (
+    rows = (
         Ticket.objects.filter(project_id=project_id, returned_at__gte=start, returned_at__lt=end)
         .exclude(status=TicketStatus.VOIDED)
         .annotate(last_satisfaction=_last_satisfaction())
-    )
-    if group == "butler":
-        qs = qs.filter(kind=TicketKind.COMPLAINT, complaint__butler__isnull=False)
-        keys = ("complaint__butler_id", "complaint__butler__username")
-    else:
-        qs = qs.exclude(kind=TicketKind.COMPLAINT)
-        keys = ("department",)
-    rows = (
-        qs.values(*keys)
+        .values(
+            "department",
+            "complaint__butler_id",
+            "complaint__butler__username",
+            is_complaint=Case(
+                When(kind=TicketKind.COMPLAINT, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
         .annotate(
             returned=Count("id"),
             called_back=Count("id", filter=Q(last_satisfaction__isnull=False)),
             satisfied=Count("id", filter=Q(last_satisfaction__in=SATISFIED)),
         )
-        .order_by(*keys)
+        .order_by()
     )
-    found = []
+    departments: dict[str | None, list[int]] = {}
+    butlers: dict[tuple[int, str], list[int]] = {}
     for row in rows:
-        item = {
-            "returned": row["returned"],
-            "called_back": row["called_back"],
-            "satisfied": row["satisfied"],
-            "callback_rate": _rate(row["called_back"], row["returned"]),
-            "satisfied_rate": _rate(row["satisfied"], row["called_back"]),
-        }
-        if group == "butler":
-            item["butler"] = row["complaint__butler__username"]
+        counts = (row["returned"], row["called_back"], row["satisfied"])
+        if not row["is_complaint"]:
+            target = departments.setdefault(row["department"], [0, 0, 0])
+        elif row["complaint__butler_id"] is not None:
+            key = (row["complaint__butler_id"], row["complaint__butler__username"])
+            target = butlers.setdefault(key, [0, 0, 0])
         else:
-            item["department"] = row["department"]
-        found.append(item)
-    return found
+            continue
+        for i, n in enumerate(counts):
+            target[i] += n
+    # Ordered as the database orders them: departments by code, no department last.
+    by_department = [
+        {**_callback_item(*departments[d]), "department": d}
+        for d in sorted(departments, key=lambda d: (d is None, d or ""))
+    ]
+    by_butler = [{**_callback_item(*butlers[key]), "butler": key[1]} for key in sorted(butlers)]
+    return by_department, by_butler
 
 
-def _trend(project_id: int, period: str, summary: dict[str, Any]) -> list[dict[str, Any]]:
+def _trend(
+    project_id: int, period: str, summaries: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
     """The last 12 periods, oldest first: earlier ones from their issued reports when there
     are, so the trend agrees with what was issued."""
-    earlier = [period_before(period, n) for n in range(TREND_PERIODS - 1, 0, -1)]
-    issued = {
-        r.period: r.figures.get("summary")
-        for r in ComplaintReport.objects.filter(project_id=project_id, period__in=earlier)
-    }
-    trend = []
-    for name in earlier:
-        figures = issued.get(name) or period_summary(project_id, name)
-        trend.append(_trend_point(figures))
-    trend.append(_trend_point(summary))
+    earlier = _earlier(period)
+    trend = [_trend_point(summaries[name]) for name in earlier]
+    trend.append(_trend_point(summaries[period]))
     return trend
+
+
+def _earlier(period: str) -> list[str]:
+    return [period_before(period, n) for n in range(TREND_PERIODS - 1, 0, -1)]
 
 
 def _trend_point(summary: dict[str, Any]) -> dict[str, Any]:
@@ -309,14 +387,27 @@ def _trend_point(summary: dict[str, Any]) -> dict[str, Any]:
 
 
 def compute_figures(*, project_id: int, period: str) -> dict[str, Any]:
-    """Every figure of the period's report, as plain JSON (codes, not labels)."""
+    """Every figure of the period's report, as plain JSON (codes, not labels).
+
+    A fixed six queries whatever the number of orders: the issued reports of the trend's
+    periods, the summaries of every period still to compute (one pass), the categories and
+    the households of this period and the one before (one pass each), the callbacks per
+    department and per butler (one pass), and the project's settings.
+    """
     start, end = period_bounds(period)
     previous = period_before(period)
-    summary = period_summary(project_id, period)
-    categories = _category_counts(project_id, period)
-    before = _category_counts(project_id, previous)
-    households = _household_counts(project_id, period)
-    households_before = _household_counts(project_id, previous)
+    earlier = _earlier(period)
+    issued = {
+        r.period: r.figures.get("summary")
+        for r in ComplaintReport.objects.filter(project_id=project_id, period__in=earlier)
+    }
+    wanted = [name for name in earlier if not issued.get(name)] + [period]
+    summaries = {name: figures for name, figures in issued.items() if figures}
+    summaries.update(period_summaries(project_id, wanted))
+    summary = summaries[period]
+    categories, before = _category_counts(project_id, [period, previous])
+    households, households_before = _household_counts(project_id, [period, previous])
+    by_department, by_butler = _callbacks_by(project_id, period)
     settings = ReportSettings.for_project(project_id)
     return {
         "period": period,
@@ -347,9 +438,9 @@ def compute_figures(*, project_id: int, period: str) -> dict[str, Any]:
             ),
             key=lambda row: (-row["count"], row["unit"]),
         ),
-        "callbacks_by_department": _callbacks_by(project_id, period, "department"),
-        "callbacks_by_butler": _callbacks_by(project_id, period, "butler"),
-        "trend": _trend(project_id, period, summary),
+        "callbacks_by_department": by_department,
+        "callbacks_by_butler": by_butler,
+        "trend": _trend(project_id, period, summaries),
     }
 
 

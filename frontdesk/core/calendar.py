@@ -13,7 +13,7 @@ A project without windows works the default week: Monday to Friday,
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -175,31 +175,41 @@ def _merge(windows: list[Window]) -> tuple[Window, ...]:
 def calendar_for(project: Project | int) -> WorkingCalendar:
     """The working-time calendar of a project (defaults where it has none)."""
     project_id = project if isinstance(project, int) else project.pk
-    week: dict[int, list[Window]] = {}
-    for weekday, start, end in WorkingWindow.objects.filter(project_id=project_id).values_list(
-        "weekday", "starts_at", "ends_at"
-    ):
-        week.setdefault(weekday, []).append((start, end))
-    holidays: set[dt.date] = set()
-    makeup: dict[dt.date, int] = {}
-    for day, kind, works_as in CalendarDay.objects.filter(project_id=project_id).values_list(
-        "date", "kind", "works_as"
-    ):
+    return calendars_for([project_id])[project_id]
+
+
+def calendars_for(project_ids: Iterable[int]) -> dict[int, WorkingCalendar]:
+    """The calendars of many projects in three queries, whatever their number (the sweep
+    reads the calendars of every project with a deadline due at once)."""
+    ids = sorted(set(project_ids))
+    week: dict[int, dict[int, list[Window]]] = {pk: {} for pk in ids}
+    for project_id, weekday, start, end in WorkingWindow.objects.filter(
+        project_id__in=ids
+    ).values_list("project_id", "weekday", "starts_at", "ends_at"):
+        week[project_id].setdefault(weekday, []).append((start, end))
+    holidays: dict[int, set[dt.date]] = {pk: set() for pk in ids}
+    makeup: dict[int, dict[dt.date, int]] = {pk: {} for pk in ids}
+    for project_id, day, kind, works_as in CalendarDay.objects.filter(
+        project_id__in=ids
+    ).values_list("project_id", "date", "kind", "works_as"):
         if kind == CalendarDayKind.HOLIDAY:
-            holidays.add(day)
+            holidays[project_id].add(day)
         else:
-            makeup[day] = works_as
-    ends_at = (
-        DeadlinePolicy.objects.filter(project_id=project_id)
-        .values_list("workday_ends_at", flat=True)
-        .first()
+            makeup[project_id][day] = works_as
+    ends_at = dict(
+        DeadlinePolicy.objects.filter(project_id__in=ids).values_list(
+            "project_id", "workday_ends_at"
+        )
     )
-    return WorkingCalendar(
-        week={d: _merge(w) for d, w in week.items()} if week else DEFAULT_WEEK,
-        holidays=frozenset(holidays),
-        makeup_days=makeup,
-        workday_ends_at=ends_at,
-    )
+    return {
+        pk: WorkingCalendar(
+            week={d: _merge(w) for d, w in week[pk].items()} if week[pk] else DEFAULT_WEEK,
+            holidays=frozenset(holidays[pk]),
+            makeup_days=makeup[pk],
+            workday_ends_at=ends_at.get(pk),
+        )
+        for pk in ids
+    }
 
 
 # --- Entering a year's holidays ---------------------------------------------------------

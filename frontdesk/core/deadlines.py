@@ -32,7 +32,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .calendar import WorkingCalendar, calendar_for
+from .calendar import WorkingCalendar, calendar_for, calendars_for
 from .errors import ApplicationError
 from .models import (
     Counting,
@@ -44,10 +44,11 @@ from .models import (
     DeadlineRule,
     DeadlineStage,
     DeadlineState,
+    Notification,
     Project,
     StaffProfile,
 )
-from .notifications import Topic, channels_for, notify, users_with_role
+from .notifications import Topic, channels_for, notification_build, users_with_role
 from .roles import Role
 from .scoping import scope
 
@@ -573,16 +574,11 @@ def deadline_sweep(*, now: dt.datetime | None = None, batch: int = 200) -> Sweep
                 .select_related("responsible", "project")
                 .order_by("next_action_at", "id")[:batch]
             )
-            for deadline in rows:
-                if deadline.project_id not in calendars:
-                    calendars[deadline.project_id] = calendar_for(deadline.project_id)
-                _act(
-                    deadline,
-                    now=now,
-                    calendar=calendars[deadline.project_id],
-                    result=result,
-                    people=people,
-                )
+            if rows:
+                missing = {d.project_id for d in rows} - calendars.keys()
+                if missing:
+                    calendars.update(calendars_for(missing))
+                _act(rows, now=now, calendars=calendars, result=result, people=people)
             result.deadlines += len(rows)
         if len(rows) < batch:
             return result
@@ -630,44 +626,68 @@ def deadline_sweep_plan(
 
 
 def _act(
-    deadline: Deadline,
+    rows: list[Deadline],
     *,
     now: dt.datetime,
-    calendar: WorkingCalendar,
+    calendars: dict[int, WorkingCalendar],
     result: SweepResult,
     people: _People,
 ) -> None:
-    """Act on the stages of one locked deadline that have come.
+    """Act on the stages that have come of a batch of locked deadlines, in a fixed number of
+    queries whatever the batch's size: the stages already acted on (one read), who to tell
+    (read once per run), then every notice, every event row and every deadline written in
+    one statement each.
 
-    Call inside the sweep's transaction, with the deadline's row locked. A stage's notices
-    and its event row are written in one savepoint: when the event exists already (an
-    overlapping sweep acted first), its notices are rolled back with it.
+    Call inside the sweep's transaction, with the rows locked. A stage whose event row
+    exists already (acted on by an overlapping sweep before we got the lock) is passed
+    over without notifying anyone; the unique (deadline, stage) event is the last guard:
+    should a row appear all the same, the batch rolls back whole and the next sweep acts.
     """
-    for stage in stages_of(deadline, calendar):
-        if stage.number <= deadline.stage or stage.at > now:
-            continue
-        deadline.stage = stage.number
-        if stage.number == _WARNING and deadline.due_at <= now:
-            continue
-        if stage.number == _OVERDUE:
-            deadline.marked_overdue_at = now
-        try:
-            with transaction.atomic():
-                notified = _notify_stage(deadline, stage, now=now, calendar=calendar, people=people)
-                DeadlineEvent.objects.create(
-                    deadline=deadline,
-                    stage=stage.code,
-                    scheduled_at=stage.at,
-                    acted_at=now,
-                    notified=notified,
-                )
-        except IntegrityError:
-            # Acted on already (by an overlapping sweep that lost its lock race).
-            continue
-        result.events += 1
-        result.notifications += notified
-    deadline.next_action_at = _next_action(deadline, calendar)
-    deadline.save(update_fields=["stage", "marked_overdue_at", "next_action_at"])
+    acted = set(DeadlineEvent.objects.filter(deadline__in=rows).values_list("deadline_id", "stage"))
+    planned: list[tuple[Deadline, Stage]] = []
+    for deadline in rows:
+        calendar = calendars[deadline.project_id]
+        for stage in stages_of(deadline, calendar):
+            if stage.number <= deadline.stage or stage.at > now:
+                continue
+            deadline.stage = stage.number
+            if stage.number == _WARNING and deadline.due_at <= now:
+                continue
+            if stage.number == _OVERDUE:
+                deadline.marked_overdue_at = now
+            if (deadline.pk, stage.code) in acted:
+                continue
+            planned.append((deadline, stage))
+        deadline.next_action_at = _next_action(deadline, calendar)
+    people.load(
+        groups={
+            (d.project_id, s.role or d.responsible_role)
+            for d, s in planned
+            if s.role or d.responsible is None
+        },
+        users=[d.responsible for d, s in planned if d.responsible is not None],
+    )
+    notices: list[Any] = []
+    events = []
+    for deadline, stage in planned:
+        built = _notify_stage(
+            deadline, stage, now=now, calendar=calendars[deadline.project_id], people=people
+        )
+        notices.extend(built)
+        events.append(
+            DeadlineEvent(
+                deadline=deadline,
+                stage=stage.code,
+                scheduled_at=stage.at,
+                acted_at=now,
+                notified=len(built),
+            )
+        )
+    Notification.objects.bulk_create(notices)
+    DeadlineEvent.objects.bulk_create(events)
+    Deadline.objects.bulk_update(rows, ["stage", "marked_overdue_at", "next_action_at"])
+    result.events += len(events)
+    result.notifications += len(notices)
 
 
 class _People:
@@ -679,6 +699,30 @@ class _People:
         self._with_role: dict[tuple[int, str], list[Any]] = {}
         self._roles: dict[int, frozenset[str]] = {}
         self._languages: dict[int, str] = {}
+
+    def load(self, *, groups: set[tuple[int, str]], users: list[Any]) -> None:
+        """Read, in a fixed few queries, the holders of each (project, role) and the roles
+        and language of every one of them and of `users` (a batch's responsible people)."""
+        groups = {g for g in groups if g not in self._with_role and g[1]}
+        found: dict[tuple[int, str], set[int]] = {g: set() for g in groups}
+        if groups:
+            triples = (
+                get_user_model()
+                .objects.filter(
+                    is_active=True,
+                    groups__name__in={role for _p, role in groups},
+                    memberships__project_id__in={project for project, _r in groups},
+                )
+                .values_list("pk", "memberships__project_id", "groups__name")
+            )
+            for pk, project_id, role in triples:
+                if (project_id, role) in found:
+                    found[(project_id, role)].add(pk)
+            holders = get_user_model().objects.in_bulk({pk for ids in found.values() for pk in ids})
+            for group, ids in found.items():
+                self._with_role[group] = [holders[pk] for pk in sorted(ids)]
+            users = [*users, *holders.values()]
+        self._learn(users)
 
     def with_role(self, project_id: int, role: str) -> list[Any]:
         key = (project_id, role)
@@ -797,8 +841,9 @@ def _notify_stage(
     now: dt.datetime,
     calendar: WorkingCalendar,
     people: _People,
-) -> int:
-    """Notify who a stage concerns, each in their own language. Returns how many were notified."""
+) -> list[Any]:
+    """The notices of a stage to who it concerns, each in their own language (not saved:
+    the sweep saves a batch's notices at once)."""
     recipients: list[tuple[Any, bool]]
     if stage.role:
         recipients = [(u, False) for u in people.with_role(deadline.project_id, stage.role)]
@@ -814,12 +859,12 @@ def _notify_stage(
         for u, named in recipients
         if channels_for(roles=people.roles(u), topic=topic_of_stage, named=named)
     ]
-    sent = 0
+    built = []
     for user, named in recipients:
         with translation.override(people.language(user)):
             told, then = _told_and_then(deadline, stage, told_users, now=now, calendar=calendar)
             topic, title, body = _stage_text(deadline, stage, told, then)
-        notification = notify(
+        notification = notification_build(
             user=user,
             topic=topic,
             title=title,
@@ -830,11 +875,11 @@ def _notify_stage(
             named=named,
             now=now,
             calendar=calendar,
-            send_soon=False,
             roles=people.roles(user),
         )
-        sent += notification is not None
-    return sent
+        if notification is not None:
+            built.append(notification)
+    return built
 
 
 # --- Selectors ------------------------------------------------------------------------

@@ -151,6 +151,49 @@ def notify(
     already (the sweep reads them once per run).
     """
     now = now or timezone.now()
+    notification = notification_build(
+        user=user,
+        topic=topic,
+        title=title,
+        body=body,
+        url=url,
+        project=project,
+        is_emergency=is_emergency,
+        named=named,
+        now=now,
+        calendar=calendar,
+        roles=roles,
+    )
+    if notification is None:
+        return None
+    notification.save()
+    if (
+        notification.email_state == EmailState.PENDING
+        and send_soon
+        and notification.deliver_at <= now
+    ):
+        # A head start only: the sweep e-mails whatever is still pending.
+        enqueue_on_commit("frontdesk.core.tasks.send_notifications")
+    return notification
+
+
+def notification_build(
+    *,
+    user: Any,
+    topic: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    project: Project | int | None = None,
+    is_emergency: bool = False,
+    named: bool = False,
+    now: dt.datetime | None = None,
+    calendar: WorkingCalendar | None = None,
+    roles: Iterable[str] | None = None,
+) -> Notification | None:
+    """The notification `notify` would record, not saved yet (None if the user gets nothing):
+    a caller notifying many people at once saves them with one `bulk_create`."""
+    now = now or timezone.now()
     if roles is None:
         roles = user.groups.values_list("name", flat=True)
     channels = channels_for(roles=set(roles), topic=topic, named=named)
@@ -164,7 +207,7 @@ def notify(
             calendar = calendar_for(project_id) if project_id else WorkingCalendar()
         deliver_at = calendar.next_working_moment(now)
     wants_email = EMAIL in channels and bool(user.email)
-    notification = Notification.objects.create(
+    return Notification(
         user=user,
         project_id=project_id,
         topic=topic,
@@ -176,10 +219,6 @@ def notify(
         deliver_at=deliver_at,
         email_state=EmailState.PENDING if wants_email else EmailState.NONE,
     )
-    if wants_email and send_soon and deliver_at <= now:
-        # A head start only: the sweep e-mails whatever is still pending.
-        enqueue_on_commit("frontdesk.core.tasks.send_notifications")
-    return notification
 
 
 @transaction.atomic
@@ -283,6 +322,7 @@ __all__ = [
     "Topic",
     "channels_for",
     "notification_list",
+    "notification_build",
     "notification_mark_all_read",
     "notification_mark_read",
     "notification_send_due",

@@ -100,12 +100,17 @@ def _content_type(path: str) -> str:
     return guessed or "application/octet-stream"
 
 
+# Built once per process, not once per document: the FontConfiguration (reading
+# fontconfig's cache costs more than laying out a page), the parsed print stylesheet,
+# and the TLS context that WeasyPrint's fetcher would otherwise load the system's
+# certificates into for every document (it never goes out: see StaticOnlyFetcher).
+PRINT_STYLESHEET = "css/print.css"
 _font_config: Any = None
+_stylesheet: Any = None
+_ssl_context: Any = None
 
 
 def _font_configuration() -> Any:
-    # One FontConfiguration per process: building it reads fontconfig's cache,
-    # which costs more than laying out a page.
     global _font_config
     if _font_config is None:
         from weasyprint.text.fonts import FontConfiguration
@@ -114,14 +119,42 @@ def _font_configuration() -> Any:
     return _font_config
 
 
+def _fetcher() -> Any:
+    global _ssl_context
+    if _ssl_context is None:
+        import ssl
+
+        _ssl_context = ssl.create_default_context()
+    return _fetcher_class()(
+        allowed_protocols=("data", "https"), timeout=5, ssl_context=_ssl_context
+    )
+
+
+def _print_stylesheet() -> Any:
+    """The print stylesheet, parsed once per process (with DEBUG, on each document, so an
+    edited stylesheet shows at once)."""
+    global _stylesheet
+    if _stylesheet is None or settings.DEBUG:
+        with open(
+            static_file_path(BASE_URL + settings.STATIC_URL.strip("/") + "/" + PRINT_STYLESHEET),
+            "rb",
+        ) as handle:
+            css = handle.read().decode()
+        _stylesheet = _weasyprint().CSS(
+            string=css, base_url=BASE_URL, url_fetcher=_fetcher(), font_config=_font_configuration()
+        )
+    return _stylesheet
+
+
 def html_to_pdf(html: str) -> bytes:
-    """Lay out an HTML document (with its stylesheet links) as a PDF."""
+    """Lay out an HTML document as a PDF, with the print stylesheet (the templates of
+    `print/` link none: it is applied here, parsed once)."""
     weasyprint = _weasyprint()
-    fetcher = _fetcher_class()(allowed_protocols=("data", "https"), timeout=5)
-    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
+    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher())
     output = BytesIO()
     document.write_pdf(
         output,
+        stylesheets=[_print_stylesheet()],
         font_config=_font_configuration(),
         uncompressed_pdf=False,
         full_fonts=False,

@@ -268,7 +268,8 @@ def _printed_texts(client, api_client, user, ticket, project):
     client.force_login(user)
     api_client.force_authenticate(user)
     url = reverse("tickets:print", kwargs={"pk": ticket.pk})
-    today = reverse("tickets:print-today") + f"?project={project.pk}"
+    # The whole day's run: the order is printed already after the first POST below.
+    today = reverse("tickets:print-today") + f"?project={project.pk}&which=today"
     api_url = f"/api/v1/tickets/{ticket.pk}/print/"
     for send, target in (
         (client.get, url),

@@ -97,18 +97,29 @@ def test_month_end_register_as_csv_and_pdf(client, desk_user, month_orders):
     assert "更换灯具" in text and month_orders["october"].serial not in text
 
 
-def test_month_end_csv_holds_the_whole_month_where_the_page_is_bounded(
+def test_month_end_page_is_paginated_and_the_csv_holds_the_whole_month(
     client, desk_user, month_orders, monkeypatch, django_assert_max_num_queries
 ):
-    """With the page bounded to two rows, the page says it is cut short while the CSV still
-    holds every order of the month, read in a fixed number of queries."""
+    """With pages of two rows, page 1 shows two orders and page 2 the third, each saying the
+    month's full count and fees, while the CSV holds every order of the month, read in a
+    fixed number of queries."""
     from tickets.views import orders
 
-    monkeypatch.setattr(orders, "REGISTER_LIMIT", 2)
+    monkeypatch.setattr(orders, "REGISTER_PAGE_SIZE", 2)
     client.force_login(desk_user)
     url = reverse("tickets:month-end") + "?month=2026-11"
-    page = client.get(url)
-    assert page.context["count"] == 2 and page.context["truncated"]
+    first = client.get(url)
+    second = client.get(url + "&page=2")
+    shown = [
+        [t.serial for g in page.context["groups"] for t in g["rows"]] for page in (first, second)
+    ]
+    assert shown == [
+        [month_orders["late"].serial, month_orders["paid"].serial],
+        [month_orders["free"].serial],
+    ]
+    assert first.context["count"] == second.context["count"] == 3
+    assert first.context["pages"] == 2 and first.context["total"] == second.context["total"]
+    assert 'rel="next"' in first.content.decode() and 'rel="prev"' in second.content.decode()
     with django_assert_max_num_queries(12):
         rows = _csv_rows(client.get(url + "&format=csv"))[1:]
     assert [r[1] for r in rows] == [

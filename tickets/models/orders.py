@@ -358,6 +358,27 @@ class Ticket(models.Model):
             models.Index(fields=["project", "-id"], name="tickets_project_id"),
             # The monthly statistics count the orders returned in a month.
             models.Index(fields=["project", "returned_at"], name="tickets_project_returned"),
+            # ... and the complaints registered in a period (a tenth of the orders): their
+            # pass reads the period's complaints only, not every order of the month.
+            models.Index(
+                fields=["project", "created_at"],
+                condition=Q(kind="complaint"),
+                name="tickets_complaints_created",
+            ),
+            # The callback queue: orders back at the desk, oldest return first, read a page
+            # at a time in this order (a few thousand of a million orders).
+            models.Index(
+                fields=["returned_at", "id"],
+                condition=Q(status="returned"),
+                name="tickets_callbacks_due",
+            ),
+            # The weekly list of unfinished matters, oldest first: the open orders only (the
+            # oldest orders of a project are long closed, and the plain index walks past them).
+            models.Index(
+                fields=["project", "created_at", "id"],
+                condition=Q(status__in=sorted(OPEN_STATUSES)),
+                name="tickets_open_created",
+            ),
             # The emergency banner on every queue page reads the open emergencies only:
             # a few rows, whatever the history.
             models.Index(

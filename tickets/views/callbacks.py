@@ -29,7 +29,9 @@ from ..choices import Dissatisfied
 from ..filtersets import TicketFilterSet
 from ..models import ContractVisit, Ticket
 
-QUEUE_LIMIT = 100
+# A page of the queue: the oldest returns, what the desk works through before the page is
+# reloaded ("+" says there are more). Rendered with a form per row, so kept to a screenful.
+QUEUE_LIMIT = 50
 LIST_LIMIT = 200
 
 
@@ -95,8 +97,9 @@ def callback_queue(request: HttpRequest) -> HttpResponse:
             "overdue": overdue if supervising else [],
             "supervising": supervising,
             "more": more,
-            "outcomes": callbacks.Outcome.choices,
-            "follow_ups": [c for c in Dissatisfied.choices if c[0]],
+            # Labels translated once per page, not once per row.
+            "outcomes": [(value, str(label)) for value, label in callbacks.Outcome.choices],
+            "follow_ups": [(value, str(label)) for value, label in Dissatisfied.choices if value],
         },
     )
 

@@ -49,6 +49,7 @@ from ..choices import (
     UNRETURNED_STATUSES,
     Department,
     LiaisonStatus,
+    Place,
     Priority,
     Satisfaction,
     TicketKind,
@@ -69,13 +70,23 @@ from ..forms import (
     staff_choices,
 )
 from ..models import LiaisonForm, MonthlyContract, Ticket, WarrantyRepair
-from ..printing import LinkRefused, print_orders, print_queryset, resident_url, ticket_for_token
+from ..printing import (
+    LinkRefused,
+    RunChoice,
+    print_orders,
+    print_queryset,
+    print_run,
+    resident_url,
+    ticket_for_token,
+)
 from ..scripts import script_lines, scripts_for
 from ..transitions import TRANSITIONS, allowed_actions, can_register, check_role
 
 PAGE_SIZE = 50
-DAY_PRINT_LIMIT = 200
-REGISTER_LIMIT = 5000
+# The month-end register: a page of rows on screen, the PDF in parts of this many rows (a
+# month of 20,000 orders is a few parts), the CSV whole.
+REGISTER_PAGE_SIZE = 200
+REGISTER_PDF_ROWS = 2000
 
 
 def _int(value: Any) -> int | None:
@@ -696,21 +707,34 @@ def _chosen_project(request: HttpRequest) -> int | None:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def print_today(request: HttpRequest) -> HttpResponse:
-    """The day's open orders, each as its three copies, in one PDF (a POST counts the printing
-    of each, a GET previews them): of the project named by ?project=, else of every project
-    of the user, grouped by project."""
+    """One run of the day's printing in one PDF (a POST counts the printing of each, a GET
+    previews them): by default today's orders not yet printed, at most PRINT_RUN_SIZE, in
+    serial order; `which` chooses another set and `page` the next run of a set that stays.
+    Of the project named by ?project=, else of every project of the user, grouped by
+    project. The first sheet, and the header X-Print-Run-Remaining, say how many remain."""
     project_id = _chosen_project(request)
     today = timezone.localdate()
-    ids = list(
-        selectors.open_tickets_of_day(
-            user=request.user, project_id=project_id, day=today
-        ).values_list("id", flat=True)[:DAY_PRINT_LIMIT]
+    params = request.POST if request.method == "POST" else request.GET
+    which = params.get("which") or request.GET.get("which") or RunChoice.UNPRINTED
+    run = print_run(
+        user=request.user,
+        project_id=project_id,
+        day=today,
+        which=which,
+        page=_int(params.get("page") or request.GET.get("page")) or 1,
     )
-    tickets = list(print_queryset().filter(pk__in=ids).order_by("project__name", "id"))
-    if not tickets:
-        messages.info(request, _("There are no open orders to print today."))
+    if not run.tickets:
+        messages.info(request, _("There are no orders to print in this run."))
         return redirect("tickets:queue")
-    return _print_response(request, tickets, f"orders-{today:%Y%m%d}.pdf")
+    counted = request.method == "POST"
+    pdf = print_orders(run.tickets, by=request.user, request=request, counted=counted, run=run)
+    response = pdf_bytes_response(
+        pdf,
+        filename=f"orders-{today:%Y%m%d}-{run.which}-{run.first}.pdf",
+        attachment=request.GET.get("download") == "1",
+    )
+    response["X-Print-Run-Remaining"] = str(run.remaining)
+    return response
 
 
 # --- The resident's page (no login) ------------------------------------------------------
@@ -771,9 +795,41 @@ def _customer(ticket: Ticket) -> str:
     return ticket.where
 
 
+def _register_labels() -> dict[str, dict[str, str]]:
+    """The register's labels in the active language, looked up once per page or file."""
+    return {
+        "kind": {value: str(label) for value, label in TicketKind.choices},
+        "department": {value: str(label) for value, label in Department.choices},
+        "status": {value: str(label) for value, label in TicketStatus.choices},
+    }
+
+
+def _register_groups(
+    register: QuerySet[Ticket], rows: list[Ticket], *, whole: bool = False
+) -> list[dict[str, Any]]:
+    """The rows grouped by customer, each group with the month's fees charged to it (summed
+    in SQL over the whole month, `whole`: for every customer at once)."""
+    labels = _register_labels()
+    subtotals = selectors.month_register_subtotals(register, None if whole else rows)
+    groups = []
+    for key, items in groupby(rows, key=selectors.register_customer):
+        items = list(items)
+        for t in items:
+            t.kind_label = labels["kind"].get(t.kind, t.kind)
+            t.department_label = labels["department"].get(t.department, t.department)
+            t.status_label = labels["status"].get(t.status, t.status)
+        groups.append(
+            {"customer": _customer(items[0]), "rows": items, "charged": subtotals.get(key, 0)}
+        )
+    return groups
+
+
 @login_required
 def month_end(request: HttpRequest) -> HttpResponse:
-    """The month's dispatch and paid-service orders sorted by customer: page, PDF or CSV."""
+    """The month's dispatch and paid-service orders sorted by customer: a page of
+    REGISTER_PAGE_SIZE rows (?page=), the PDF of the whole month (in parts of
+    REGISTER_PDF_ROWS rows, ?part=), or the whole month as a CSV file, streamed. The
+    month's number of orders and fees, and each customer's, are summed in SQL."""
     projects = _project_choices(request.user)
     form = MonthForm(request.GET, projects=projects)
     start = form.month_start()
@@ -798,37 +854,42 @@ def month_end(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format")
     name = f"register-{start:%Y%m}"
     if fmt == "csv":
-        # The file holds the whole month, streamed; only the page and its print are bounded.
         return _month_csv(register, f"{name}.csv")
-    rows = list(register[:REGISTER_LIMIT])
-    groups = []
-    for customer, items in groupby(rows, key=_customer):
-        items = list(items)
-        charged = sum((t.fee_charged or 0 for t in items if t.status != TicketStatus.VOIDED), 0)
-        groups.append({"customer": customer, "rows": items, "charged": charged})
-    total = sum((g["charged"] for g in groups), 0)
-    project_name = dict(projects).get(project_id, "")
+    totals = selectors.month_register_totals(register)
+    size = REGISTER_PDF_ROWS if fmt == "pdf" else REGISTER_PAGE_SIZE
+    pages = max(1, -(-totals["count"] // size))
+    number = min(max(_int(request.GET.get("part" if fmt == "pdf" else "page")) or 1, 1), pages)
+    rows = list(register[(number - 1) * size : number * size])
+    query = request.GET.copy()
+    for key in ("page", "part", "format"):
+        query.pop(key, None)
     context = {
         "form": form,
-        "groups": groups,
-        "total": total,
-        "count": len(rows),
-        "truncated": len(rows) >= REGISTER_LIMIT,
+        "groups": _register_groups(register, rows, whole=fmt == "pdf" and pages == 1),
+        "total": totals["charged"],
+        "count": totals["count"],
+        "first": (number - 1) * size + 1 if rows else 0,
+        "last": (number - 1) * size + len(rows),
+        "page": number,
+        "pages": pages,
+        "pdf_parts": list(range(1, -(-totals["count"] // REGISTER_PDF_ROWS) + 1)),
         "month": start,
-        "project_name": project_name,
+        "project_name": dict(projects).get(project_id, ""),
         "paid_only": paid_only,
-        "query": request.GET.urlencode(),
+        "query": query.urlencode(),
         "printed_at": timezone.now(),
     }
     if fmt == "pdf":
         return pdf_bytes_response(
             render_pdf("print/month_register.html", context, request=request),
-            filename=f"{name}.pdf",
+            filename=f"{name}.pdf" if pages == 1 else f"{name}-{number}-of-{pages}.pdf",
         )
     return render(request, "tickets/month_end.html", context)
 
 
 def _month_csv(register: QuerySet[Ticket], filename: str) -> StreamingHttpResponse:
+    """Every order of the month, never cut short, streamed as it is read: plain values in
+    chunks of 2,000 rows (no model objects), labels looked up once per file."""
     header = [
         _("Customer"),
         _("Serial number"),
@@ -842,27 +903,56 @@ def _month_csv(register: QuerySet[Ticket], filename: str) -> StreamingHttpRespon
         _("Fee charged"),
         _("Material cost"),
     ]
-    # Labels are looked up once per file, not once per row.
-    kinds = {value: str(label) for value, label in TicketKind.choices}
-    departments = {value: str(label) for value, label in Department.choices}
-    statuses = {value: str(label) for value, label in TicketStatus.choices}
+    labels = _register_labels()
+    kinds, departments, statuses = labels["kind"], labels["department"], labels["status"]
+    places = {value: str(label) for value, label in Place.choices}
+    building_word = _("Building %(number)s")
     yes, no = str(_("Yes")), str(_("No"))
     zone = timezone.get_current_timezone()
+    values = register.values_list(
+        "household__unit__code",
+        "building_id",
+        "building__name",
+        "building__number",
+        "place",
+        "location",
+        "serial",
+        "kind",
+        "created_at",
+        "matter",
+        "department",
+        "status",
+        "paid",
+        "fee_quote",
+        "fee_charged",
+        "material_cost",
+    )
+
+    def customer(unit: str | None, building: tuple[Any, ...], place: str, location: str) -> str:
+        # As `Ticket.where` writes it, without a model object per row.
+        if unit is not None:
+            return unit
+        b_id, b_name, b_number = building
+        named = (b_name or building_word % {"number": b_number}) if b_id is not None else ""
+        parts = (named, places.get(place, place), location)
+        return " ".join(p for p in parts if p)
 
     def rows() -> Iterator[list[Any]]:
-        for t in register.iterator(chunk_size=2000):
+        for row in values.iterator(chunk_size=2000):
+            (unit, building, (place, location, serial, kind, created)) = row[0], row[1:4], row[4:9]
+            (matter, department, status, paid, quote, charged, cost) = row[9:]
             yield [
-                _customer(t),
-                t.serial,
-                kinds.get(t.kind, t.kind),
-                t.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-                t.matter,
-                departments.get(t.department, t.department),
-                statuses.get(t.status, t.status),
-                yes if t.paid else no,
-                t.fee_quote if t.fee_quote is not None else "",
-                t.fee_charged if t.fee_charged is not None else "",
-                t.material_cost if t.material_cost is not None else "",
+                customer(unit, building, place, location),
+                serial,
+                kinds.get(kind, kind),
+                created.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                matter,
+                departments.get(department, department),
+                statuses.get(status, status),
+                yes if paid else no,
+                quote if quote is not None else "",
+                charged if charged is not None else "",
+                cost if cost is not None else "",
             ]
 
     return csv_stream(filename, header, rows())
