@@ -8,6 +8,25 @@ from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import migrations, models
 
 
+class AddIndexConcurrentlyOnPostgres(AddIndexConcurrently):
+    """CREATE INDEX CONCURRENTLY on PostgreSQL; a plain index on SQLite (`make run`), which
+    has neither concurrent builds nor other writers to wait for."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        return migrations.AddIndex.database_forwards(
+            self, app_label, schema_editor, from_state, to_state
+        )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().database_backwards(app_label, schema_editor, from_state, to_state)
+        return migrations.AddIndex.database_backwards(
+            self, app_label, schema_editor, from_state, to_state
+        )
+
+
 class Migration(migrations.Migration):
     atomic = False
 
@@ -16,7 +35,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        AddIndexConcurrently(
+        AddIndexConcurrentlyOnPostgres(
             model_name="ticket",
             index=models.Index(
                 condition=models.Q(("kind", "complaint")),
@@ -24,7 +43,7 @@ class Migration(migrations.Migration):
                 name="tickets_complaints_created",
             ),
         ),
-        AddIndexConcurrently(
+        AddIndexConcurrentlyOnPostgres(
             model_name="ticket",
             index=models.Index(
                 condition=models.Q(("status", "returned")),
@@ -32,7 +51,7 @@ class Migration(migrations.Migration):
                 name="tickets_callbacks_due",
             ),
         ),
-        AddIndexConcurrently(
+        AddIndexConcurrentlyOnPostgres(
             model_name="ticket",
             index=models.Index(
                 condition=models.Q(
