@@ -212,3 +212,22 @@ def test_development_server_does_not_serve_uploads_from_media_url(tmp_path):
     assert result.returncode == 0, result.stderr
     status, content_type = result.stdout.strip().splitlines()[-1].split(" ", 1)
     assert status == "404", content_type
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_postgresql_sessions_run_without_jit_unless_told(tmp_path):
+    """On PostgreSQL the desk's sessions have JIT off (it compiled a report query for longer
+    than the query ran); PG_OPTIONS replaces the session options, and SQLite gets none."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+    url = "postgres://desk@db.internal:5432/frontdesk"
+    told = settings_with(
+        {"DATABASE_URL": url, "PG_OPTIONS": "-c statement_timeout=30000"}, ["DATABASES"], tmp_path
+    )
+    assert told["DATABASES"]["default"]["OPTIONS"]["options"] == "-c statement_timeout=30000"
+    sqlite = settings_with({}, ["DATABASES"], tmp_path)
+    assert "options" not in sqlite["DATABASES"]["default"]["OPTIONS"]
