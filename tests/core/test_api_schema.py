@@ -59,7 +59,7 @@ def test_every_operation_declares_its_errors_in_the_one_error_shape(schema):
         if "{" in path:
             expected.add("404")
         if method in {"POST", "PUT", "PATCH"}:
-            expected |= {"409", "413", "422"}
+            expected |= {"409", "413", "415", "422"}
             headers = [p["name"] for p in operation.get("parameters", []) if p["in"] == "header"]
             assert "Idempotency-Key" in headers, (method, path)
         if (method, path) not in OPEN:
@@ -240,3 +240,16 @@ def test_the_api_docs_read_the_schema_in_the_readers_language(client, desk_user)
         "维修" in kinds
         and "repair" in english["components"]["schemas"]["TicketKindEnum"]["description"]
     )
+
+
+def test_a_body_in_an_unread_media_type_gets_the_documented_415(schema, desk_user):
+    """A write whose body is in a media type the API does not read is answered 415 in the one
+    error shape, and the schema documents that answer on the operation."""
+    desk_api = APIClient()
+    desk_api.force_authenticate(desk_user)
+    response = desk_api.generic(
+        "POST", "/api/v1/tickets/", b"\xf2\x9e", content_type="text/x-unknown"
+    )
+    assert response.status_code == 415
+    assert set(response.json()) == {"non_field_errors"}
+    assert "415" in schema["paths"]["/api/v1/tickets/"]["post"]["responses"]

@@ -5,7 +5,8 @@ Three things are added here once for every operation rather than on each view:
 - the error responses, all with the one error shape of `frontdesk.core.api.errors`
   (the `Error` component): 400 (messages per field), 401 (no or a bad token),
   403 (the role may not), 404 (a row that is not in the caller's projects, for
-  an operation on one row or that names one), 413 (a body too large), 429 (a
+  an operation on one row or that names one), 413 (a body too large), 415 (a
+  body in a media type the operation does not read), 429 (a
   rate-limited endpoint), and on every write the `Idempotency-Key` header with
   its 409 (the first request is still running) and 422 (the key was used for
   another request);
@@ -53,6 +54,7 @@ DESCRIPTIONS = {
     "404": "No such row in the caller's projects (or no such address).",
     "409": "A request with the same `Idempotency-Key` is still running: retry shortly.",
     "413": "The request body is larger than the server accepts.",
+    "415": "The body's media type is not one this operation reads: send `application/json`.",
     "422": "The `Idempotency-Key` was already used for another request: use a new key.",
     "429": "Too many attempts: wait and retry.",
 }
@@ -121,7 +123,7 @@ class DeskAutoSchema(AutoSchema):
         if "{" in path or "404" in responses:
             codes.append("404")
         if method in WRITES:
-            codes += ["409", "413", "422"]
+            codes += ["409", "413", "415", "422"]
             operation.setdefault("parameters", []).append(
                 {
                     "in": "header",
