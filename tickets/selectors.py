@@ -28,6 +28,7 @@ from .choices import (
     COMMITMENT_KIND,
     OPEN_STATUSES,
     UNRETURNED_STATUSES,
+    Priority,
     TicketKind,
     TicketStatus,
 )
@@ -118,6 +119,137 @@ def ticket_search_q(q: str, *, full_phones: bool = True) -> Q:
     return Q(matter__contains=q) | Q(reporter_name=q)
 
 
+# --- The lists: the queue page and the API list ------------------------------------------
+
+# The columns a row of the queue and of the API list reads, and nothing more: the order's
+# short columns (not its description, work done, fees or reasons), the unit's code, the
+# building's name, the project's name, the assignee's and handler's names, and for a
+# complaint the two stages its status word reads. A page of 50 rows is a few kilobytes.
+ROW_FIELDS = (
+    "id",
+    "project",
+    "project__name",
+    "kind",
+    "serial",
+    "status",
+    "household",
+    "household__unit",
+    "household__unit__code",
+    "building",
+    "building__number",
+    "building__name",
+    "place",
+    "location",
+    "reporter_name",
+    "reporter_phone",
+    "matter",
+    "source",
+    "priority",
+    "appointment_at",
+    "due_at",
+    "department",
+    "assignee",
+    "assignee__username",
+    "assignee__first_name",
+    "assignee__last_name",
+    "created_by",
+    "created_by__username",
+    "created_by__first_name",
+    "created_by__last_name",
+    "paid",
+    "rework_of",
+    "complaint_from",
+    "created_at",
+    "dispatched_at",
+    "accepted_at",
+    "arrived_at",
+    "done_at",
+    "returned_at",
+    "visited_at",
+    "closed_at",
+    "voided_at",
+    "follow_up_count",
+    "complaint__id",
+    "complaint__butler_replied_at",
+    "complaint__answered_at",
+)
+
+
+def commitment_prefetch() -> Prefetch[Any]:
+    """The events of a page's orders that gave a commitment (to `commitment_events`): one
+    query for the page, however long the orders' timelines."""
+    return Prefetch(
+        "events",
+        queryset=TicketEvent.objects.filter(data__has_key="commitment")
+        .select_related("actor")
+        .order_by("at", "id"),
+        to_attr="commitment_events",
+    )
+
+
+def ticket_rows(
+    *, user: Any, now: dt.datetime | None = None, with_commitment: bool = False
+) -> QuerySet[Ticket]:
+    """Orders the user may see as a list row shows them (the queue page, the API list), newest
+    first, each with `is_overdue` (and, when asked, the events that gave a commitment).
+
+    One query for the page, read from the index of the filter and the id (and one for the
+    page's commitments), whatever the page size and the size of the history. Filter it with
+    `TicketFilterSet`; what a row does not show is on the order (`ticket_detail`).
+    """
+    qs = (
+        scope(Ticket.objects.all(), user)
+        .select_related("project", "household__unit", "building", "assignee", "created_by")
+        .select_related("complaint")
+        .only(*ROW_FIELDS)
+    )
+    if with_commitment:
+        qs = qs.prefetch_related(commitment_prefetch())
+    return with_overdue(qs, now).order_by("-id")
+
+
+def open_emergencies(*, user: Any, limit: int = 10) -> list[Ticket]:
+    """The open emergencies of the user's projects, oldest first: the strip over the queue.
+
+    Read from the partial index of open emergencies (`tickets_open_emergencies`): a few rows,
+    whatever the history. The statuses are written as the index's predicate is, so that
+    PostgreSQL can prove the index covers the query.
+    """
+    return list(
+        scope(Ticket.objects.all(), user)
+        .filter(priority=Priority.EMERGENCY, status__in=sorted(OPEN_STATUSES))
+        .select_related("household__unit", "building")
+        .only(
+            "id",
+            "project",
+            "serial",
+            "household",
+            "household__unit",
+            "household__unit__code",
+            "building",
+            "building__number",
+            "building__name",
+            "place",
+            "location",
+            "matter",
+        )
+        .order_by("id")[:limit]
+    )
+
+
+# The queue's overdue badge counts this far and then says "99+": the desk needs to know
+# there are many, not how many, and the count stops reading there.
+OVERDUE_CAP = 99
+
+
+def overdue_count(*, user: Any, now: dt.datetime | None = None, cap: int = OVERDUE_CAP) -> int:
+    """How many open orders of the user's projects are overdue, counted up to `cap + 1` (a
+    result above `cap` means "more than cap")."""
+    now = now or timezone.now()
+    qs = scope(Ticket.objects.all(), user).filter(status__in=sorted(OPEN_STATUSES))
+    return qs.filter(overdue_q(now)).order_by()[: cap + 1].count()
+
+
 def timeline_prefetch() -> Prefetch[Any]:
     return Prefetch(
         "events", queryset=TicketEvent.objects.select_related("actor").order_by("at", "id")
@@ -165,10 +297,12 @@ def commitment_of(ticket: Ticket) -> dict[str, Any] | None:
     """The latest commitment given to the resident (the "commit" step, or a dispatch to a
     named worker at an agreed time): what, by when, by whom, given when and by whom.
 
-    Reads the order's timeline: prefetch it (`timeline_prefetch`) and this costs nothing.
+    Reads the order's timeline, or only its events that gave a commitment when a list
+    prefetched them (`commitment_prefetch`): prefetch either and this costs nothing.
     """
     found = None
-    for event in ticket.events.all():
+    events = getattr(ticket, "commitment_events", None)
+    for event in ticket.events.all() if events is None else events:
         if isinstance(event.data, dict) and isinstance(event.data.get("commitment"), dict):
             found = event
     if found is None:
