@@ -342,9 +342,9 @@ def test_list_runs_a_fixed_number_of_queries(
     _orders(household.project, household, desk_user, 40)
     client_for(desk_user).get(URL)  # the process's content-type cache warm
     first, second = client_for(desk_user), client_for(desk_user)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         small = ok(first.get(URL + "?page_size=2"))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         large = ok(second.get(URL + "?page_size=40"))
     assert (len(small["results"]), len(large["results"])) == (2, 40)
     assert "timeline" not in large["results"][0]

@@ -549,7 +549,7 @@ def test_queue_names_the_project_when_the_user_works_in_several(client, project,
     html = client.get(reverse("tickets:queue")).content.decode()
     assert html.count("WX-2026-000001") == 2
     for name in (project.name, other_project.name):
-        assert f'<small class="muted">{name}</small>' in html
+        assert f'<small class="muted project-name">{name}</small>' in html
 
 
 def test_order_page_masks_the_reporters_phone_for_a_worker(client, desk_user, engineer, building):

@@ -143,7 +143,9 @@ class TicketViewSet(
 
     def get_queryset(self) -> QuerySet[Ticket]:
         if self.action == "list":
-            return selectors.ticket_rows(user=self.request.user, with_commitment=True)
+            return selectors.ticket_rows(
+                user=self.request.user, with_handler=True, with_commitment=True
+            )
         return scope(Ticket.objects.all(), self.request.user)
 
     def get_serializer_class(self) -> type[Any]:

@@ -156,8 +156,6 @@ def queue(request: HttpRequest) -> HttpResponse:
             "emergencies": emergencies,
             "overdue_count": min(overdue_count, selectors.OVERDUE_CAP),
             "overdue_more": overdue_count > selectors.OVERDUE_CAP,
-            # Serials repeat across projects: name the project when the user has several.
-            "many_projects": len(project_ids_for(request.user)) > 1,
             "statuses": [("", _("All"))] + [(s.value, s.label) for s in TicketStatus],
             "current_status": request.GET.getlist("status"),
             "status_query": status_params.urlencode(),
