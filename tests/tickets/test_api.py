@@ -364,9 +364,9 @@ def test_detail_runs_a_fixed_number_of_queries(
     services.ticket_promise_slip(ticket=long, by=desk_user, reason="缺货", remedy="明天")
     services.ticket_promise_slip(ticket=long, by=desk_user, reason="缺货", remedy="后天")
     first, second = client_for(desk_user), client_for(desk_user)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         ok(first.get(f"{URL}{short.pk}/"))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         body = ok(second.get(f"{URL}{long.pk}/"))
     assert len(body["timeline"]) == 9 and len(body["promise_slips"]) == 2
 

@@ -397,14 +397,9 @@ def _staff_for(ticket: Ticket) -> list[Any]:
     """The staff list of the order's pickers: its department's people first, and for a
     complaint the butler of its building at the head."""
     if ticket.kind == TicketKind.COMPLAINT:
-        building_id = ticket.building_id or (
-            ticket.household.unit.building_id if ticket.household_id else None
-        )
-        butler = (
-            Building.objects.filter(pk=building_id).values_list("butler_id", flat=True).first()
-            if building_id
-            else None
-        )
+        # The order's building, or its household's (both joined by `ticket_detail`).
+        building = ticket.building or (ticket.household.unit.building if ticket.household else None)
+        butler = building.butler_id if building is not None else None
         return staff_choices(ticket.project_id, complaint_butler=butler or 0)
     return staff_choices(ticket.project_id, department=ticket.department or "")
 
