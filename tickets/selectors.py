@@ -309,10 +309,26 @@ def overdue_count(*, user: Any, now: dt.datetime | None = None, cap: int | None 
     return qs.filter(overdue_q(now, project_ids=ids)).order_by()[: cap + 1].count()
 
 
+# A timeline names each event's actor: their name, not their whole account row.
+EVENT_FIELDS = (
+    "ticket",
+    "at",
+    "actor",
+    "action",
+    "from_status",
+    "to_status",
+    "note",
+    "data",
+    "actor__username",
+    "actor__first_name",
+    "actor__last_name",
+)
+
+
 def timeline_prefetch() -> Prefetch[Any]:
-    return Prefetch(
-        "events", queryset=TicketEvent.objects.select_related("actor").order_by("at", "id")
-    )
+    """The orders' timelines, oldest event first, with each actor's name (one query)."""
+    events = TicketEvent.objects.select_related("actor").only(*EVENT_FIELDS)
+    return Prefetch("events", queryset=events.order_by("at", "id"))
 
 
 def ticket_list(
@@ -462,12 +478,45 @@ def ticket_detail(*, user: Any, ticket_id: int) -> Ticket:
     return ticket
 
 
+# What a row of the household file's orders panel shows: the order's serial, kind, where it
+# stands (its status word reads the stages, and a complaint's own two) and its matter.
+FILE_ROW_FIELDS = (
+    "id",
+    "project",
+    "household",
+    "kind",
+    "serial",
+    "status",
+    "priority",
+    "matter",
+    "created_at",
+    "dispatched_at",
+    "accepted_at",
+    "arrived_at",
+    "done_at",
+    "returned_at",
+    "visited_at",
+    "closed_at",
+    "complaint__id",
+    "complaint__butler_replied_at",
+    "complaint__answered_at",
+)
+
+
 def household_tickets(*, user: Any, household_id: int, limit: int = 100) -> list[Ticket]:
-    """A household's orders for its file, newest first, with their timelines and callbacks
-    (a fixed number of queries)."""
-    qs = ticket_list(user=user, filters={"household_id": household_id}, with_timeline=True)
-    qs = qs.prefetch_related(
-        Prefetch("callbacks", queryset=Callback.objects.select_related("by").order_by("at", "id"))
+    """A household's orders for its file, newest first, with their timelines and callbacks:
+    three queries, whatever the number of orders and events (read from the household's
+    index), and only the columns the panel shows."""
+    qs = (
+        scope(Ticket.objects.all(), user)
+        .filter(household_id=household_id)
+        .select_related("complaint")
+        .only(*FILE_ROW_FIELDS)
+        .prefetch_related(
+            timeline_prefetch(),
+            Prefetch("callbacks", queryset=Callback.objects.order_by("at", "id")),
+        )
+        .order_by("-id")
     )
     return list(qs[:limit])
 
