@@ -370,6 +370,13 @@ class Ticket(models.Model):
                 condition=Q(status__in=sorted(OPEN_STATUSES)),
                 name="tickets_open_id",
             ),
+            # The priority filter asks for the few orders that are not normal (urgent ones
+            # may be none at all): read from them alone, not by walking every order.
+            models.Index(
+                fields=["project", "priority", "-id"],
+                condition=~Q(priority="normal"),
+                name="tickets_priority_id",
+            ),
             # The emergency banner on every queue page reads the open emergencies only:
             # a few rows, whatever the history.
             models.Index(
