@@ -117,15 +117,13 @@ class AnyOf(Func):
     before the scan). `column IN (subquery)` inside an OR cannot use an index: the search
     box's "unit or words" then read every order of the project. Other databases get IN."""
 
-    arg_joiner = " = ANY(ARRAY("
-    template = "%(expressions)s))"
+    arg_joiner = " IN "
+    template = "%(expressions)s"
     output_field = BooleanField()
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        if connection.vendor == "postgresql":
-            return super().as_sql(compiler, connection, **extra)
-        return super().as_sql(
-            compiler, connection, arg_joiner=" IN ", template="%(expressions)s", **extra
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, arg_joiner=" = ANY(ARRAY(", template="%(expressions)s))", **extra
         )
 
 
