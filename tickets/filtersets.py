@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from frontdesk.core.masking import can_view_phone
+from frontdesk.core.scoping import project_ids_for
 from residents.filtersets import (
     BuildingFilter,
     IdFilter,
@@ -27,7 +28,15 @@ from residents.filtersets import (
     user_projects,
 )
 
-from .choices import ContractKind, Department, LiaisonStatus, Priority, TicketKind, TicketStatus
+from .choices import (
+    OPEN_STATUSES,
+    ContractKind,
+    Department,
+    LiaisonStatus,
+    Priority,
+    TicketKind,
+    TicketStatus,
+)
 from .models import LiaisonForm, MonthlyContract, Ticket
 from .selectors import local_midnight, overdue_q, ticket_search_q
 
@@ -123,7 +132,15 @@ class TicketFilterSet(filters.FilterSet):
         self, queryset: QuerySet[Ticket], name: str, value: bool
     ) -> QuerySet[Ticket]:
         # A filter method is called only with a value (None means "any" and is not passed).
-        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
+        # Overdue orders are open ones: said so, the list is read from the open orders'
+        # index (`tickets_open_id`), not from every order the project ever had.
+        user = getattr(self.request, "user", None)
+        ids = project_ids_for(user) if user is not None and user.is_authenticated else None
+        if value:
+            return queryset.filter(status__in=sorted(OPEN_STATUSES)).filter(
+                overdue_q(project_ids=ids)
+            )
+        return queryset.exclude(overdue_q(project_ids=ids))
 
     def filter_public(self, queryset: QuerySet[Ticket], name: str, value: bool) -> QuerySet[Ticket]:
         return queryset.filter(household__isnull=value)

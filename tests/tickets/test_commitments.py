@@ -332,7 +332,7 @@ def test_commitments_cost_no_query_on_the_page_or_in_the_api(
     client.get(url)
     with django_assert_max_num_queries(40) as page_before:
         client.get(url)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         ok(api.get(f"/api/v1/tickets/{ticket.pk}/"))
     later = dt.datetime.now(tz=SH) + dt.timedelta(days=1)
     for name in ("老张", "老李", "老王"):
@@ -343,7 +343,7 @@ def test_commitments_cost_no_query_on_the_page_or_in_the_api(
         page = client.get(url)
     assert page.context["commitment"]["by_whom"] == "老王"
     fresh = client_for(desk_user)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         body = ok(fresh.get(f"/api/v1/tickets/{ticket.pk}/"))
     assert body["commitment"]["by_whom"] == "老王"
 

@@ -139,8 +139,13 @@ class ComplaintSerializer(serializers.ModelSerializer):
         exclude = ["id", "ticket"]
 
 
-class TicketSerializer(serializers.ModelSerializer):
-    """An order as a list shows it, with its timeline."""
+class TicketRowSerializer(serializers.ModelSerializer):
+    """An order as a list shows it: what, where, who has it, where it stands, when it is due
+    and whether it is overdue, and the commitment given to the resident.
+
+    Its timeline, promises, complaint handling, fees and the steps open now are on the
+    order itself (`GET /tickets/{id}/`). Reads only what `selectors.ticket_rows` loads.
+    """
 
     unit = serializers.SerializerMethodField()
     where = serializers.CharField(read_only=True)
@@ -151,9 +156,82 @@ class TicketSerializer(serializers.ModelSerializer):
     reporter_phone = serializers.SerializerMethodField()
     assignee = PersonField()
     created_by = PersonField()
+    overdue = serializers.BooleanField(
+        source="is_overdue",
+        read_only=True,
+        help_text=_(
+            "An open promise of the order is past its due time, or the order is not back "
+            "at the desk (a complaint: not answered) past its own due time."
+        ),
+    )
+    commitment = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id",
+            "serial",
+            "project",
+            "kind",
+            "status",
+            "household",
+            "unit",
+            "building",
+            "place",
+            "location",
+            "where",
+            "reporter_name",
+            "reporter_phone",
+            "matter",
+            "source",
+            "priority",
+            "appointment_at",
+            "due_at",
+            "overdue",
+            "department",
+            "assignee",
+            "created_by",
+            "paid",
+            "rework_of",
+            "complaint_from",
+            "created_at",
+            "dispatched_at",
+            "accepted_at",
+            "arrived_at",
+            "done_at",
+            "returned_at",
+            "visited_at",
+            "closed_at",
+            "voided_at",
+            "follow_up_count",
+            "commitment",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(CommitmentSerializer(allow_null=True))
+    def get_commitment(self, ticket: Ticket) -> dict[str, Any] | None:
+        """The latest commitment given to the resident (null before one is given)."""
+        given = commitment_of(ticket)
+        return CommitmentSerializer(given).data if given is not None else None
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_unit(self, ticket: Ticket) -> str:
+        return ticket.household.unit.code if ticket.household_id else ""
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_reporter_phone(self, ticket: Ticket) -> str:
+        request = self.context.get("request")
+        if request is None:
+            return ""
+        return phone_for(request.user, ticket.reporter_phone)
+
+
+class TicketSerializer(TicketRowSerializer):
+    """An order's own fields with its timeline, promises and complaint handling: the base of
+    the order's detail."""
+
     complaint = ComplaintSerializer(read_only=True, default=None, allow_null=True)
     timeline = TicketEventSerializer(source="events", many=True, read_only=True)
-    commitment = serializers.SerializerMethodField()
     deadlines = serializers.SerializerMethodField()
 
     class Meta:
@@ -216,30 +294,10 @@ class TicketSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(CommitmentSerializer(allow_null=True))
-    def get_commitment(self, ticket: Ticket) -> dict[str, Any] | None:
-        """The latest commitment given to the resident, read from the timeline (null before)."""
-        given = commitment_of(ticket)
-        return CommitmentSerializer(given).data if given is not None else None
-
     @extend_schema_field(DeadlineSerializer(many=True))
     def get_deadlines(self, ticket: Ticket) -> list[dict[str, Any]]:
-        """The order's promises (due_at, met_at, overdue). A list view puts the page's
-        deadlines, fetched in one query, in the context under "deadlines"."""
-        by_ticket = self.context.get("deadlines")
-        rows = by_ticket.get(ticket.pk, []) if by_ticket is not None else deadlines_of(ticket)
-        return DeadlineSerializer(rows, many=True).data  # type: ignore[return-value]
-
-    @extend_schema_field(OpenApiTypes.STR)
-    def get_unit(self, ticket: Ticket) -> str:
-        return ticket.household.unit.code if ticket.household_id else ""
-
-    @extend_schema_field(OpenApiTypes.STR)
-    def get_reporter_phone(self, ticket: Ticket) -> str:
-        request = self.context.get("request")
-        if request is None:
-            return ""
-        return phone_for(request.user, ticket.reporter_phone)
+        """The order's promises (due_at, met_at, overdue)."""
+        return DeadlineSerializer(deadlines_of(ticket), many=True).data  # type: ignore[return-value]
 
     def to_representation(self, instance: Ticket) -> dict[str, Any]:
         data = super().to_representation(instance)

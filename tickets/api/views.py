@@ -25,7 +25,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from frontdesk.core.api.renderers import DeskJSONRenderer
-from frontdesk.core.deadlines import deadlines_for_subjects
 from frontdesk.core.errors import ApplicationError
 from frontdesk.core.models import Project
 from frontdesk.core.pdf import pdf_bytes_response
@@ -138,31 +137,23 @@ class TicketViewSet(
     """Work orders: list, register, retrieve, and one POST per transition."""
 
     queryset = Ticket.objects.all()
-    serializer_class = s.TicketSerializer
+    serializer_class = s.TicketRowSerializer
     filterset_class = TicketFilterSet
     ordering_fields = ["id"]
 
     def get_queryset(self) -> QuerySet[Ticket]:
         if self.action == "list":
-            return selectors.ticket_list(user=self.request.user, with_timeline=True)
+            return selectors.ticket_rows(
+                user=self.request.user, with_handler=True, with_commitment=True
+            )
         return scope(Ticket.objects.all(), self.request.user)
 
     def get_serializer_class(self) -> type[Any]:
         if self.action == "create":
             return s.TicketCreateSerializer
         if self.action == "list":
-            return s.TicketSerializer
+            return s.TicketRowSerializer
         return s.TicketDetailSerializer
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset) or []
-        context = {
-            **self.get_serializer_context(),
-            "deadlines": deadlines_for_subjects(Ticket, [t.pk for t in page]),
-        }
-        data = s.TicketSerializer(page, many=True, context=context).data
-        return self.get_paginated_response(data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         pk = str(kwargs.get("pk", ""))

@@ -353,7 +353,12 @@ class Ticket(models.Model):
             models.Index(fields=["household", "-id"], name="tickets_household"),
             models.Index(fields=["building", "-id"], name="tickets_building"),
             models.Index(fields=["assignee", "status"], name="tickets_assignee_status"),
-            models.Index(fields=["serial"], name="tickets_serial"),
+            # A serial typed whole or by its start (WX-2026-0431) is a prefix match: the
+            # pattern operator class lets the index serve LIKE 'x%' (and equality) under any
+            # collation.
+            models.Index(
+                fields=["serial"], name="tickets_serial_prefix", opclasses=["varchar_pattern_ops"]
+            ),
             # The queue's first page, unfiltered: newest of the user's projects.
             models.Index(fields=["project", "-id"], name="tickets_project_id"),
             # The monthly statistics count the orders returned in a month.
@@ -378,6 +383,20 @@ class Ticket(models.Model):
                 fields=["project", "created_at", "id"],
                 condition=Q(status__in=sorted(OPEN_STATUSES)),
                 name="tickets_open_created",
+            ),
+            # The lists of open orders (overdue, the overdue badge) read the open orders
+            # only, newest first: a few thousand rows, whatever the history.
+            models.Index(
+                fields=["project", "-id"],
+                condition=Q(status__in=sorted(OPEN_STATUSES)),
+                name="tickets_open_id",
+            ),
+            # The priority filter asks for the few orders that are not normal (urgent ones
+            # may be none at all): read from them alone, not by walking every order.
+            models.Index(
+                fields=["project", "priority", "-id"],
+                condition=~Q(priority="normal"),
+                name="tickets_priority_id",
             ),
             # The emergency banner on every queue page reads the open emergencies only:
             # a few rows, whatever the history.

@@ -127,11 +127,11 @@ def _project_choices(user: Any) -> list[tuple[int, str]]:
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    """Orders per status and department with the shared filters, paged by id (no COUNT)."""
+    """Orders per status and department with the shared filters, paged by id (no COUNT of
+    the list): a fixed number of queries, each read from an index, whatever the history."""
     now = timezone.now()
-    base = selectors.ticket_list(user=request.user)
     filterset = TicketFilterSet(
-        request.GET, queryset=selectors.with_overdue(base, now), request=request
+        request.GET, queryset=selectors.ticket_rows(user=request.user, now=now), request=request
     )
     rows: list[Ticket] = []
     more = False
@@ -143,10 +143,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         rows = list(qs[: PAGE_SIZE + 1])
         more = len(rows) > PAGE_SIZE
         rows = rows[:PAGE_SIZE]
-    emergencies = list(
-        base.filter(status__in=OPEN_STATUSES, priority=Priority.EMERGENCY).order_by("id")[:10]
-    )
-    overdue_count = base.filter(status__in=OPEN_STATUSES).filter(selectors.overdue_q(now)).count()
+    emergencies = selectors.open_emergencies(user=request.user)
+    overdue_count = selectors.overdue_count(user=request.user, now=now)
     params = request.GET.copy()
     params.pop("before", None)
     next_params = params.copy()
@@ -167,9 +165,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             "first_query": params.urlencode(),
             "paged": bool(request.GET.get("before")),
             "emergencies": emergencies,
-            "overdue_count": overdue_count,
-            # Serials repeat across projects: name the project when the user has several.
-            "many_projects": len(project_ids_for(request.user)) > 1,
+            "overdue_count": min(overdue_count, selectors.OVERDUE_CAP),
+            "overdue_more": overdue_count > selectors.OVERDUE_CAP,
             "statuses": [("", _("All"))] + [(s.value, s.label) for s in TicketStatus],
             "current_status": request.GET.getlist("status"),
             "status_query": status_params.urlencode(),
@@ -411,14 +408,9 @@ def _staff_for(ticket: Ticket) -> list[Any]:
     """The staff list of the order's pickers: its department's people first, and for a
     complaint the butler of its building at the head."""
     if ticket.kind == TicketKind.COMPLAINT:
-        building_id = ticket.building_id or (
-            ticket.household.unit.building_id if ticket.household_id else None
-        )
-        butler = (
-            Building.objects.filter(pk=building_id).values_list("butler_id", flat=True).first()
-            if building_id
-            else None
-        )
+        # The order's building, or its household's (both joined by `ticket_detail`).
+        building = ticket.building or (ticket.household.unit.building if ticket.household else None)
+        butler = building.butler_id if building is not None else None
         return staff_choices(ticket.project_id, complaint_butler=butler or 0)
     return staff_choices(ticket.project_id, department=ticket.department or "")
 
