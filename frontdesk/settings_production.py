@@ -9,6 +9,9 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 os.environ.setdefault("DEBUG", "false")
+# A worker keeps its database connection between requests: a new connection costs a
+# PostgreSQL backend process and plans its first queries with cold catalog caches.
+os.environ.setdefault("DB_CONN_MAX_AGE", "60")
 # Checked before the shared settings load, which would otherwise make a key of
 # their own under var/ (the development default).
 if not os.environ.get("SECRET_KEY", "").strip():

@@ -231,3 +231,12 @@ def test_postgresql_sessions_run_without_jit_unless_told(tmp_path):
     assert told["DATABASES"]["default"]["OPTIONS"]["options"] == "-c statement_timeout=30000"
     sqlite = settings_with({}, ["DATABASES"], tmp_path)
     assert "options" not in sqlite["DATABASES"]["default"]["OPTIONS"]
+
+
+def test_production_keeps_database_connections_between_requests(tmp_path):
+    """Production settings keep a worker's database connection for 60 s unless told: a new
+    connection per request costs a PostgreSQL backend and plans with cold caches."""
+    kept = settings_with(PRODUCTION, ["DATABASES"], tmp_path)
+    assert kept["DATABASES"]["default"]["CONN_MAX_AGE"] == 60
+    told = settings_with({**PRODUCTION, "DB_CONN_MAX_AGE": "0"}, ["DATABASES"], tmp_path)
+    assert told["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
