@@ -1,10 +1,12 @@
 """The floors of the served benchmark: each product request's rows, fetched the plainest way.
 
-A floor is one hand-written SQL query through the database driver, rendered
-as plain JSON, CSV or a bare template (no base page, no menus, no
-permissions), served by the same gunicorn as the product (`bench/wsgi.py`,
-under `/__floor__/<name>`). It is what the same rows cost with nothing of the
-product around them: the product's figure is read as a ratio to it.
+A floor is a bare Django view: one hand-written SQL query through the database
+driver, rendered as plain JSON, CSV or a bare template (no base page, no
+menus, no permission checks, no ORM), served by the same gunicorn and through
+the same middleware as the product (`bench/wsgi.py`, `bench/urls.py`, under
+`/__floor__/<name>`). It is what the same rows cost on this stack with nothing
+of the product's own work around them: the product's figure is read as a ratio
+to it.
 
 Each floor takes its inputs from the query string: `project`, and what the
 product request filters by.
@@ -18,9 +20,9 @@ import io
 import json
 from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import parse_qs
 
 from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template import Context, Engine
 
 PAGE = 50
@@ -209,18 +211,9 @@ FLOORS: dict[str, Callable[[dict[str, str]], tuple[str, bytes]]] = {
 }
 
 
-def serve(
-    name: str, environ: dict[str, Any], start_response: Callable[..., Any]
-) -> Iterable[bytes]:
+def floor_view(request: HttpRequest, name: str) -> HttpResponse:
     floor = FLOORS.get(name)
     if floor is None:
-        start_response("404 Not Found", [("Content-Type", "text/plain")])
-        return [b"no such floor"]
-    query = parse_qs(environ.get("QUERY_STRING", ""))
-    params = {key: values[-1] for key, values in query.items()}
-    try:
-        content_type, body = floor(params)
-    finally:
-        connection.close_if_unusable_or_obsolete()
-    start_response("200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body)))])
-    return [body]
+        raise Http404(name)
+    content_type, body = floor(request.GET.dict())
+    return HttpResponse(body, content_type=content_type)

@@ -32,10 +32,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .wsgi import FLOOR_PREFIX, QUERIES_HEADER
-
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
+# Each response says how many SQL queries its request made (added by bench/wsgi.py).
+QUERIES_HEADER = "X-Bench-Queries"
+# The floors' paths (bench/urls.py).
+FLOOR_PREFIX = "/__floor__/"
 
 
 @dataclass(frozen=True)

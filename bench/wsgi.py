@@ -8,10 +8,12 @@ carry:
 
 - every response says in `X-Bench-Queries` how many SQL queries the request
   made (counted by a database execute wrapper around the request);
-- paths under `/__floor__/` answer from `bench.floors`: the same rows as a
-  product request, fetched by one hand-written SQL query and rendered as plain
-  JSON, CSV or a bare template, in the same processes, so that the product's
-  figure and its floor share the server, the network and the machine's load.
+- paths under `/__floor__/` answer from `bench.floors` (`bench/urls.py`
+  becomes the URLconf): the same rows as a product request, fetched by one
+  hand-written SQL query and rendered as plain JSON, CSV or a bare template, by
+  a bare view behind the same middleware, in the same processes, so that the
+  product's figure and its floor share the server, the network and the
+  machine's load.
 """
 
 from __future__ import annotations
@@ -19,14 +21,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 
 from frontdesk.wsgi import application as product
 
-from . import floors
+from .served import QUERIES_HEADER
 
-QUERIES_HEADER = "X-Bench-Queries"
-FLOOR_PREFIX = "/__floor__/"
+settings.ROOT_URLCONF = "bench.urls"
 
 
 class _Counter:
@@ -49,7 +51,4 @@ def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> 
         return start_response(status, [*headers, (QUERIES_HEADER, str(counter.count))], *exc_info)
 
     with connection.execute_wrapper(counter):
-        path = environ.get("PATH_INFO", "")
-        if path.startswith(FLOOR_PREFIX):
-            return floors.serve(path.removeprefix(FLOOR_PREFIX), environ, counted_start)
         return product(environ, counted_start)
