@@ -230,7 +230,12 @@ def run_measurements(ctx: Any, args: argparse.Namespace, log: Any) -> list[Resul
 def _measure(
     m: Any, ctx: Any, args: argparse.Namespace, big: dict[str, str], result: Result
 ) -> None:
+    from django.db import connection
+
     call = m.prepare(ctx)
+    # Django keeps the last 9,000 queries: a slow measurement before this one (the demo
+    # loads thousands) would leave none to count.
+    connection.queries_log.clear()
     # The first warm-up call also gives the queries of one call.
     queries = _captured_queries(lambda: call(0))
     for i in range(1, m.warmup if m.warmup is not None else args.warmup):
