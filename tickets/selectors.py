@@ -514,21 +514,31 @@ FILE_ROW_FIELDS = (
 
 
 def household_tickets(*, user: Any, household_id: int, limit: int = 100) -> list[Ticket]:
-    """A household's orders for its file, newest first, with their timelines and callbacks:
-    three queries, whatever the number of orders and events (read from the household's
-    index), and only the columns the panel shows."""
+    """A household's orders for its file, newest first, with their callbacks: two queries,
+    whatever the number of orders (read from the household's index), and only the columns
+    the panel shows. Each order's timeline is read when it is opened (`ticket_timeline`)."""
     qs = (
         scope(Ticket.objects.all(), user)
         .filter(household_id=household_id)
         .select_related("complaint")
         .only(*FILE_ROW_FIELDS)
-        .prefetch_related(
-            timeline_prefetch(),
-            Prefetch("callbacks", queryset=Callback.objects.order_by("at", "id")),
-        )
+        .prefetch_related(Prefetch("callbacks", queryset=Callback.objects.order_by("at", "id")))
         .order_by("-id")
     )
     return list(qs[:limit])
+
+
+def ticket_timeline(*, user: Any, ticket_id: int) -> Ticket:
+    """An order with its timeline alone (two queries), for a list that opens it on demand.
+
+    Raises Ticket.DoesNotExist for an order of another project.
+    """
+    return (
+        scope(Ticket.objects.all(), user)
+        .only("id", "project", "serial")
+        .prefetch_related(timeline_prefetch())
+        .get(pk=ticket_id)
+    )
 
 
 def callbacks_due(*, user: Any, project_id: int | None = None) -> QuerySet[Ticket]:

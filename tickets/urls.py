@@ -11,6 +11,7 @@ urlpatterns = [
     path("work/", views.work, name="work"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/print/", views.print_ticket, name="print"),
+    path("<int:pk>/timeline/", views.timeline, name="timeline"),
     path("<int:pk>/do/<slug:action>/", views.act, name="act"),
     path("print/today/", views.print_today, name="print-today"),
     path("r/<str:token>/", views.resident, name="resident"),

@@ -203,26 +203,38 @@ def test_file_query_count_is_fixed(client, desk_user, household, django_assert_n
     register(household=household, by=desk_user, matter="阳台地漏堵塞")
     # 24 for the file with its duty-log panel, 6 for the fees panel, 5 for the household's
     # alerts (important, repeated complaints in two, dissatisfied, arrears), 2 for passes.
-    with django_assert_num_queries(37):
+    with django_assert_num_queries(36):
         small = client.get(file_url(household))
     fill_file(household, desk_user, 4, start=1)
     for n in range(4):
         register(household=household, by=desk_user, matter=f"客厅灯不亮 {n}")
-    with django_assert_num_queries(37):
+    with django_assert_num_queries(36):
         large = client.get(file_url(household))
     assert small.status_code == large.status_code == 200
     assert large.content.decode().count("工人") > small.content.decode().count("工人")
     assert large.content.decode().count("WX-") > small.content.decode().count("WX-")
 
 
-def test_file_lists_the_households_orders_with_their_timeline(client, desk_user, household):
-    """An order registered for the household shows on its file with serial, status and events."""
+def test_file_lists_the_households_orders_with_their_timeline(
+    client, desk_user, household, other_desk_user
+):
+    """An order registered for the household shows on its file with serial and status; its
+    timeline opens on demand from the order's timeline address, which answers its events to
+    the desk and nothing to a user of another project."""
     ticket = register(household=household, by=desk_user, matter="卫生间水管爆裂")
     client.force_login(desk_user)
     html = client.get(file_url(household)).content.decode()
     assert ticket.serial in html and "卫生间水管爆裂" in html
     assert reverse("tickets:detail", kwargs={"pk": ticket.pk}) in html
     assert f"{reverse('tickets:new')}?household={household.pk}&amp;kind=repair" in html
+    timeline_url = reverse("tickets:timeline", kwargs={"pk": ticket.pk})
+    assert f'hx-get="{timeline_url}"' in html
+    fragment = client.get(timeline_url)
+    assert fragment.status_code == 200
+    assert fragment.content.decode().count("<li>") == 1  # the registration
+    assert "<html" not in fragment.content.decode()
+    client.force_login(other_desk_user)
+    assert client.get(timeline_url).status_code == 404
 
 
 # --- My settings ----------------------------------------------------------------------

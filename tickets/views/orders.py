@@ -404,6 +404,17 @@ def _ticket(request: HttpRequest, pk: int) -> Ticket:
         raise Http404(_("No such work order.")) from None
 
 
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    """An order's timeline alone: what the household file's list of orders opens on demand."""
+    try:
+        ticket = selectors.ticket_timeline(user=request.user, ticket_id=pk)
+    except Ticket.DoesNotExist:
+        raise Http404(_("No such work order.")) from None
+    return render(request, "tickets/_timeline.html", {"ticket": ticket})
+
+
 def _staff_for(ticket: Ticket) -> list[Any]:
     """The staff list of the order's pickers: its department's people first, and for a
     complaint the butler of its building at the head."""
